@@ -1,0 +1,87 @@
+// The one entry for every API call: checks the channel and the sender, validates arguments, calls the service.
+
+import { isMethodChannel } from '../../common/api/channels.ts';
+import type { MethodChannel } from '../../common/api/channels.ts';
+import { contract } from '../../common/api/contract.ts';
+import type { ParsedParams, Result } from '../../common/api/contract.ts';
+import { ApiError } from '../../common/api/errors.ts';
+import type { Envelope } from '../../common/api/errors.ts';
+import type { z } from 'zod';
+
+export type Handlers = {
+  [C in MethodChannel]: (params: ParsedParams<C>) => Promise<Result<C>> | Result<C>;
+};
+
+/** Who is calling, as the transport saw it: the URL of the calling frame or page. */
+export interface Sender {
+  url: string;
+}
+
+export type SenderCheck = (sender: Sender) => boolean;
+
+export interface RouterOptions {
+  isTrustedSender: SenderCheck;
+  /** Where unexpected errors are reported; their message still reaches the caller. */
+  onInternalError?: (channel: string, error: unknown) => void;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'arguments'}: ${i.message}`).join('; ');
+}
+
+export class Router {
+  readonly #handlers: Handlers;
+  readonly #options: RouterOptions;
+
+  constructor(handlers: Handlers, options: RouterOptions) {
+    this.#handlers = handlers;
+    this.#options = options;
+  }
+
+  async call(channel: unknown, params: unknown, sender: Sender): Promise<Envelope<unknown>> {
+    try {
+      return { ok: true, value: await this.#dispatch(channel, params, sender) };
+    } catch (error) {
+      if (error instanceof ApiError) return { ok: false, error: error.toData() };
+      this.#options.onInternalError?.(String(channel), error);
+      const message = error instanceof Error ? error.message : String(error);
+      return { ok: false, error: { code: 'INTERNAL', message: `Flakedeck failed unexpectedly: ${message}` } };
+    }
+  }
+
+  async #dispatch(channel: unknown, params: unknown, sender: Sender): Promise<unknown> {
+    if (!isMethodChannel(channel)) {
+      throw new ApiError({ code: 'UNKNOWN_CHANNEL', message: `"${String(channel)}" is not a Flakedeck API channel.` });
+    }
+    if (!this.#options.isTrustedSender(sender)) {
+      throw new ApiError({
+        code: 'FORBIDDEN_SENDER',
+        message: `Refused ${channel}: the call came from ${sender.url || 'an unknown page'}, not from Flakedeck's own window.`,
+      });
+    }
+    const parsed = contract[channel].params.safeParse(params ?? {});
+    if (!parsed.success) {
+      throw new ApiError({
+        code: 'INVALID_ARGUMENTS',
+        message: `Invalid arguments for ${channel}: ${describeIssues(parsed.error)}.`,
+      });
+    }
+    const handler = this.#handlers[channel] as (p: unknown) => unknown;
+    return await handler(parsed.data);
+  }
+}
+
+/** A sender check that accepts pages from the given origins only (scheme, host and port must all match). */
+export function originCheck(allowedOrigins: readonly string[]): SenderCheck {
+  const allowed = new Set(allowedOrigins);
+  return ({ url }) => {
+    try {
+      const parsed = new URL(url);
+      // Custom schemes (app://) have an opaque origin "null"; compare scheme and host instead.
+      const origin = parsed.origin === 'null' ? `${parsed.protocol}//${parsed.host}` : parsed.origin;
+      return allowed.has(origin);
+    } catch {
+      return false;
+    }
+  };
+}

@@ -1,0 +1,55 @@
+// Finds and checks the folder of a flake, and builds installables that nix parses the way we mean.
+
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ApiError } from '../../common/api/errors.ts';
+
+function notAFlake(message: string, hint = 'Open the folder that holds your flake.nix.'): ApiError {
+  return new ApiError({ code: 'NOT_A_FLAKE', message, hint });
+}
+
+/** Resolves a user-given folder to the absolute path of a flake, or says plainly why it is not one. */
+export function resolveFlakeFolder(path: string, cwd = process.cwd()): string {
+  const folder = resolve(cwd, path);
+  if (!existsSync(folder)) throw notAFlake(`${folder} does not exist.`);
+  if (!statSync(folder).isDirectory()) throw notAFlake(`${folder} is a file, not a folder.`);
+  if (!existsSync(join(folder, 'flake.nix'))) throw notAFlake(`${folder} has no flake.nix, so it is not a flake.`);
+  // Nix reads '#' and '?' in a flake reference as the start of an attribute path or a query.
+  if (/[#?]/.test(folder)) {
+    throw notAFlake(`${folder} contains "#" or "?", which nix cannot take in a flake path.`, 'Move or rename the folder.');
+  }
+  return folder;
+}
+
+/** The nearest folder at or above `start` that holds a flake.nix, as nix itself searches. */
+export function findFlakeUpwards(start: string): string | undefined {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'flake.nix'))) return dir;
+    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * The folder nix copies into the store for this flake: the enclosing git repository, else the flake itself.
+ * Error locations in `/nix/store/…-source/` map back to it.
+ */
+export function sourceRootOf(folder: string): string {
+  for (let dir = folder; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return folder;
+  }
+}
+
+const plainAttr = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
+
+/** `folder#a."b c".d`: components that are not plain identifiers are quoted; a quote itself cannot be. */
+export function installable(folder: string, attrPath: readonly string[]): string {
+  const parts = attrPath.map((part) => {
+    if (plainAttr.test(part)) return part;
+    if (part.includes('"') || part.length === 0) {
+      throw new ApiError({ code: 'INVALID_ARGUMENTS', message: `The name ${JSON.stringify(part)} cannot be passed to nix.` });
+    }
+    return `"${part}"`;
+  });
+  return `${folder}#${parts.join('.')}`;
+}

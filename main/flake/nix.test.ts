@@ -1,0 +1,108 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../../common/api/errors.ts';
+import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
+import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
+import { listHosts } from './hosts.ts';
+import { Nix, parseVersion } from './nix.ts';
+import { installable, resolveFlakeFolder } from './flake-folder.ts';
+
+const repos: FlakeRepo[] = [];
+const repo = (source: Parameters<typeof makeFlakeRepo>[0]) => {
+  const r = makeFlakeRepo(source);
+  repos.push(r);
+  return r;
+};
+afterAll(() => repos.forEach((r) => r.remove()));
+
+async function failure(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApiError);
+    return error as ApiError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('nix wrapper', () => {
+  const nix = new Nix();
+
+  it('lists the hosts of a four-host fixture flake', async () => {
+    const flake = repo('four-hosts');
+    expect(await listHosts(nix, flake.path)).toEqual([
+      { name: 'desktop' },
+      { name: 'homelab' },
+      { name: 'laptop' },
+      { name: 'vps' },
+    ]);
+  });
+
+  it('reports a syntax error with the file in the user folder and its line', async () => {
+    const flake = repo({
+      'flake.nix': '{\n  outputs = { self }: {\n    nixosConfigurations = { a = 1;; };\n  };\n}\n',
+    });
+    const error = await failure(listHosts(nix, flake.path));
+    expect(error.code).toBe('NIX_EVAL_ERROR');
+    expect(error.message).toMatch(/syntax error, unexpected ';'/);
+    expect(error.location).toEqual({ file: `${flake.path}/flake.nix`, line: 3, column: 35 });
+  });
+
+  it('reports an evaluation error inside an imported file at that file', async () => {
+    const flake = repo({
+      'flake.nix': '{\n  outputs = { self }: {\n    nixosConfigurations = import ./hosts.nix;\n  };\n}\n',
+      'hosts.nix': '{\n  a = { };\n  b = 1 + "two";\n}\n',
+    });
+    const error = await failure(
+      nix.evalJson(installable(flake.path, ['nixosConfigurations']), {
+        apply: 'builtins.mapAttrs (n: v: builtins.seq v n)',
+        sourceRoot: flake.path,
+      }),
+    );
+    expect(error.message).toBe('cannot add a string to an integer');
+    expect(error.location).toMatchObject({ file: `${flake.path}/hosts.nix`, line: 3 });
+  });
+
+  it('names the untracked file when nix cannot see it', async () => {
+    const flake = repo({ 'flake.nix': '{ outputs = { self }: { nixosConfigurations = import ./hosts.nix; }; }\n' });
+    const error = await failure(listHosts(nix, flake.path));
+    expect(error.hint).toMatch(/git add hosts\.nix/);
+  });
+
+  it('gives an empty list for a flake that declares no NixOS hosts', async () => {
+    const flake = repo({ 'flake.nix': '{ outputs = { self }: { packages = { }; }; }\n' });
+    expect(await listHosts(nix, flake.path)).toEqual([]);
+  });
+
+  it('says clearly when a folder is not a flake', () => {
+    const flake = repo({ 'README.md': 'no flake here\n' });
+    expect(() => resolveFlakeFolder(flake.path)).toThrow(/has no flake\.nix, so it is not a flake/);
+    expect(() => resolveFlakeFolder('/definitely/not/here')).toThrow(/does not exist/);
+    try {
+      resolveFlakeFolder(flake.path);
+    } catch (error) {
+      expect((error as ApiError).code).toBe('NOT_A_FLAKE');
+    }
+  });
+
+  it('says clearly when nix is not installed', async () => {
+    const missing = new Nix({ binary: 'nix-not-installed-here' });
+    const error = await failure(missing.run(['--version']));
+    expect(error.code).toBe('NIX_MISSING');
+    expect(error.message).toMatch(/Nix is not installed/);
+    const flake = repo('four-hosts');
+    expect((await failure(listHosts(missing, flake.path))).code).toBe('NIX_MISSING');
+  });
+
+  it('detects the version instead of assuming one', async () => {
+    const version = await nix.version();
+    expect(version.major).toBeGreaterThanOrEqual(2);
+    expect(parseVersion('nix (Nix) 2.8.0')).toMatchObject({ version: '2.8.0', hasPrintOutPaths: false });
+    expect(parseVersion('nix (Nix) 2.24.10')).toMatchObject({ major: 2, minor: 24, hasPrintOutPaths: true });
+  });
+
+  it('quotes attribute names and refuses ones nix cannot take', () => {
+    expect(installable('/f', ['nixosConfigurations', 'web-01', 'config'])).toBe('/f#nixosConfigurations.web-01.config');
+    expect(installable('/f', ['nixosConfigurations', 'a b;rm -rf'])).toBe('/f#nixosConfigurations."a b;rm -rf"');
+    expect(() => installable('/f', ['x"y'])).toThrow(/cannot be passed to nix/);
+  });
+});

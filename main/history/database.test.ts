@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../common/api/errors.ts';
+import { repoRoot } from '../../tests/support/fixture-flake.ts';
+import { openHistoryDatabase, schemaVersion } from './database.ts';
+import { migrations } from './migrations.ts';
+import { Settings } from './settings.ts';
+
+let dir: string;
+const file = () => join(dir, 'history.sqlite');
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const fresh = () => (dir = mkdtempSync(join(tmpdir(), 'flakedeck-history-')));
+
+describe('history database', () => {
+  it('migrates an empty file to the current schema in WAL with synchronous=FULL', () => {
+    fresh();
+    const db = openHistoryDatabase(file());
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    const settings = new Settings(db);
+    settings.set('lastFlake', '/home/alice/infra');
+    db.close();
+
+    const again = openHistoryDatabase(file());
+    expect(new Settings(again).get('lastFlake')).toBe('/home/alice/infra');
+    expect(new Settings(again).get('windowBounds')).toBeUndefined();
+    again.close();
+  });
+
+  it('refuses a database written by a newer schema and leaves it untouched', () => {
+    fresh();
+    openHistoryDatabase(file()).close();
+    const raw = new Database(file());
+    raw.pragma(`user_version = ${migrations.length + 3}`);
+    raw.close();
+
+    let error: unknown;
+    try {
+      openHistoryDatabase(file());
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).code).toBe('HISTORY_TOO_NEW');
+    expect((error as ApiError).message).toMatch(/written by a newer Flakedeck \(schema \d+; this version knows up to \d+\)/);
+
+    const check = new Database(file(), { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(migrations.length + 3);
+    check.close();
+  });
+
+  it('keeps every committed transaction and stays intact when a writer is killed with SIGKILL', async () => {
+    fresh();
+    const child = spawn(process.execPath, [join(repoRoot, 'tests/support/history-writer.ts'), file()], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let committed = 0;
+    await new Promise<void>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code) => reject(new Error(`writer exited early with ${code}`)));
+      child.stdout.on('data', (chunk: Buffer) => {
+        committed = Number(chunk.toString().trim().split('\n').at(-1));
+        // Kill it while it is inside a later transaction, after several have committed.
+        if (committed >= 5) {
+          child.removeAllListeners('exit');
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+    });
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    const db = openHistoryDatabase(file());
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const rows = (db.prepare('SELECT count(*) AS n FROM settings').get() as { n: number }).n;
+    expect(rows % 200).toBe(0); // no half transaction survived
+    expect(rows).toBeGreaterThanOrEqual(committed * 200);
+    db.close();
+  });
+});

@@ -1,0 +1,37 @@
+// Builds the services shared by the Electron app, the CLI and the test harness: one place, no import side effects.
+
+import { EventHub } from './api/event-hub.ts';
+import { historyFile } from './app-paths.ts';
+import { FlakeSession } from './flake/flake-session.ts';
+import { Nix } from './flake/nix.ts';
+import type { NixOptions } from './flake/nix.ts';
+import { openHistoryDatabase } from './history/database.ts';
+import type { HistoryDatabase } from './history/database.ts';
+import { Settings } from './history/settings.ts';
+
+export interface ServiceConfig {
+  dataDir: string;
+  /** The flake shown when none was opened before: the folder the app runs from. */
+  defaultFlake: string;
+  appVersion: string;
+  nix?: NixOptions;
+}
+
+export interface Services {
+  config: ServiceConfig;
+  events: EventHub;
+  nix: Nix;
+  history: HistoryDatabase;
+  settings: Settings;
+  flake: FlakeSession;
+  close(): void;
+}
+
+export function createServices(config: ServiceConfig): Services {
+  const events = new EventHub();
+  const nix = new Nix(config.nix);
+  const history = openHistoryDatabase(historyFile(config.dataDir));
+  const settings = new Settings(history);
+  const flake = new FlakeSession(settings, events, config.defaultFlake);
+  return { config, events, nix, history, settings, flake, close: () => history.close() };
+}
