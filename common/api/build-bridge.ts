@@ -1,8 +1,7 @@
 // Builds window.flakedeck from the channel table over any transport (Electron IPC, or the test WebSocket).
 
-import { isEventChannel, methodChannels } from './channels.ts';
-import type { EventChannel, MethodChannel } from './channels.ts';
-import type { FlakedeckBridge, Listener, Unsubscribe } from './contract.ts';
+import { isEventChannel, methodChannels } from './contract.ts';
+import type { EventChannel, FlakedeckBridge, Listener, MethodChannel, Unsubscribe } from './contract.ts';
 import type { Envelope } from './errors.ts';
 
 export interface BridgeTransport {

@@ -1,54 +1,44 @@
-// The typed API contract: each method's parameter schema and result type, each event's payload type.
+// The typed API contract: every namespace's methods and events merged into one table of channels.
 
-import { z } from 'zod';
-import type { EventChannel, MethodChannel } from './channels.ts';
+import type { z } from 'zod';
+import { appEvents, appMethods } from './namespaces/app.ts';
+import { flakeEvents, flakeMethods } from './namespaces/flake.ts';
 import type { Envelope } from './errors.ts';
-import type { AppInfo, FlakeState, HostList } from '../model/flake.ts';
-
-interface MethodSpec<P extends z.ZodType = z.ZodType, R = unknown> {
-  params: P;
-  /** Phantom: carries the result type only. */
-  result: R;
-}
-
-function method<P extends z.ZodType, R>(params: P): MethodSpec<P, R> {
-  return { params, result: undefined as R };
-}
-
-const noParams = z.strictObject({});
-
-/** An absolute or relative folder path: no NUL bytes, bounded length. */
-const folderPath = z
-  .string()
-  .min(1, 'a folder path is required')
-  .max(4096)
-  .refine((s) => !s.includes('\0'), 'a path cannot contain NUL bytes');
 
 export const contract = {
-  'app.info': method<typeof noParams, AppInfo>(noParams),
-  'flake.current': method<typeof noParams, FlakeState>(noParams),
-  'flake.open': method<z.ZodObject<{ path: typeof folderPath }, z.core.$strict>, FlakeState>(
-    z.strictObject({ path: folderPath }),
-  ),
-  'hosts.list': method<typeof noParams, HostList>(noParams),
-} satisfies { [C in MethodChannel]: MethodSpec };
+  ...appMethods,
+  ...flakeMethods,
+};
 
-/** Payloads of the events main pushes to the renderer. */
-export interface EventPayloads {
-  'flake.changed': FlakeState;
+export const events = {
+  ...appEvents,
+  ...flakeEvents,
+};
+
+export type MethodChannel = keyof typeof contract;
+export type EventChannel = keyof typeof events;
+export type EventPayloads = { [E in EventChannel]: (typeof events)[E] };
+
+/** The channel table: preload and the test transport expose exactly these, nothing else. */
+export const methodChannels = Object.keys(contract) as MethodChannel[];
+export const eventChannels = Object.keys(events) as EventChannel[];
+
+export function isMethodChannel(channel: unknown): channel is MethodChannel {
+  return typeof channel === 'string' && Object.hasOwn(contract, channel);
 }
 
-type CheckEvents = { [E in EventChannel]: EventPayloads[E] };
-export type { CheckEvents as _EventsCoverEveryChannel };
+export function isEventChannel(channel: unknown): channel is EventChannel {
+  return typeof channel === 'string' && Object.hasOwn(events, channel);
+}
 
 export type Params<C extends MethodChannel> = z.input<(typeof contract)[C]['params']>;
 export type ParsedParams<C extends MethodChannel> = z.output<(typeof contract)[C]['params']>;
 export type Result<C extends MethodChannel> = (typeof contract)[C]['result'];
 
 /** Methods without required parameters may be called with none. */
-type ParamsArgs<C extends MethodChannel> = object extends Params<C> ? [params?: Params<C>] : [params: Params<C>];
+type ParamsArgs<C extends MethodChannel> = Record<never, never> extends Params<C> ? [params?: Params<C>] : [params: Params<C>];
 
-type Namespace = MethodChannel extends `${infer NS}.${string}` ? NS : never;
+type Namespace = MethodChannel extends infer C ? (C extends `${infer NS}.${string}` ? NS : never) : never;
 type MethodsOf<NS extends string> = Extract<MethodChannel, `${NS}.${string}`>;
 type MethodName<C extends string> = C extends `${string}.${infer M}` ? M : never;
 

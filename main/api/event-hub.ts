@@ -1,6 +1,6 @@
 // Fans events from services out to every connected transport (the Electron window, test sockets).
 
-import type { EventChannel } from '../../common/api/channels.ts';
+import type { EventChannel } from '../../common/api/contract.ts';
 import type { EventPayloads, Unsubscribe } from '../../common/api/contract.ts';
 
 export type EventSink = (channel: EventChannel, payload: unknown) => void;

@@ -63,7 +63,7 @@ describe('Router', () => {
     expect(extra).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENTS' } });
 
     const empty = await router().call('flake.open', { path: '' }, trusted);
-    expect(empty).toMatchObject({ ok: false, error: { message: expect.stringContaining('a folder path is required') } });
+    expect(empty).toMatchObject({ ok: false, error: { message: expect.stringContaining('path: a path is required') } });
   });
 
   it('carries a service ApiError to the caller with its fields', async () => {

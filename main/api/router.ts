@@ -1,9 +1,7 @@
 // The one entry for every API call: checks the channel and the sender, validates arguments, calls the service.
 
-import { isMethodChannel } from '../../common/api/channels.ts';
-import type { MethodChannel } from '../../common/api/channels.ts';
-import { contract } from '../../common/api/contract.ts';
-import type { ParsedParams, Result } from '../../common/api/contract.ts';
+import { contract, isMethodChannel } from '../../common/api/contract.ts';
+import type { MethodChannel, ParsedParams, Result } from '../../common/api/contract.ts';
 import { ApiError } from '../../common/api/errors.ts';
 import type { Envelope } from '../../common/api/errors.ts';
 import type { z } from 'zod';
@@ -11,6 +9,9 @@ import type { z } from 'zod';
 export type Handlers = {
   [C in MethodChannel]: (params: ParsedParams<C>) => Promise<Result<C>> | Result<C>;
 };
+
+/** The handlers of one namespace's methods, e.g. `HandlersFor<typeof flakeMethods>`. */
+export type HandlersFor<Methods> = Pick<Handlers, keyof Methods & MethodChannel>;
 
 /** Who is calling, as the transport saw it: the URL of the calling frame or page. */
 export interface Sender {

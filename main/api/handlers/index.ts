@@ -1,0 +1,13 @@
+// Binds every API method to the service that answers it, namespace by namespace.
+
+import type { Services } from '../../services.ts';
+import type { Handlers } from '../router.ts';
+import { appHandlers } from './app.ts';
+import { flakeHandlers } from './flake.ts';
+
+export function createHandlers(services: Services): Handlers {
+  return {
+    ...appHandlers(services),
+    ...flakeHandlers(services),
+  };
+}

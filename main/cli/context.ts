@@ -1,0 +1,50 @@
+// What every CLI command gets: parsed flags, output streams, and the services opened on demand.
+
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { dataDir } from '../app-paths.ts';
+import { findFlakeUpwards, resolveFlakeFolder } from '../flake/flake-folder.ts';
+import { Nix } from '../flake/nix.ts';
+import { createServices } from '../services.ts';
+import type { Services } from '../services.ts';
+
+/** The repository this CLI ships in: its flake is the default when the current folder has none. */
+export const repoRoot = resolve(import.meta.dirname, '..', '..');
+
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export class CliContext {
+  readonly io: Output;
+  readonly nix = new Nix();
+  #services?: Services;
+
+  constructor(io: Output) {
+    this.io = io;
+  }
+
+  /** `--flake PATH`, else the flake in the current folder (or above it), else this repository's. */
+  flakeFolder(flag: string | undefined): string {
+    return resolveFlakeFolder(flag ?? findFlakeUpwards(process.cwd()) ?? repoRoot);
+  }
+
+  /** The services with the history database the app also uses; opened only by commands that need it. */
+  services(): Services {
+    this.#services ??= createServices({ dataDir: dataDir(), defaultFlake: repoRoot, appVersion: packageVersion() });
+    return this.#services;
+  }
+
+  close(): void {
+    this.#services?.close();
+  }
+}
+
+export function printJson(io: Output, value: unknown): void {
+  io.out(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,21 @@
+// `flakedeck hosts`: the NixOS hosts a flake declares.
+
+import { listHosts } from '../flake/hosts.ts';
+import type { CliContext } from './context.ts';
+import { printJson } from './context.ts';
+import type { Command } from './command.ts';
+
+export const hostsCommand: Command = {
+  name: 'hosts',
+  summary: 'List the NixOS hosts of a flake',
+  usage: 'flakedeck hosts [--flake PATH] [--json]',
+  options: { flake: { type: 'string' }, json: { type: 'boolean' } },
+  async run(ctx: CliContext, { values }) {
+    const folder = ctx.flakeFolder(values.flake as string | undefined);
+    const hosts = await listHosts(ctx.nix, folder);
+    if (values.json) printJson(ctx.io, { flake: folder, hosts: hosts.map((h) => h.name) });
+    else if (hosts.length === 0) ctx.io.out(`${folder} declares no NixOS hosts (nixosConfigurations is empty or missing).\n`);
+    else ctx.io.out(hosts.map((h) => `${h.name}\n`).join(''));
+    return 0;
+  },
+};
