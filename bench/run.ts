@@ -19,7 +19,9 @@ for (const file of files) {
     const target = 'atLeast' in figure.target ? `>= ${figure.target.atLeast}` : `<= ${figure.target.atMost}`;
     const ok = meets(figure);
     if (!ok) missed++;
-    console.log(`  ${ok ? 'ok  ' : 'MISS'} ${figure.name}: ${figure.value.toFixed(2)} ${figure.unit} (target ${target} ${figure.unit})`);
+    console.log(
+      `  ${ok ? 'ok  ' : 'MISS'} ${figure.name}: ${figure.value.toFixed(2)} ${figure.unit} (target ${target} ${figure.unit})`,
+    );
     if (figure.detail) console.log(`       ${figure.detail}`);
   }
 }

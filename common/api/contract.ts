@@ -36,7 +36,8 @@ export type ParsedParams<C extends MethodChannel> = z.output<(typeof contract)[C
 export type Result<C extends MethodChannel> = (typeof contract)[C]['result'];
 
 /** Methods without required parameters may be called with none. */
-type ParamsArgs<C extends MethodChannel> = Record<never, never> extends Params<C> ? [params?: Params<C>] : [params: Params<C>];
+type ParamsArgs<C extends MethodChannel> =
+  Record<never, never> extends Params<C> ? [params?: Params<C>] : [params: Params<C>];
 
 type Namespace = MethodChannel extends infer C ? (C extends `${infer NS}.${string}` ? NS : never) : never;
 type MethodsOf<NS extends string> = Extract<MethodChannel, `${NS}.${string}`>;

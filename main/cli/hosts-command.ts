@@ -14,7 +14,8 @@ export const hostsCommand: Command = {
     const folder = ctx.flakeFolder(values.flake as string | undefined);
     const hosts = await listHosts(ctx.nix, folder);
     if (values.json) printJson(ctx.io, { flake: folder, hosts: hosts.map((h) => h.name) });
-    else if (hosts.length === 0) ctx.io.out(`${folder} declares no NixOS hosts (nixosConfigurations is empty or missing).\n`);
+    else if (hosts.length === 0)
+      ctx.io.out(`${folder} declares no NixOS hosts (nixosConfigurations is empty or missing).\n`);
     else ctx.io.out(hosts.map((h) => `${h.name}\n`).join(''));
     return 0;
   },

@@ -16,7 +16,10 @@ export function resolveFlakeFolder(path: string, cwd = process.cwd()): string {
   if (!existsSync(join(folder, 'flake.nix'))) throw notAFlake(`${folder} has no flake.nix, so it is not a flake.`);
   // Nix reads '#' and '?' in a flake reference as the start of an attribute path or a query.
   if (/[#?]/.test(folder)) {
-    throw notAFlake(`${folder} contains "#" or "?", which nix cannot take in a flake path.`, 'Move or rename the folder.');
+    throw notAFlake(
+      `${folder} contains "#" or "?", which nix cannot take in a flake path.`,
+      'Move or rename the folder.',
+    );
   }
   return folder;
 }
@@ -47,7 +50,10 @@ export function installable(folder: string, attrPath: readonly string[]): string
   const parts = attrPath.map((part) => {
     if (plainAttr.test(part)) return part;
     if (part.includes('"') || part.length === 0) {
-      throw new ApiError({ code: 'INVALID_ARGUMENTS', message: `The name ${JSON.stringify(part)} cannot be passed to nix.` });
+      throw new ApiError({
+        code: 'INVALID_ARGUMENTS',
+        message: `The name ${JSON.stringify(part)} cannot be passed to nix.`,
+      });
     }
     return `"${part}"`;
   });

@@ -14,7 +14,8 @@ export async function listHosts(nix: Nix, folder: string): Promise<HostSummary[]
     return names.map((name) => ({ name }));
   } catch (error) {
     // A flake without NixOS hosts is a valid flake with nothing to show, not a failure.
-    if (error instanceof ApiError && /does not provide attribute .*'nixosConfigurations'/s.test(error.message)) return [];
+    if (error instanceof ApiError && /does not provide attribute .*'nixosConfigurations'/s.test(error.message))
+      return [];
     throw error;
   }
 }

@@ -47,7 +47,9 @@ describe('history database', () => {
     }
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).code).toBe('HISTORY_TOO_NEW');
-    expect((error as ApiError).message).toMatch(/written by a newer Flakedeck \(schema \d+; this version knows up to \d+\)/);
+    expect((error as ApiError).message).toMatch(
+      /written by a newer Flakedeck \(schema \d+; this version knows up to \d+\)/,
+    );
 
     const check = new Database(file(), { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(migrations.length + 3);

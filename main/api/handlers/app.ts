@@ -10,7 +10,10 @@ export function appHandlers({ nix, config }: Services): HandlersFor<typeof appMe
     'app.info': async () => ({
       name: appName,
       version: config.appVersion,
-      nixVersion: await nix.version().then((v) => v.version, () => null),
+      nixVersion: await nix.version().then(
+        (v) => v.version,
+        () => null,
+      ),
       platform: process.platform,
     }),
   };

@@ -1,0 +1,46 @@
+// State of the host list: the opened flake, its hosts, and whether loading them failed.
+
+import type { FlakeState, HostSummary } from '../../../common/model/flake.ts';
+import type { ApiError } from '../../../common/api/errors.ts';
+import type { FlakedeckApi } from '../../../common/api/contract.ts';
+import { asApiError } from '../../lib/api.ts';
+
+export class HostsState {
+  flake = $state<FlakeState | null>(null);
+  hosts = $state<HostSummary[]>([]);
+  status = $state<'loading' | 'ready' | 'error'>('loading');
+  error = $state<ApiError | null>(null);
+
+  readonly #api: FlakedeckApi;
+  /** Counts requests, so an answer that arrives after a newer request started is dropped. */
+  #generation = 0;
+
+  constructor(api: FlakedeckApi) {
+    this.#api = api;
+  }
+
+  load = (): Promise<void> => this.#run(async () => this.#api.flake.current());
+
+  open = (path: string): Promise<void> => this.#run(async () => this.#api.flake.open({ path }));
+
+  async #run(selectFlake: () => Promise<FlakeState>): Promise<void> {
+    const generation = ++this.#generation;
+    const current = () => generation === this.#generation;
+    this.status = 'loading';
+    this.error = null;
+    try {
+      const flake = await selectFlake();
+      if (!current()) return;
+      this.flake = flake;
+      const list = await this.#api.hosts.list();
+      if (!current()) return;
+      this.hosts = list.hosts;
+      this.status = 'ready';
+    } catch (error) {
+      if (!current()) return;
+      this.hosts = [];
+      this.error = asApiError(error);
+      this.status = 'error';
+    }
+  }
+}

@@ -1,0 +1,104 @@
+// Starts the real services behind the test transport and serves the built renderer to Chromium.
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { build } from 'vite';
+import { createHandlers } from '../../main/api/handlers/index.ts';
+import { originCheck, Router } from '../../main/api/router.ts';
+import { createServices } from '../../main/services.ts';
+import type { ServiceConfig, Services } from '../../main/services.ts';
+import { attachWsTransport, transportPath } from './ws-transport.ts';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+const rendererDir = join(repoRoot, '.vite', 'renderer', 'main_window');
+
+const mimeTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+export interface Harness {
+  /** The page to open in the browser. */
+  url: string;
+  /** The script that gives the page window.flakedeck; add it with page.addInitScript before navigating. */
+  initScript: string;
+  services: Services;
+  close(): Promise<void>;
+}
+
+let bridgeBundle: Promise<string> | undefined;
+
+/** The browser half of the transport, bundled once per process. */
+function bundleBridge(): Promise<string> {
+  bridgeBundle ??= build({
+    configFile: false,
+    logLevel: 'silent',
+    build: {
+      write: false,
+      minify: false,
+      lib: {
+        entry: join(import.meta.dirname, 'browser', 'ws-bridge.ts'),
+        formats: ['iife'],
+        name: 'flakedeckTestBridge',
+      },
+    },
+  }).then((output) => {
+    const result = Array.isArray(output) ? output[0] : output;
+    if (!result || !('output' in result)) throw new Error('bundling the test bridge gave no output');
+    return result.output[0].code;
+  });
+  return bridgeBundle;
+}
+
+export async function startHarness(options: Partial<ServiceConfig> & { flake?: string } = {}): Promise<Harness> {
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(`No built renderer in ${rendererDir}: run \`npm run build:renderer\` first.`);
+  }
+  const ownDataDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'flakedeck-harness-'));
+  const services = createServices({
+    dataDir: options.dataDir ?? ownDataDir!,
+    defaultFlake: options.flake ?? options.defaultFlake ?? repoRoot,
+    appVersion: '0.0.0-test',
+    ...(options.nix && { nix: options.nix }),
+  });
+
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    const file = normalize(join(rendererDir, path === '/' ? 'index.html' : decodeURIComponent(path)));
+    if (!file.startsWith(rendererDir + sep) || !existsSync(file)) {
+      response.writeHead(404).end('not found');
+      return;
+    }
+    response.writeHead(200, { 'content-type': mimeTypes[extname(file)] ?? 'application/octet-stream' });
+    response.end(readFileSync(file));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  const token = randomBytes(24).toString('base64url');
+
+  const router = new Router(createHandlers(services), { isTrustedSender: originCheck([origin]) });
+  const detach = attachWsTransport(server, router, services.events, token);
+  const transport = JSON.stringify({ url: `ws://127.0.0.1:${port}${transportPath}`, token });
+
+  return {
+    url: `${origin}/`,
+    initScript: `window.__flakedeckTestTransport = ${transport};\n${await bundleBridge()}`,
+    services,
+    async close() {
+      detach();
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+      services.close();
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
+    },
+  };
+}
