@@ -1,0 +1,32 @@
+# nix/features/gnome.nix: the graphical session: GNOME on Wayland with GDM, and Firefox.
+{ config, lib, ... }:
+let
+  cfg = config.deck.features.gnome;
+in
+{
+  options.deck.features.gnome.enable = lib.mkEnableOption "a GNOME desktop session";
+
+  config = lib.mkIf cfg.enable {
+    services.displayManager.gdm.enable = true;
+    services.desktopManager.gnome.enable = true;
+    programs.firefox.enable = true;
+
+    # Each user's chosen session and avatar.
+    deck.persist.system.directories = [ "/var/lib/AccountsService" ];
+
+    deck.persist.home.directories = [
+      # GNOME settings. dconf replaces its database file by renaming a new one over it, which a bind-mounted
+      # single file would not survive, so the whole directory is persisted.
+      ".config/dconf"
+      # gnome-keyring: saved passwords, including the wifi secrets of per-user connections.
+      {
+        directory = ".local/share/keyrings";
+        mode = "0700";
+      }
+      {
+        directory = ".mozilla";
+        mode = "0700";
+      }
+    ];
+  };
+}
