@@ -7,6 +7,7 @@ import { createHandlers } from './api/handlers/index.ts';
 import { dataDir } from './app-paths.ts';
 import { findFlakeUpwards } from './flake/flake-folder.ts';
 import { createServices } from './services.ts';
+import type { Services } from './services.ts';
 import { appOrigin, registerAppScheme, serveRenderer } from './shell/app-protocol.ts';
 import { attachIpc } from './shell/ipc-adapter.ts';
 import { createMainWindow } from './shell/main-window.ts';
@@ -36,6 +37,8 @@ async function start(): Promise<void> {
   // In development the app runs from this repository, whose flake is the default; packaged, the folder it starts in.
   const defaultFlake = app.isPackaged ? (findFlakeUpwards(process.cwd()) ?? app.getAppPath()) : app.getAppPath();
   const services = createServices({ dataDir: app.getPath('userData'), defaultFlake, appVersion: app.getVersion() });
+  const flakeArgument = flakeFromArgv(process.argv);
+  if (flakeArgument) openFlakeArgument(services, flakeArgument);
   const router = new Router(createHandlers(services), {
     isTrustedSender: isAppUrl,
     onInternalError: (channel, error) => console.error(`[${channel}]`, error),
@@ -52,7 +55,9 @@ async function start(): Promise<void> {
   };
   openWindow();
 
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv) => {
+    const flake = flakeFromArgv(argv);
+    if (flake) openFlakeArgument(services, flake);
     if (!window) return openWindow();
     if (window.isMinimized()) window.restore();
     window.show();
@@ -64,4 +69,18 @@ async function start(): Promise<void> {
     detachIpc();
     services.close();
   });
+}
+
+/** `--flake=PATH` on the command line opens that flake (also when passed to a second launch). */
+function flakeFromArgv(argv: readonly string[]): string | undefined {
+  return argv.find((a) => a.startsWith('--flake='))?.slice('--flake='.length);
+}
+
+function openFlakeArgument(services: Services, path: string): void {
+  try {
+    services.flake.open(path);
+  } catch (error) {
+    // The window shows the flake it had; the reason goes to the log of the launch that asked.
+    console.error(`Cannot open ${path}: ${(error as Error).message}`);
+  }
 }
