@@ -1,11 +1,11 @@
-// State of the host list: the opened flake, its hosts, and whether loading them failed.
+// App-wide state of the opened flake and its hosts, shared by every view.
 
-import type { FlakeState, HostSummary } from '../../../common/model/flake.ts';
-import type { ApiError } from '../../../common/api/errors.ts';
-import type { FlakedeckApi } from '../../../common/api/contract.ts';
-import { asApiError } from '../../lib/api.ts';
+import type { FlakeState, HostSummary } from '../../common/model/flake.ts';
+import type { ApiError } from '../../common/api/errors.ts';
+import type { FlakedeckApi } from '../../common/api/contract.ts';
+import { asApiError } from '../lib/api.ts';
 
-export class HostsState {
+export class FlakeStore {
   flake = $state<FlakeState | null>(null);
   hosts = $state<HostSummary[]>([]);
   status = $state<'loading' | 'ready' | 'error'>('loading');

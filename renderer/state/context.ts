@@ -1,0 +1,22 @@
+// The app-wide state every view reads, handed down through Svelte context.
+
+import { getContext, setContext } from 'svelte';
+import type { FlakedeckApi } from '../../common/api/contract.ts';
+import type { FlakeStore } from './flake-state.svelte.ts';
+import type { Navigation } from './navigation.svelte.ts';
+
+export interface AppContext {
+  api: FlakedeckApi;
+  flake: FlakeStore;
+  navigation: Navigation;
+}
+
+const key = Symbol('flakedeck-app');
+
+export function setAppContext(context: AppContext): void {
+  setContext(key, context);
+}
+
+export function useApp(): AppContext {
+  return getContext<AppContext>(key);
+}
