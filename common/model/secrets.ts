@@ -1,0 +1,78 @@
+// Domain types for sops-encrypted secret files, as the editor and the recipients view see them.
+
+export type SecretFormat = 'yaml' | 'json' | 'dotenv' | 'ini' | 'binary';
+
+/** The type of a value in the editor; `map` and `list` hold children, the rest are leaves. */
+export type SecretValueType = 'str' | 'int' | 'float' | 'bool' | 'time' | 'null' | 'bytes' | 'map' | 'list';
+
+/** A key path: map keys as strings, list positions as numbers. */
+export type SecretPath = (string | number)[];
+
+/** One node of a file's tree with its value masked: the renderer sees shape and type, never plaintext. */
+export interface MaskedNode {
+  /** The map key, or the list position. */
+  key: string | number;
+  type: SecretValueType;
+  /** Leaves: whether the value is non-empty (an empty string or null is "not set"). */
+  set: boolean;
+  /** Whether sops encrypts this value (false for keys the rules leave in clear text, e.g. `*_unencrypted`). */
+  encrypted: boolean;
+  /** Comments written just above this node, when they are not encrypted. */
+  comments?: string[];
+  children?: MaskedNode[];
+}
+
+/** A value the user types in the editor; `text` is parsed by `type`. */
+export interface TypedValue {
+  type: Exclude<SecretValueType, 'map' | 'list'>;
+  text: string;
+}
+
+/** A value to set: a leaf, or an empty map or list to fill in later. */
+export type NewValue = TypedValue | { type: 'map' } | { type: 'list' };
+
+export interface RevealedValue {
+  path: SecretPath;
+  type: SecretValueType;
+  /** The plaintext, as the user would type it (floats and times in sops' canonical spelling). */
+  text: string;
+}
+
+export interface EditorSession {
+  sessionId: string;
+  file: string;
+  format: SecretFormat;
+  /** One root per YAML document (other formats have one). */
+  documents: MaskedNode[][];
+  dirty: boolean;
+  /** Opened despite a failed MAC check: it cannot be saved. */
+  readOnly: boolean;
+  recipients: SecretRecipient[];
+}
+
+/** Who can read a file: one age recipient, with a name when the flake's .sops.yaml or host keys give one. */
+export interface SecretRecipient {
+  recipient: string;
+  /** The `.sops.yaml` anchor (`&admin`) or host (`host:vps`) that names this key. */
+  name?: string;
+  /** Index of its key group (files with Shamir key groups have several). */
+  group: number;
+}
+
+export interface SecretFileSummary {
+  /** Path relative to the flake folder, e.g. `secrets/vps.yaml`. */
+  file: string;
+  format: SecretFormat;
+  recipients: SecretRecipient[];
+  /** What the matching creation rule of `.sops.yaml` says now; undefined when no rule matches. */
+  expected?: SecretRecipient[];
+  /** True when `recipients` and `expected` differ: run updatekeys. */
+  differs: boolean;
+  /** Why the file could not be read, if it could not (it is still listed). */
+  problem?: string;
+}
+
+export interface SecretFileList {
+  flake: string;
+  files: SecretFileSummary[];
+}
