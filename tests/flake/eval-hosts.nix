@@ -1,7 +1,8 @@
 # tests/flake/eval-hosts.nix: evaluates flake.nix's hosts with the stub lib and fake inputs (no nixpkgs), and
 # returns, per host, the settings tests/flake/flake.test.ts asserts on.
-#   nix-instantiate --eval --strict --json tests/flake/eval-hosts.nix [--arg repo /path/to/a/copy]
+#   nix-instantiate --eval --strict --json tests/flake/eval-hosts.nix --argstr repo "$PWD"
 {
+  # The repository to evaluate (a path, or a string from --argstr): tests point it at a modified copy.
   repo ? ../..,
 }:
 let

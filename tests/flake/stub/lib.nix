@@ -268,7 +268,7 @@ let
         else
           import m;
       v = if isFunction imported then imported args else imported;
-      here = v._file or file;
+      here = toString (v._file or file);
       structured = v ? config || v ? options;
     in
     [

@@ -1,0 +1,679 @@
+// The NixOS flake, checked without nixpkgs (which cannot be fetched here): every .nix file parses, the four hosts
+// evaluate through a stub lib (tests/flake/stub) and declare the state and secrets they should, and .sops.yaml
+// encrypts each file to exactly the right keys, recomputed from the hosts' SSH public keys.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML, { isAlias, isMap, isScalar, isSeq } from 'yaml';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+const evalHosts = join(repoRoot, 'tests', 'flake', 'eval-hosts.nix');
+const hostNames = ['desktop', 'laptop', 'vps', 'homelab'] as const;
+type HostName = (typeof hostNames)[number];
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. Every .nix file parses (nix-instantiate --parse also reports undefined variables outside `with`).
+
+function nixFiles(dir: string): string[] {
+  const skip = new Set(['node_modules', '.git', join('tests', 'fixtures')]);
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (skip.has(relative(repoRoot, path))) continue;
+    if (entry.isDirectory()) found.push(...nixFiles(path));
+    else if (entry.isFile() && entry.name.endsWith('.nix')) found.push(path);
+  }
+  return found;
+}
+
+describe('every .nix file', () => {
+  const files = nixFiles(repoRoot).map((file) => relative(repoRoot, file));
+
+  it('includes the flake, the builder and every host', () => {
+    expect(files).toContain('flake.nix');
+    expect(files).toContain(join('nix', 'lib', 'mk-host.nix'));
+    for (const host of hostNames) {
+      expect(files).toContain(join('hosts', host, 'default.nix'));
+      expect(files).toContain(join('hosts', host, 'hardware-configuration.nix'));
+    }
+  });
+
+  it.each(files)('%s parses', (file) => {
+    const result = spawnSync('nix-instantiate', ['--parse', file], { cwd: repoRoot, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. The hosts, evaluated with the stub lib and fake inputs (tests/flake/eval-hosts.nix).
+
+type Entry = string | { directory?: string; file?: string; [attribute: string]: unknown };
+interface Lists {
+  directories: Entry[];
+  files: Entry[];
+}
+interface Secret {
+  file: string;
+  key: string;
+  neededForUsers: boolean;
+  owner: string | null;
+  restartUnits: string[];
+}
+interface Host {
+  user: string;
+  persist: { enable: boolean; path: string; tmpfsSize: string; system: Lists; home: Lists };
+  deploy: { targetHost: string; targetUser: string; targetPort: number; buildOn: string; sudo: boolean };
+  features: Record<string, boolean>;
+  roles: Record<string, boolean>;
+  fileSystems: Record<string, { fsType: string | null; neededForBoot: boolean; options: string[] }>;
+  persistence: Record<string, Lists & { hideMounts: boolean; users: Record<string, Lists> }>;
+  hostKeys: { path: string; type: string }[];
+  sopsKeyPaths: string[];
+  defaultSopsFile: string;
+  secrets: Record<string, Secret>;
+  mutableUsers: boolean;
+  rootHashedPassword: string | null;
+  sshSettings: Record<string, unknown>;
+  knownHosts: Record<string, { hostNames: string[]; publicKeyFile: string }>;
+  firewallTCP: number[];
+  homeManagerUsers: string[];
+  homeManager: { useGlobalPkgs: boolean; useUserPackages: boolean };
+  failedAssertions: string[];
+  warnings: string[];
+}
+interface Evaluation {
+  hostNames: string[];
+  checkSystems: string[];
+  formatterSystems: string[];
+  hosts: Record<string, Host>;
+}
+
+/** Runs the stub evaluation over `repo`; returns the parsed JSON, or the error text if nix failed. */
+function evaluate(repo: string): Evaluation | { error: string } {
+  const result = spawnSync('nix-instantiate', ['--eval', '--strict', '--json', evalHosts, '--argstr', 'repo', repo], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) return { error: result.stderr };
+  return JSON.parse(result.stdout) as Evaluation;
+}
+
+function evaluated(repo: string): Evaluation {
+  const result = evaluate(repo);
+  if ('error' in result) throw new Error(`stub evaluation failed:\n${result.error}`);
+  return result;
+}
+
+function hostOf(evaluation: Evaluation, name: string): Host {
+  const host = evaluation.hosts[name];
+  if (!host) throw new Error(`no host ${name} in the evaluation`);
+  return host;
+}
+
+const pathOf = (entry: Entry): string => (typeof entry === 'string' ? entry : (entry.directory ?? entry.file ?? ''));
+const paths = (lists: Lists): string[] => [...lists.directories, ...lists.files].map(pathOf);
+
+describe('hosts (stub evaluation, no nixpkgs)', () => {
+  let evaluation: Evaluation;
+  const host = (name: HostName): Host => hostOf(evaluation, name);
+
+  beforeAll(() => {
+    evaluation = evaluated(repoRoot);
+  });
+
+  it('are the four machines, with a build check per system and a formatter', () => {
+    expect(evaluation.hostNames).toEqual(['desktop', 'homelab', 'laptop', 'vps']);
+    expect(evaluation.checkSystems).toEqual(['x86_64-linux']);
+    expect(evaluation.formatterSystems).toEqual(['x86_64-linux']);
+  });
+
+  it('pass every assertion and warn about nothing', () => {
+    for (const name of hostNames) {
+      expect(host(name).failedAssertions, name).toEqual([]);
+      expect(host(name).warnings, name).toEqual([]);
+    }
+  });
+
+  it('give every feature in nix/features an enable option', () => {
+    const features = readdirSync(join(repoRoot, 'nix', 'features'))
+      .filter((file) => file.endsWith('.nix') && file !== 'default.nix')
+      .map((file) => file.replace(/\.nix$/, ''))
+      .sort();
+    for (const name of hostNames) expect(Object.keys(host(name).features).sort(), name).toEqual(features);
+  });
+
+  it('carry one home-manager user, alice, with global pkgs and user packages', () => {
+    for (const name of hostNames) {
+      expect(host(name).user).toBe('alice');
+      expect(host(name).homeManagerUsers).toEqual(['alice']);
+      expect(host(name).homeManager).toEqual({ useGlobalPkgs: true, useUserPackages: true });
+    }
+  });
+
+  describe('persistence', () => {
+    const ephemeral: HostName[] = ['desktop', 'laptop', 'vps'];
+
+    it('gives the workstations and the vps a tmpfs root and a /persist volume needed for boot', () => {
+      for (const name of ephemeral) {
+        const { persist, fileSystems } = host(name);
+        expect(persist.enable, name).toBe(true);
+        expect(persist.path).toBe('/persist');
+        expect(fileSystems['/']?.fsType, name).toBe('tmpfs');
+        expect(fileSystems['/']?.options, name).toContain(`size=${persist.tmpfsSize}`);
+        expect(fileSystems['/persist']?.neededForBoot, name).toBe(true);
+      }
+      expect(host('vps').persist.tmpfsSize).toBe('512M');
+    });
+
+    it('keeps the homelab root on disk', () => {
+      expect(host('homelab').persist.enable).toBe(false);
+      expect(host('homelab').fileSystems['/']?.fsType).toBe('ext4');
+      expect(host('homelab').persistence).toEqual({});
+    });
+
+    it('hands the deck.persist lists to impermanence, home entries under the user', () => {
+      for (const name of ephemeral) {
+        const { persist, persistence, user } = host(name);
+        expect(Object.keys(persistence), name).toEqual(['/persist']);
+        const root = persistence['/persist']!;
+        expect(root.hideMounts).toBe(true);
+        expect(root.directories).toEqual(persist.system.directories);
+        expect(root.files).toEqual(persist.system.files);
+        expect(root.users).toEqual({ [user]: persist.home });
+      }
+    });
+
+    it('never puts a /home path in a system list, and keeps home entries relative', () => {
+      for (const name of hostNames) {
+        const { persist } = host(name);
+        for (const path of paths(persist.system)) expect(path, name).not.toMatch(/^\/home(\/|$)/);
+        for (const path of paths(persist.system)) expect(path, name).toMatch(/^\//);
+        for (const path of paths(persist.home)) expect(path, name).not.toMatch(/^\//);
+      }
+    });
+
+    it('persists the baseline every host owns', () => {
+      for (const name of hostNames) {
+        const system = paths(host(name).persist.system);
+        expect(system).toEqual(expect.arrayContaining(['/var/lib/nixos', '/var/lib/systemd', '/var/log']));
+        expect(system).toContain('/etc/machine-id');
+      }
+    });
+
+    it('persists what each feature owns, declared by the feature', () => {
+      const system = (name: HostName) => paths(host(name).persist.system);
+      const home = (name: HostName) => paths(host(name).persist.home);
+
+      expect(system('laptop')).toContain('/etc/NetworkManager/system-connections');
+      expect(system('laptop')).toContain('/var/lib/NetworkManager');
+      expect(system('laptop')).toContain('/var/lib/power-profiles-daemon');
+      expect(system('laptop')).toContain('/var/lib/bluetooth');
+      expect(system('desktop')).not.toContain('/var/lib/power-profiles-daemon');
+
+      expect(system('vps')).toContain('/var/lib/acme');
+      expect(system('vps')).toContain('/var/lib/forgejo');
+      expect(system('vps')).not.toContain('/var/lib/NetworkManager');
+
+      expect(system('homelab')).toEqual(
+        expect.arrayContaining([
+          '/var/lib/jellyfin',
+          '/var/lib/vaultwarden',
+          '/var/lib/grafana',
+          '/var/lib/prometheus2',
+        ]),
+      );
+
+      // home-manager modules (nix/home) declare theirs on the home-manager side; they reach every host's list.
+      for (const name of hostNames) {
+        expect(home(name)).toEqual(expect.arrayContaining(['.ssh', '.local/share/zsh', '.local/share/direnv']));
+      }
+      expect(home('desktop')).toContain('.config/dconf');
+      expect(home('desktop')).toContain('.local/state/wireplumber');
+      expect(home('vps')).not.toContain('.config/dconf');
+    });
+
+    it('keeps owner and mode where a feature sets them', () => {
+      const acme = host('vps').persist.system.directories.find((entry) => pathOf(entry) === '/var/lib/acme');
+      expect(acme).toEqual({ directory: '/var/lib/acme', user: 'acme', group: 'acme', mode: '0755' });
+    });
+
+    it('addresses the SSH host key, read by sops before impermanence mounts, at its /persist path', () => {
+      for (const name of hostNames) {
+        const { persist, hostKeys, sopsKeyPaths } = host(name);
+        const expected = `${persist.enable ? '/persist' : ''}/etc/ssh/ssh_host_ed25519_key`;
+        expect(hostKeys, name).toEqual([{ path: expected, type: 'ed25519' }]);
+        expect(sopsKeyPaths, name).toEqual([expected]);
+      }
+    });
+  });
+
+  describe('persist.json (hosts/<name>/persist.json, written by the app)', () => {
+    let copy: string;
+
+    beforeAll(() => {
+      copy = mkdtempSync(join(tmpdir(), 'flakedeck-persist-json-'));
+      for (const part of ['flake.nix', 'nix', 'hosts'])
+        cpSync(join(repoRoot, part), join(copy, part), { recursive: true });
+    });
+    afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+    const withPersistJson = (json: unknown): Evaluation | { error: string } => {
+      writeFileSync(join(copy, 'hosts', 'laptop', 'persist.json'), JSON.stringify(json));
+      return evaluate(copy);
+    };
+
+    it('merges a sample file into the laptop lists and nowhere else', () => {
+      const sample = {
+        system: {
+          directories: ['/var/lib/libvirt', { directory: '/var/lib/private/ollama', user: 'ollama', mode: '0700' }],
+          files: ['/etc/foo.conf'],
+        },
+        home: { directories: ['Games'], files: ['.config/foo/settings.json'] },
+      };
+      const result = withPersistJson(sample);
+      if ('error' in result) throw new Error(result.error);
+      const laptop = hostOf(result, 'laptop');
+      const before = host('laptop');
+
+      // Added to what the features declare (in module order, which is not specified), nothing lost.
+      const system = laptop.persist.system;
+      expect(system.directories).toHaveLength(before.persist.system.directories.length + 2);
+      expect(system.directories).toEqual(
+        expect.arrayContaining([...before.persist.system.directories, ...sample.system.directories]),
+      );
+      expect(system.files).toEqual(expect.arrayContaining([...before.persist.system.files, ...sample.system.files]));
+      expect(paths(laptop.persist.home)).toEqual(expect.arrayContaining(['Games', '.config/foo/settings.json']));
+      expect(laptop.persistence['/persist']?.directories).toContainEqual(sample.system.directories[1]);
+      expect(laptop.persistence['/persist']?.users['alice']?.directories).toContain('Games');
+      expect(laptop.failedAssertions).toEqual([]);
+      expect(hostOf(result, 'desktop').persist).toEqual(host('desktop').persist);
+    });
+
+    it('accepts a file with only some keys', () => {
+      const result = withPersistJson({ home: { files: ['.config/only-this'] } });
+      if ('error' in result) throw new Error(result.error);
+      expect(paths(hostOf(result, 'laptop').persist.home)).toContain('.config/only-this');
+      expect(hostOf(result, 'laptop').persist.system).toEqual(host('laptop').persist.system);
+    });
+
+    it('rejects a /home path in the system list', () => {
+      const result = withPersistJson({ system: { directories: ['/home/alice/Games'] } });
+      if ('error' in result) throw new Error(result.error);
+      expect(hostOf(result, 'laptop').failedAssertions).toEqual([expect.stringContaining('/home/alice/Games')]);
+    });
+
+    it('rejects unknown keys, naming persist.json', () => {
+      const nested = withPersistJson({ system: { dirs: ['/var/lib/foo'] } });
+      expect('error' in nested && nested.error).toMatch(/deck\.persist\.system\.dirs' does not exist/);
+      expect('error' in nested && nested.error).toMatch(/hosts\/laptop\/persist\.json/);
+
+      const topLevel = withPersistJson({ sytem: {} });
+      if ('error' in topLevel) throw new Error(topLevel.error);
+      expect(hostOf(topLevel, 'laptop').failedAssertions).toEqual([
+        expect.stringMatching(/hosts\/laptop\/persist\.json: unknown top-level keys \["sytem"\]/),
+      ]);
+    });
+  });
+
+  describe('deploy settings (config.deck.deploy)', () => {
+    it('default to root on port 22, built locally, the host name as address', () => {
+      expect(host('vps').deploy).toEqual({
+        targetHost: 'vps.example.org',
+        targetUser: 'root',
+        targetPort: 22,
+        buildOn: 'local',
+        sudo: false,
+      });
+    });
+
+    it('use sudo when the target user is not root', () => {
+      for (const name of ['desktop', 'laptop'] as const) {
+        expect(host(name).deploy).toEqual({
+          targetHost: name,
+          targetUser: 'alice',
+          targetPort: 22,
+          buildOn: 'local',
+          sudo: true,
+        });
+      }
+    });
+
+    it('build on the homelab itself', () => {
+      expect(host('homelab').deploy).toMatchObject({ targetHost: 'homelab.lan', buildOn: 'remote', sudo: false });
+    });
+  });
+
+  describe('machines', () => {
+    const enabled = (name: HostName) =>
+      Object.entries(host(name).features)
+        .filter(([, on]) => on)
+        .map(([feature]) => feature);
+
+    it('give both workstations a graphical session, audio and networking; the laptop power and wifi', () => {
+      for (const name of ['desktop', 'laptop'] as const) {
+        expect(enabled(name)).toEqual(expect.arrayContaining(['gnome', 'pipewire', 'networkmanager']));
+      }
+      expect(enabled('laptop')).toEqual(expect.arrayContaining(['power', 'wifi']));
+      expect(enabled('desktop')).not.toContain('power');
+    });
+
+    it('serve a public site and a forge from the vps, behind nginx with ACME', () => {
+      expect(enabled('vps')).toEqual(expect.arrayContaining(['website', 'forgejo', 'nginx', 'acme']));
+      expect(host('vps').firewallTCP.sort()).toEqual([443, 80].sort());
+    });
+
+    it('run at least three services on the homelab, each opening its own ports', () => {
+      expect(enabled('homelab')).toEqual(expect.arrayContaining(['jellyfin', 'vaultwarden', 'monitoring']));
+      expect(host('homelab').firewallTCP).toEqual(expect.arrayContaining([3000, 443]));
+    });
+
+    it('harden sshd everywhere: keys only, root without a password', () => {
+      for (const name of hostNames) {
+        expect(host(name).sshSettings).toMatchObject({
+          PasswordAuthentication: false,
+          KbdInteractiveAuthentication: false,
+          PermitRootLogin: 'prohibit-password',
+        });
+        expect(host(name).rootHashedPassword).toBe('!');
+      }
+    });
+
+    it('trust every host key of the flake in known_hosts', () => {
+      for (const name of hostNames) {
+        expect(Object.keys(host(name).knownHosts).sort()).toEqual([...hostNames].sort());
+        expect(host(name).knownHosts['vps']?.publicKeyFile).toMatch(/hosts\/vps\/ssh_host_ed25519_key\.pub$/);
+      }
+    });
+  });
+
+  describe('secrets', () => {
+    type Layout = Record<string, Record<string, { description: string; demo: string }>>;
+    let layout: Layout;
+    beforeAll(() => {
+      layout = JSON.parse(readFileSync(join(repoRoot, 'secrets', 'layout.json'), 'utf8')) as Layout;
+    });
+
+    it('read each host file by default, and common.yaml where named', () => {
+      for (const name of hostNames) expect(host(name).defaultSopsFile).toBe(`${name}.yaml`);
+      expect(Object.keys(layout).sort()).toEqual(['common.yaml', ...hostNames.map((name) => `${name}.yaml`)].sort());
+    });
+
+    it('are all specified in secrets/layout.json under the file they are read from', () => {
+      for (const name of hostNames) {
+        for (const [secretName, secret] of Object.entries(host(name).secrets)) {
+          expect(secret.key).toBe(secretName);
+          expect([`${name}.yaml`, 'common.yaml'], `${name}: ${secretName}`).toContain(secret.file);
+          expect(layout[secret.file]?.[secret.key], `${name}: ${secret.file} ${secret.key}`).toBeDefined();
+        }
+      }
+    });
+
+    it('specify nothing in layout.json that no host reads', () => {
+      const read = new Set(
+        hostNames.flatMap((name) => Object.values(host(name).secrets).map((secret) => `${secret.file} ${secret.key}`)),
+      );
+      for (const [file, keys] of Object.entries(layout)) {
+        for (const key of Object.keys(keys)) expect(read, `${file} ${key}`).toContain(`${file} ${key}`);
+      }
+    });
+
+    it('give alice a password hash decrypted before the users, with immutable users', () => {
+      for (const name of hostNames) {
+        expect(host(name).secrets['user/alice/password-hash']).toMatchObject({
+          file: 'common.yaml',
+          neededForUsers: true,
+        });
+        expect(host(name).mutableUsers).toBe(false);
+      }
+      const demoHash = layout['common.yaml']?.['user/alice/password-hash']?.demo ?? '';
+      const [, , salt] = demoHash.split('$');
+      const rehash = execFileSync('openssl', ['passwd', '-6', '-salt', salt ?? '', 'demo'], { encoding: 'utf8' });
+      expect(rehash.trim()).toBe(demoHash);
+    });
+
+    it('restart the services that read them', () => {
+      expect(host('homelab').secrets['grafana/admin-password']).toMatchObject({
+        owner: 'grafana',
+        restartUnits: ['grafana.service'],
+      });
+      expect(host('homelab').secrets['vaultwarden/admin-token']?.restartUnits).toEqual(['vaultwarden.service']);
+      expect(host('laptop').secrets['wifi/home-psk']?.restartUnits).toEqual(['NetworkManager-ensure-profiles.service']);
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3. .sops.yaml: recipients recomputed from hosts/<host>/ssh_host_ed25519_key.pub (ssh-to-age), rules per file.
+
+const P = 2n ** 255n - 19n;
+
+function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  let result = 1n;
+  let b = ((base % modulus) + modulus) % modulus;
+  for (let e = exponent; e > 0n; e >>= 1n) {
+    if (e & 1n) result = (result * b) % modulus;
+    b = (b * b) % modulus;
+  }
+  return result;
+}
+
+const fromLittleEndian = (bytes: Uint8Array): bigint =>
+  bytes.reduceRight((value, byte) => (value << 8n) | BigInt(byte), 0n);
+
+function toLittleEndian(value: bigint, length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let i = 0, v = value; i < length; i++, v >>= 8n) bytes[i] = Number(v & 0xffn);
+  return bytes;
+}
+
+// Bech32 (BIP 173) as age uses it: no length limit.
+const CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+const GENERATOR = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+
+function bech32(hrp: string, data: Uint8Array): string {
+  const words: number[] = [];
+  let accumulator = 0;
+  let bits = 0;
+  for (const byte of data) {
+    accumulator = (accumulator << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      words.push((accumulator >> bits) & 31);
+    }
+  }
+  if (bits > 0) words.push((accumulator << (5 - bits)) & 31);
+  const expanded = [...hrp]
+    .map((c) => c.charCodeAt(0) >> 5)
+    .concat(
+      [0],
+      [...hrp].map((c) => c.charCodeAt(0) & 31),
+    );
+  let checksum = 1;
+  for (const value of [...expanded, ...words, 0, 0, 0, 0, 0, 0]) {
+    const top = checksum >>> 25;
+    checksum = ((checksum & 0x1ffffff) << 5) ^ value;
+    GENERATOR.forEach((g, i) => {
+      if ((top >>> i) & 1) checksum ^= g;
+    });
+  }
+  checksum ^= 1;
+  const check = [0, 1, 2, 3, 4, 5].map((i) => (checksum >>> (5 * (5 - i))) & 31);
+  return `${hrp}1${[...words, ...check].map((w) => CHARSET[w]).join('')}`;
+}
+
+/** Reads one SSH wire-format string (uint32 length, bytes) at `offset`. */
+function sshString(buffer: Buffer, offset: number): [Buffer, number] {
+  const length = buffer.readUInt32BE(offset);
+  return [buffer.subarray(offset + 4, offset + 4 + length), offset + 4 + length];
+}
+
+/** ssh-to-age: the Ed25519 point's y coordinate to the X25519 u = (1 + y) / (1 − y) mod 2^255 − 19. */
+function sshToAge(publicKeyLine: string): string {
+  const [type, base64] = publicKeyLine.trim().split(/\s+/);
+  if (type !== 'ssh-ed25519' || !base64) throw new Error(`not an ssh-ed25519 key: ${publicKeyLine}`);
+  const blob = Buffer.from(base64, 'base64');
+  const [wireType, offset] = sshString(blob, 0);
+  expect(wireType.toString()).toBe('ssh-ed25519');
+  const [point] = sshString(blob, offset);
+  expect(point.length).toBe(32);
+  const y = fromLittleEndian(point) & ((1n << 255n) - 1n);
+  const u = ((1n + y) * modPow(1n - y, P - 2n, P)) % P;
+  return bech32('age', toLittleEndian(u, 32));
+}
+
+/** ssh-to-age -private-key: sha512 of the 32-byte Ed25519 seed, first 32 bytes, as an AGE-SECRET-KEY-1… line. */
+function sshPrivateKeyToAge(pem: string): string {
+  const body = pem
+    .split('\n')
+    .filter((line) => line && !line.startsWith('-----'))
+    .join('');
+  const blob = Buffer.from(body, 'base64');
+  const magic = 'openssh-key-v1\0';
+  expect(blob.subarray(0, magic.length).toString('latin1')).toBe(magic);
+  const [cipher, afterCipher] = sshString(blob, magic.length);
+  expect(cipher.toString()).toBe('none'); // an unencrypted key, as ssh-keygen -N '' writes it
+  let offset = afterCipher;
+  [, offset] = sshString(blob, offset); // kdf name
+  [, offset] = sshString(blob, offset); // kdf options
+  const keyCount = blob.readUInt32BE(offset);
+  offset += 4;
+  for (let i = 0; i < keyCount; i++) [, offset] = sshString(blob, offset);
+  const [privateSection] = sshString(blob, offset);
+  let inner = 8; // two check integers
+  [, inner] = sshString(privateSection, inner); // key type
+  [, inner] = sshString(privateSection, inner); // public key
+  const [secret] = sshString(privateSection, inner); // seed ‖ public key
+  const scalar = createHash('sha512').update(secret.subarray(0, 32)).digest().subarray(0, 32);
+  return bech32('age-secret-key-', scalar).toUpperCase();
+}
+
+function ageKeygenPublic(identity: string): string | null {
+  const result = spawnSync('age-keygen', ['-y'], { input: identity, encoding: 'utf8' });
+  if (result.error) return null; // age not installed
+  expect(result.status, result.stderr).toBe(0);
+  return result.stdout.trim();
+}
+
+describe('.sops.yaml', () => {
+  const text = readFileSync(join(repoRoot, '.sops.yaml'), 'utf8');
+  const document = YAML.parseDocument(text);
+  const config = document.toJS() as {
+    keys: string[];
+    creation_rules: { path_regex: string; key_groups: Record<string, string[]>[] }[];
+  };
+  const hostRecipient = (name: HostName) =>
+    sshToAge(readFileSync(join(repoRoot, 'hosts', name, 'ssh_host_ed25519_key.pub'), 'utf8'));
+
+  /** The anchor name of each recipient in `keys:`. */
+  const anchors = (): Record<string, string> => {
+    const keys = document.get('keys');
+    if (!isSeq(keys)) throw new Error('keys: is not a list');
+    return Object.fromEntries(
+      keys.items.map((item) => {
+        if (!isScalar(item) || !item.anchor) throw new Error('every recipient in keys: needs an anchor');
+        return [item.anchor, String(item.value)];
+      }),
+    );
+  };
+
+  it('parses as YAML without errors', () => {
+    expect(document.errors).toEqual([]);
+  });
+
+  it('declares the admin key and one key per host, each once, as anchors', () => {
+    expect(Object.keys(anchors()).sort()).toEqual(['admin', ...hostNames].sort());
+    expect(new Set(config.keys).size).toBe(config.keys.length);
+  });
+
+  it.each(hostNames)('anchors &%s at the ssh-to-age conversion of its host key', (name) => {
+    expect(anchors()[name]).toBe(hostRecipient(name));
+  });
+
+  it('converts the sops-nix test key as ssh-to-age does (reference vector)', () => {
+    // Mic92/sops-nix pkgs/sops-install-secrets/test-assets/ssh-ed25519-key.pub and its recipient in secrets.yaml.
+    const sopsNixTestKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBI1+Q+ntzANebtnicCiAY29uqLGWOaOGLEa8bUqOVmS';
+    expect(sshToAge(sopsNixTestKey)).toBe('age1a8pk4akrdamj7nvqy3zywgtny8dxz7t5xzu7u8v9mhrayp9freqsqatyrs');
+    expect(hostRecipient('vps')).toMatch(/^age1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}$/);
+  });
+
+  it.each(hostNames)('matches the %s demo private key converted the way sops-nix does (age-keygen -y)', (name) => {
+    const identity = sshPrivateKeyToAge(
+      readFileSync(join(repoRoot, 'tests', 'demo-keys', `${name}.ssh_host_ed25519_key.DEMO`), 'utf8'),
+    );
+    expect(identity).toMatch(/^AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}$/);
+    const derived = ageKeygenPublic(identity);
+    if (derived === null) return; // without age the public conversion above still stands
+    expect(derived).toBe(hostRecipient(name));
+  });
+
+  it('anchors &admin at the public half of the demo admin age key', () => {
+    const keyFile = readFileSync(join(repoRoot, 'tests', 'demo-keys', 'admin.age-key.DEMO.txt'), 'utf8');
+    const comment = /^# public key: (age1\S+)$/m.exec(keyFile)?.[1];
+    expect(anchors()['admin']).toBe(comment);
+    const derived = ageKeygenPublic(keyFile);
+    if (derived !== null) expect(anchors()['admin']).toBe(derived);
+  });
+
+  it('agrees with tests/demo-keys/recipients.json', () => {
+    const recipients = JSON.parse(readFileSync(join(repoRoot, 'tests', 'demo-keys', 'recipients.json'), 'utf8'));
+    expect(recipients).toEqual(anchors());
+  });
+
+  describe('creation rules', () => {
+    const files = ['common', ...hostNames];
+    const expected: Record<string, string[]> = {
+      common: ['admin', ...hostNames],
+      ...Object.fromEntries(hostNames.map((name) => [name, ['admin', name]])),
+    };
+
+    /** The first rule matching the path, as sops picks it (paths relative to the .sops.yaml folder). */
+    const ruleFor = (path: string) => {
+      const index = config.creation_rules.findIndex((rule) => new RegExp(rule.path_regex).test(path));
+      return index < 0 ? undefined : { index, rule: config.creation_rules[index]! };
+    };
+
+    /** The alias names (not only the values) in the rule's single age group. */
+    const aliasesOf = (index: number): string[] => {
+      const rules = document.get('creation_rules');
+      const rule = isSeq(rules) ? rules.items[index] : undefined;
+      const groups = isMap(rule) ? rule.get('key_groups') : undefined;
+      const group = isSeq(groups) ? groups.items[0] : undefined;
+      const age = isMap(group) ? group.get('age') : undefined;
+      if (!isSeq(age)) throw new Error(`rule ${index} has no key_groups[0].age list`);
+      return age.items.map((item) => (isAlias(item) ? item.source : `literal ${String(item)}`));
+    };
+
+    it('has one rule per file', () => {
+      expect(config.creation_rules).toHaveLength(files.length);
+      for (const file of files) {
+        const matching = config.creation_rules.filter((rule) =>
+          new RegExp(rule.path_regex).test(`secrets/${file}.yaml`),
+        );
+        expect(matching, file).toHaveLength(1);
+      }
+    });
+
+    it.each(files)('encrypts secrets/%s.yaml to exactly its recipients, by anchor', (file) => {
+      const found = ruleFor(`secrets/${file}.yaml`);
+      expect(found).toBeDefined();
+      const { index, rule } = found!;
+      expect(rule.key_groups).toHaveLength(1);
+      expect(Object.keys(rule.key_groups[0]!)).toEqual(['age']);
+      expect(aliasesOf(index).sort()).toEqual([...expected[file]!].sort());
+      const keyOf = anchors();
+      expect([...rule.key_groups[0]!['age']!].sort()).toEqual(expected[file]!.map((name) => keyOf[name]).sort());
+    });
+
+    it('gives no host another host’s file', () => {
+      for (const name of hostNames) {
+        const others = hostNames.filter((other) => other !== name);
+        for (const other of others) expect(aliasesOf(ruleFor(`secrets/${other}.yaml`)!.index)).not.toContain(name);
+      }
+    });
+  });
+});
