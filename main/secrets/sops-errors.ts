@@ -20,10 +20,10 @@ export function macMismatch(file: string | undefined, detail: string): ApiError 
   });
 }
 
-export function noIdentity(file: string | undefined, recipients: readonly string[]): ApiError {
+export function noIdentity(file: string | undefined, recipients: readonly string[], message?: string): ApiError {
   return new ApiError({
     code: 'NO_IDENTITY',
-    message: `None of your age keys can decrypt ${file ?? 'this file'}.`,
+    message: message ?? `None of your age keys can decrypt ${file ?? 'this file'}.`,
     hint:
       recipients.length > 0
         ? `The file is encrypted for: ${recipients.join(', ')}. Import the matching key, or ask someone who can read it to run updatekeys.`
