@@ -60,6 +60,7 @@ in
         };
         analytics.reporting_enabled = false;
       };
+      provision.enable = true;
       provision.datasources.settings.datasources = [
         {
           name = "Prometheus";
