@@ -68,7 +68,10 @@ let
       ];
     in
     lib.setDefaultModuleLocation persistJson {
-      deck.persist = lib.optionalAttrs (data ? system) { inherit (data) system; } // lib.optionalAttrs (data ? home) { inherit (data) home; };
+      deck.persist = builtins.intersectAttrs {
+        system = null;
+        home = null;
+      } data;
       assertions = [
         {
           assertion = unknown == { };
