@@ -10,6 +10,14 @@ export const errorCodes = [
   'NIX_FAILED',
   'NOT_FOUND',
   'HISTORY_TOO_NEW',
+  'KEYCHAIN_UNAVAILABLE',
+  'INVALID_KEY',
+  'NO_IDENTITY',
+  'MAC_MISMATCH',
+  'INVALID_SOPS_FILE',
+  'SOPS_CONFIG',
+  'FILE_CHANGED',
+  'READ_ONLY',
   'INTERNAL',
 ] as const;
 

@@ -1,0 +1,76 @@
+// Saving a file atomically (temp file in the same folder, fsync, rename, fsync the folder), refusing to overwrite a
+// file that changed on disk since it was read.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync, constants } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { ApiError } from '../../common/api/errors.ts';
+
+/** What a file was when it was read: its bytes' hash (mtime alone misses same-second writes). */
+export interface FileVersion {
+  sha256: string;
+  mode: number;
+}
+
+export function versionOf(bytes: Uint8Array, mode: number): FileVersion {
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), mode };
+}
+
+/** Reads a file with the version to check against when saving. */
+export function readVersioned(path: string): { bytes: Uint8Array; version: FileVersion } {
+  const bytes = new Uint8Array(readFileSync(path));
+  return { bytes, version: versionOf(bytes, statSync(path).mode & 0o777) };
+}
+
+function currentVersion(path: string): FileVersion | undefined {
+  try {
+    return readVersioned(path).version;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Writes `bytes` to `path`. `expected` is the version read before (undefined: the file must not exist yet);
+ * a different file on disk is a conflict and nothing is written.
+ */
+export function writeAtomically(path: string, bytes: Uint8Array, expected: FileVersion | undefined): FileVersion {
+  const onDisk = currentVersion(path);
+  if (onDisk?.sha256 !== expected?.sha256) {
+    throw new ApiError({
+      code: 'FILE_CHANGED',
+      message: onDisk
+        ? `${path} was changed on disk since it was opened; saving would overwrite that change.`
+        : `${path} was ${expected ? 'deleted' : 'created'} on disk since it was opened.`,
+      hint: 'Close it without saving and open it again to see the other change, then redo yours.',
+    });
+  }
+  const folder = dirname(path);
+  const temp = join(folder, `.${basename(path)}.flakedeck-${randomBytes(6).toString('hex')}.tmp`);
+  const mode = expected?.mode ?? 0o600;
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  try {
+    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  // The rename is durable only once the folder's entry is on disk too.
+  const dirFd = openSync(folder, constants.O_RDONLY);
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
+  return versionOf(bytes, mode);
+}
