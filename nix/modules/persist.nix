@@ -55,9 +55,10 @@ let
   #   }
   #
   # Entries are strings or objects with impermanence's attribute names, exactly as in Nix. The lists are merged
-  # with the ones the features declare. The file is a module of its own (setDefaultModuleLocation), so a wrong key
-  # ("sytem", "dirs") or a /home path in "system" fails evaluation with an error that names persist.json. Flakes
-  # only see files git knows about: the app `git add`s it.
+  # with the ones the features declare. The file is a module of its own (setDefaultModuleLocation), so a misspelt
+  # key fails evaluation with an error that names persist.json ("dirs": the option does not exist; "sytem": the
+  # assertion below); a /home path under "system" fails the /home assertion like any other. Flakes only see files
+  # git knows about: the app `git add`s it.
   persistJson = hostDir + "/persist.json";
   persistJsonModule =
     let
