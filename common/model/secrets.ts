@@ -17,8 +17,6 @@ export interface MaskedNode {
   set: boolean;
   /** Whether sops encrypts this value (false for keys the rules leave in clear text, e.g. `*_unencrypted`). */
   encrypted: boolean;
-  /** Comments written just above this node, when they are not encrypted. */
-  comments?: string[];
   children?: MaskedNode[];
 }
 

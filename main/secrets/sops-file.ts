@@ -152,8 +152,8 @@ export async function updateKeys(bytes: Uint8Array, format: SecretFormat, plan: 
   const threshold = Math.min(plan.shamirThreshold || metadata.shamirThreshold, plan.groups.length);
   const keyGroups = await wrapDataKey(dataKey, plan.groups, threshold);
   const updated: SopsMetadata = { ...metadata, keyGroups, shamirThreshold: plan.groups.length > 1 ? threshold : 0 };
-  // New key groups are written as sops 3.13 writes the whole file.
-  return store.writeEncrypted({ branches: document.branches, metadata: writeMetadata(updated), layout: {} });
+  // New key groups are written as sops 3.13 writes the whole file, in the file's own indentation.
+  return store.writeEncrypted({ branches: document.branches, metadata: writeMetadata(updated), layout: { indent: document.layout.indent } });
 }
 
 /** `sops rotate`: a new data key for the same recipients; every value re-encrypted, MAC checked first. */
@@ -175,5 +175,5 @@ export async function rotate(bytes: Uint8Array, format: SecretFormat, options: O
     lastModified,
     mac: opened.cipher.encrypt(mac, dataKey, macAad(lastModified, undefined)),
   };
-  return opened.store.writeEncrypted({ branches, metadata: writeMetadata(metadata), layout: {} });
+  return opened.store.writeEncrypted({ branches, metadata: writeMetadata(metadata), layout: { indent: opened.document.layout.indent } });
 }

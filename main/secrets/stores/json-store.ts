@@ -22,12 +22,13 @@ function readEnvelope(bytes: Uint8Array): EncryptedDocument {
   const metadata = root.get('sops');
   if (!(metadata instanceof Branch)) throw invalidFile('This file has no sops metadata: it is not encrypted.');
   const data = new Branch(root.items.filter((i) => i instanceof Comment || i.key !== 'sops'));
-  return { branches: [data], metadata, layout: { trailingNewline: text.endsWith('\n') } };
+  const indent = /^\{\n([ \t]*)"/.exec(text)?.[1];
+  return { branches: [data], metadata, layout: { trailingNewline: text.endsWith('\n'), ...(indent !== undefined && { indent }) } };
 }
 
 function writeEnvelope({ branches, metadata, layout }: EncryptedDocument, indent: string): Uint8Array {
   const root = new Branch([...(branches[0]?.items ?? []), { key: 'sops', value: metadata }]);
-  return utf8.encode(writeJsonValue(root, indent) + (layout.trailingNewline === false ? '' : '\n'));
+  return utf8.encode(writeJsonValue(root, typeof layout.indent === 'string' ? layout.indent : indent) + (layout.trailingNewline === false ? '' : '\n'));
 }
 
 export function jsonStore(settings: StoreSettings): Store {

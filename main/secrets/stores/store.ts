@@ -5,6 +5,8 @@ import type { SecretFormat } from '../../../common/model/secrets.ts';
 
 /** How an existing file was laid out, so writing it back changes nothing that was not changed. */
 export interface StoreLayout {
+  /** The file's own indentation: spaces per YAML level, or the JSON indent string. */
+  indent?: number | string;
   /** YAML written by yaml.v2 (sops before 3.7). */
   legacyYaml?: boolean;
   /** JSON from sops before 3.10 has no final newline. */

@@ -15,6 +15,13 @@ function writtenByYamlV2(metadata: Branch): boolean {
   return !!m && (Number(m[1]) < 3 || (Number(m[1]) === 3 && Number(m[2]) < 7));
 }
 
+/** The smallest indentation in the file is one level (sops' metadata always nests, so there is one). */
+function indentOf(text: string): number | undefined {
+  let smallest: number | undefined;
+  for (const m of text.matchAll(/^( +)\S/gm)) smallest = Math.min(smallest ?? Infinity, m[1]!.length);
+  return smallest;
+}
+
 export function yamlStore(settings: StoreSettings): Store {
   const indent = settings.yamlIndent ?? 4;
   return {
@@ -26,11 +33,13 @@ export function yamlStore(settings: StoreSettings): Store {
       const metadata = docs[0]?.get('sops');
       if (!(metadata instanceof Branch)) throw invalidFile('This YAML file has no sops metadata: it is not encrypted.');
       const branches = docs.map((doc) => new Branch(doc.items.filter((i) => i instanceof Comment || i.key !== 'sops')));
-      return { branches, metadata, layout: { legacyYaml: writtenByYamlV2(metadata) } };
+      const indent = indentOf(new TextDecoder().decode(bytes));
+      return { branches, metadata, layout: { legacyYaml: writtenByYamlV2(metadata), ...(indent && { indent }) } };
     },
     writeEncrypted({ branches, metadata, layout }) {
       const docs = branches.map((b) => new Branch([...b.items, { key: 'sops', value: metadata }]));
-      return utf8.encode(writeYaml(docs, { indent, legacy: layout.legacyYaml ?? false }));
+      const own = typeof layout.indent === 'number' ? layout.indent : indent;
+      return utf8.encode(writeYaml(docs, { indent: own, legacy: layout.legacyYaml ?? false }));
     },
   };
 }
