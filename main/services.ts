@@ -8,6 +8,9 @@ import type { NixOptions } from './flake/nix.ts';
 import { openHistoryDatabase } from './history/database.ts';
 import type { HistoryDatabase } from './history/database.ts';
 import { Settings } from './history/settings.ts';
+import { KeyService } from './keys/key-service.ts';
+import type { Keychain } from './keys/keychain.ts';
+import { SecretsService } from './secrets/secrets-service.ts';
 
 export interface ServiceConfig {
   dataDir: string;
@@ -15,6 +18,8 @@ export interface ServiceConfig {
   defaultFlake: string;
   appVersion: string;
   nix?: NixOptions;
+  /** The OS keychain by default; tests may give another. */
+  keychain?: Keychain;
 }
 
 export interface Services {
@@ -24,6 +29,8 @@ export interface Services {
   history: HistoryDatabase;
   settings: Settings;
   flake: FlakeSession;
+  keys: KeyService;
+  secrets: SecretsService;
   close(): void;
 }
 
@@ -33,5 +40,11 @@ export function createServices(config: ServiceConfig): Services {
   const history = openHistoryDatabase(historyFile(config.dataDir));
   const settings = new Settings(history);
   const flake = new FlakeSession(settings, events, config.defaultFlake);
-  return { config, events, nix, history, settings, flake, close: () => history.close() };
+  const keys = new KeyService(config.keychain);
+  const secrets = new SecretsService(() => flake.current().path, () => keys.identities());
+  const close = () => {
+    secrets.sessions.closeAll();
+    history.close();
+  };
+  return { config, events, nix, history, settings, flake, keys, secrets, close };
 }

@@ -3,16 +3,22 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './namespaces/app.ts';
 import { flakeEvents, flakeMethods } from './namespaces/flake.ts';
+import { keysEvents, keysMethods } from './namespaces/keys.ts';
+import { secretsEvents, secretsMethods } from './namespaces/secrets.ts';
 import type { Envelope } from './errors.ts';
 
 export const contract = {
   ...appMethods,
   ...flakeMethods,
+  ...keysMethods,
+  ...secretsMethods,
 };
 
 export const events = {
   ...appEvents,
   ...flakeEvents,
+  ...keysEvents,
+  ...secretsEvents,
 };
 
 export type MethodChannel = keyof typeof contract;

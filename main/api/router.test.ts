@@ -8,6 +8,7 @@ import { ApiError } from '../../common/api/errors.ts';
 const appOrigin = 'app://flakedeck';
 const trusted = { url: `${appOrigin}/index.html` };
 
+/** Only the channels these tests call; the others are never reached. */
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
   return {
     'app.info': () => ({ name: 'Flakedeck', version: '0.0.0', nixVersion: null, platform: 'linux' }),
@@ -15,7 +16,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'flake.open': ({ path }) => ({ path, source: 'opened' }),
     'hosts.list': () => ({ flake: '/flake', hosts: [{ name: 'desktop' }] }),
     ...overrides,
-  };
+  } as Handlers;
 }
 
 const router = (h = handlers()) => new Router(h, { isTrustedSender: originCheck([appOrigin]) });

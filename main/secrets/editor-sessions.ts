@@ -27,23 +27,23 @@ interface Session {
   version: FileVersion;
   dirty: boolean;
   readOnly: boolean;
+  names: Map<string, string>;
 }
 
 export interface OpenRequest {
   file: string;
   /** Open a file whose MAC fails, read-only, after the user was told. */
   allowMacFailure?: boolean;
+  /** Display names of recipients (.sops.yaml anchors, host keys). */
+  names?: Map<string, string>;
 }
 
 export class EditorSessions {
   readonly #identities: IdentitySource;
   readonly #sessions = new Map<string, Session>();
-  readonly #names: (file: string) => Map<string, string>;
 
-  /** `names` gives display names for recipients (anchors in .sops.yaml, host keys) for a file. */
-  constructor(identities: IdentitySource, names: (file: string) => Map<string, string> = () => new Map()) {
+  constructor(identities: IdentitySource) {
     this.#identities = identities;
-    this.#names = names;
   }
 
   #session(id: string): Session {
@@ -54,7 +54,7 @@ export class EditorSessions {
 
   #view(s: Session): EditorSession {
     const shouldEncrypt = encryptionSelector(s.opened.format === 'binary' ? {} : s.opened.metadata.rules);
-    const names = this.#names(s.file);
+    const names = s.names;
     const recipients: SecretRecipient[] = ageRecipients(s.opened.metadata).map((r) => ({ ...r, ...(names.has(r.recipient) && { name: names.get(r.recipient) }) }));
     return {
       sessionId: s.id,
@@ -67,11 +67,11 @@ export class EditorSessions {
     };
   }
 
-  async open({ file, allowMacFailure }: OpenRequest): Promise<EditorSession> {
+  async open({ file, allowMacFailure, names = new Map() }: OpenRequest): Promise<EditorSession> {
     const { bytes, version } = readVersioned(file);
     const opened = await openSops(bytes, formatForPath(file), { identities: await this.#identities(), file, ignoreMac: allowMacFailure });
     const id = randomUUID();
-    const session: Session = { id, file, opened, working: opened.plaintext.map((b) => cloneValue(b)), version, dirty: false, readOnly: !opened.macVerified };
+    const session: Session = { id, file, opened, working: opened.plaintext.map((b) => cloneValue(b)), version, dirty: false, readOnly: !opened.macVerified, names };
     this.#sessions.set(id, session);
     return this.#view(session);
   }

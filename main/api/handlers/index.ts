@@ -4,10 +4,14 @@ import type { Services } from '../../services.ts';
 import type { Handlers } from '../router.ts';
 import { appHandlers } from './app.ts';
 import { flakeHandlers } from './flake.ts';
+import { keysHandlers } from './keys.ts';
+import { secretsHandlers } from './secrets.ts';
 
 export function createHandlers(services: Services): Handlers {
   return {
     ...appHandlers(services),
     ...flakeHandlers(services),
+    ...keysHandlers(services),
+    ...secretsHandlers(services),
   };
 }

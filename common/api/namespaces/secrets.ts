@@ -1,0 +1,35 @@
+// API of the flake's sops secrets: files and recipients, editor sessions with masked values, updatekeys, rotate.
+
+import { z } from 'zod';
+import { event, method, noParams, pathString } from '../define.ts';
+import type { EditorSession, RevealedValue, SecretFileList, SecretFileSummary } from '../../model/secrets.ts';
+
+const sessionId = z.uuid();
+const document = z.number().int().min(0).default(0);
+const secretPath = z.array(z.union([z.string().max(1024), z.number().int().min(0)])).max(64);
+const leafType = z.enum(['str', 'int', 'float', 'bool', 'time', 'null', 'bytes']);
+const newValue = z.union([
+  z.strictObject({ type: leafType, text: z.string().max(1_000_000) }),
+  z.strictObject({ type: z.enum(['map', 'list']) }),
+]);
+
+export const secretsMethods = {
+  'secrets.list': method<SecretFileList>()(noParams),
+  /** Files are paths relative to the current flake, e.g. `secrets/vps.yaml`. */
+  'secrets.open': method<EditorSession>()(z.strictObject({ file: pathString, allowMacFailure: z.boolean().default(false) })),
+  'secrets.reveal': method<RevealedValue>()(z.strictObject({ sessionId, document, path: secretPath.min(1) })),
+  'secrets.set': method<EditorSession>()(z.strictObject({ sessionId, document, path: secretPath.min(1), value: newValue })),
+  'secrets.rename': method<EditorSession>()(
+    z.strictObject({ sessionId, document, path: secretPath.min(1), newKey: z.string().min(1).max(1024) }),
+  ),
+  'secrets.remove': method<EditorSession>()(z.strictObject({ sessionId, document, path: secretPath.min(1) })),
+  'secrets.save': method<EditorSession>()(z.strictObject({ sessionId })),
+  'secrets.close': method<{ closed: true }>()(z.strictObject({ sessionId })),
+  'secrets.updatekeys': method<SecretFileSummary>()(z.strictObject({ file: pathString })),
+  'secrets.rotate': method<SecretFileSummary>()(z.strictObject({ file: pathString })),
+};
+
+export const secretsEvents = {
+  /** A secret file was written by Flakedeck (save, updatekeys, rotate). */
+  'secrets.saved': event<{ file: string }>(),
+};
