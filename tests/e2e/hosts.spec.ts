@@ -63,3 +63,14 @@ test.describe('host list', () => {
     await expect(app.getByTestId('host-card')).toHaveCount(4);
   });
 });
+
+test.describe('theme', () => {
+  test.use({ colorScheme: 'dark' });
+
+  test('follows the OS dark theme', async ({ app }, testInfo) => {
+    await expect(app.getByTestId('host-card')).toHaveCount(4);
+    const background = await app.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe('rgb(21, 23, 28)');
+    await app.screenshot({ path: testInfo.outputPath('host-list-dark.png'), fullPage: true });
+  });
+});
