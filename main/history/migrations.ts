@@ -5,4 +5,46 @@ export const migrations: readonly string[] = [
      key   TEXT PRIMARY KEY,
      value TEXT NOT NULL
    ) STRICT;`,
+  // Builds, deploys and rollbacks: one row per host and action, its steps, its log in chunks, its diff summary.
+  `CREATE TABLE runs (
+     id          INTEGER PRIMARY KEY,
+     batch       TEXT NOT NULL,
+     kind        TEXT NOT NULL CHECK (kind IN ('build', 'deploy', 'rollback')),
+     host        TEXT NOT NULL,
+     flake       TEXT NOT NULL,
+     revision    TEXT,
+     dirty       INTEGER,
+     mode        TEXT,
+     target      TEXT,
+     out_path    TEXT,
+     status      TEXT NOT NULL
+                 CHECK (status IN ('running', 'succeeded', 'failed', 'rolled-back', 'cancelled', 'interrupted')),
+     message     TEXT,
+     started_at  INTEGER NOT NULL,
+     ended_at    INTEGER,
+     owner_pid   INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX runs_by_start ON runs (started_at DESC);
+   CREATE INDEX runs_running ON runs (host) WHERE status = 'running';
+   CREATE TABLE run_steps (
+     run_id      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+     seq         INTEGER NOT NULL,
+     name        TEXT NOT NULL,
+     status      TEXT NOT NULL,
+     started_at  INTEGER NOT NULL,
+     ended_at    INTEGER,
+     message     TEXT,
+     terminal_id TEXT,
+     PRIMARY KEY (run_id, seq)
+   ) STRICT;
+   CREATE TABLE run_logs (
+     run_id      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+     seq         INTEGER NOT NULL,
+     text        TEXT NOT NULL,
+     PRIMARY KEY (run_id, seq)
+   ) STRICT;
+   CREATE TABLE run_diffs (
+     run_id      INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+     summary     TEXT NOT NULL
+   ) STRICT;`,
 ];
