@@ -18,7 +18,17 @@ export async function cliIdentities(env: NodeJS.ProcessEnv, keys: KeyService): P
     identities.push(...parseIdentities(text, env.SOPS_AGE_KEY_FILE));
   }
   if (identities.length > 0) return identities;
-  const stored = await keys.identities();
+  let stored: string[];
+  try {
+    stored = await keys.identities();
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== 'KEYCHAIN_UNAVAILABLE') throw error;
+    throw new ApiError({
+      code: 'NO_IDENTITY',
+      message: `No age key: SOPS_AGE_KEY and SOPS_AGE_KEY_FILE are not set, and ${error.message[0]!.toLowerCase()}${error.message.slice(1)}`,
+      hint: `Set SOPS_AGE_KEY_FILE to your age key file, or: ${error.hint ?? ''}`,
+    });
+  }
   if (stored.length === 0) {
     throw new ApiError({
       code: 'NO_IDENTITY',
