@@ -18,6 +18,9 @@ export const errorCodes = [
   'SOPS_CONFIG',
   'FILE_CHANGED',
   'READ_ONLY',
+  'BUSY',
+  'UNKNOWN_HOST',
+  'DEPLOY_SETTINGS',
   'INTERNAL',
 ] as const;
 
