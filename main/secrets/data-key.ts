@@ -6,6 +6,7 @@ import { ageRecipients } from './metadata.ts';
 import { unwrapWithIdentities, wrapForRecipient } from './age-wrap.ts';
 import { combineShares, splitSecret } from './shamir.ts';
 import { invalidFile, noIdentity } from './sops-errors.ts';
+import { ApiError } from '../../common/api/errors.ts';
 
 export function newDataKey(): Uint8Array {
   return new Uint8Array(randomBytes(32));
@@ -44,8 +45,15 @@ export async function recoverDataKey(metadata: SopsMetadata, identities: readonl
 
 /** age recipients per key group; with several groups each gets one Shamir share. */
 export async function wrapDataKey(dataKey: Uint8Array, groups: readonly (readonly string[])[], threshold: number): Promise<KeyGroup[]> {
-  const secrets =
-    groups.length === 1 ? [dataKey] : splitSecret(dataKey, groups.length, Math.min(threshold || groups.length, groups.length));
+  const needed = Math.min(threshold || groups.length, groups.length);
+  if (groups.length > 1 && needed < 2) {
+    throw new ApiError({
+      code: 'SOPS_CONFIG',
+      message: `A shamir_threshold of ${needed} cannot split the key between ${groups.length} key groups: any one share would be the key.`,
+      hint: 'Use a threshold of at least 2, or put all recipients in one key group.',
+    });
+  }
+  const secrets = groups.length === 1 ? [dataKey] : splitSecret(dataKey, groups.length, needed);
   return Promise.all(
     groups.map(async (recipients, i) => ({
       age: await Promise.all(recipients.map(async (recipient): Promise<AgeKey> => ({ recipient, enc: await wrapForRecipient(secrets[i]!, recipient) }))),
