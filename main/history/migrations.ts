@@ -47,4 +47,28 @@ export const migrations: readonly string[] = [
      run_id      INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
      summary     TEXT NOT NULL
    ) STRICT;`,
+  // Host manifests from nix/inspect.nix, keyed on the flake's narHash, inspect.nix's hash and the host; and which
+  // content fingerprint of a flake folder had which narHash, so an unchanged flake opens without running nix.
+  `CREATE TABLE flake_inspections (
+     flake_path   TEXT NOT NULL,
+     fingerprint  TEXT NOT NULL,
+     inspect_hash TEXT NOT NULL,
+     nar_hash     TEXT NOT NULL,
+     store_path   TEXT NOT NULL,
+     hosts        TEXT NOT NULL,
+     evaluated_at INTEGER NOT NULL,
+     PRIMARY KEY (flake_path, fingerprint, inspect_hash)
+   ) STRICT;
+   CREATE INDEX flake_inspections_latest ON flake_inspections (flake_path, inspect_hash, evaluated_at);
+   CREATE INDEX flake_inspections_by_hash ON flake_inspections (nar_hash, inspect_hash);
+   CREATE TABLE host_manifests (
+     nar_hash     TEXT NOT NULL,
+     inspect_hash TEXT NOT NULL,
+     host         TEXT NOT NULL,
+     manifest     TEXT,
+     error        TEXT,
+     evaluated_at INTEGER NOT NULL,
+     PRIMARY KEY (nar_hash, inspect_hash, host),
+     CHECK ((manifest IS NULL) <> (error IS NULL))
+   ) STRICT;`,
 ];
