@@ -1,10 +1,11 @@
 // Handlers of the secrets namespace.
 
+import { relative } from 'node:path';
 import type { Services } from '../../services.ts';
 import type { HandlersFor } from '../router.ts';
 import type { secretsMethods } from '../../../common/api/namespaces/secrets.ts';
 
-export function secretsHandlers({ secrets, events }: Services): HandlersFor<typeof secretsMethods> {
+export function secretsHandlers({ secrets, events, flake }: Services): HandlersFor<typeof secretsMethods> {
   const { sessions } = secrets;
   return {
     'secrets.list': () => secrets.list(),
@@ -16,7 +17,7 @@ export function secretsHandlers({ secrets, events }: Services): HandlersFor<type
     'secrets.save': async ({ sessionId }) => {
       const wasDirty = sessions.view(sessionId).dirty;
       const session = await sessions.save(sessionId);
-      if (wasDirty) events.emit('secrets.saved', { file: session.file });
+      if (wasDirty) events.emit('secrets.saved', { file: relative(flake.current().path, session.file) });
       return session;
     },
     'secrets.close': ({ sessionId }) => {
