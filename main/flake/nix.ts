@@ -49,6 +49,11 @@ export class Nix {
     this.#onSpawn = options.onSpawn;
   }
 
+  /** The program and arguments of a nix command, for callers that run it elsewhere (in a terminal, say). */
+  commandLine(args: readonly string[]): { file: string; args: string[] } {
+    return { file: this.#binary, args: [...featureFlags, ...args] };
+  }
+
   /** Runs nix and resolves with its exit code and output; rejects only when nix cannot be started. */
   run(args: readonly string[], options: RunOptions = {}): Promise<NixResult> {
     const argv = [...featureFlags, ...args];
