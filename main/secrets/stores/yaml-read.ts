@@ -1,6 +1,6 @@
 // Reads YAML into sops branches from the `yaml` CST: yaml.v3's value rules and sops' comment placement (SPEC §8.1.1).
 
-import { CST, Parser } from 'yaml';
+import { CST, Composer, Parser } from 'yaml';
 import { Branch, Comment, Timestamp, cloneValue } from '../tree.ts';
 import type { BranchItem, TreeList, TreeValue } from '../tree.ts';
 import { invalidFile } from '../sops-errors.ts';
@@ -303,6 +303,12 @@ export function readYaml(bytes: Uint8Array): Branch[] {
     throw invalidFile('The YAML file is not valid UTF-8.');
   }
   if (text.trim() === '') return [];
+  const tokens = [...new Parser().parse(text)];
   const reader = new YamlReader(text);
-  return reader.documents(new Parser().parse(text));
+  // The CST is lenient; the composer reports what YAML itself forbids (bad indentation, unclosed flows, …).
+  for (const doc of new Composer({ uniqueKeys: false, maxAliasCount: -1 }).compose(tokens, true, text.length)) {
+    const [error] = doc.errors;
+    if (error) reader.fail(error.pos[0], error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
+  }
+  return reader.documents(tokens);
 }
