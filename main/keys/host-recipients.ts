@@ -11,10 +11,18 @@ export const hostKeyFile = 'ssh_host_ed25519_key.pub';
 /** Runs `ssh-keyscan -t ed25519 ADDRESS` and resolves with its stdout (injectable for tests). */
 export type KeyScanner = (address: string) => Promise<string>;
 
+/** `host` or `host:port` (a bare IPv6 address has several colons and no port). */
+function splitAddress(address: string): { host: string; port?: string } {
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);
+  return m && !m[1]!.includes(':') ? { host: m[1]!, port: m[2]! } : { host: address };
+}
+
 export const sshKeyscan: KeyScanner = (address) =>
   new Promise((resolve, reject) => {
+    const { host, port } = splitAddress(address);
     // "--" keeps a host name that starts with "-" from being read as an option.
-    execFile('ssh-keyscan', ['-T', '5', '-t', 'ed25519', '--', address], { timeout: 15_000 }, (error, stdout, stderr) => {
+    const args = ['-T', '5', '-t', 'ed25519', ...(port ? ['-p', port] : []), '--', host];
+    execFile('ssh-keyscan', args, { timeout: 15_000 }, (error, stdout, stderr) => {
       if (stdout.trim()) resolve(stdout);
       else reject(new Error(error?.code === 'ENOENT' ? 'ssh-keyscan is not installed' : stderr.trim() || `no answer from ${address}`));
     });
