@@ -6,6 +6,7 @@ export default defineConfig({
       'common/**/*.test.ts',
       'main/**/*.test.ts',
       'preload/**/*.test.ts',
+      'renderer/**/*.test.ts',
       'tests/**/*.test.ts',
       'bench/**/*.test.ts',
     ],

@@ -11,6 +11,7 @@ import type { Services } from './services.ts';
 import { appOrigin, registerAppScheme, serveRenderer } from './shell/app-protocol.ts';
 import { attachIpc } from './shell/ipc-adapter.ts';
 import { createMainWindow } from './shell/main-window.ts';
+import { openInBrowser } from './shell/open-in-browser.ts';
 import { hardenWebContents } from './shell/security.ts';
 
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
@@ -36,7 +37,12 @@ async function start(): Promise<void> {
 
   // In development the app runs from this repository, whose flake is the default; packaged, the folder it starts in.
   const defaultFlake = app.isPackaged ? (findFlakeUpwards(process.cwd()) ?? app.getAppPath()) : app.getAppPath();
-  const services = createServices({ dataDir: app.getPath('userData'), defaultFlake, appVersion: app.getVersion() });
+  const services = createServices({
+    dataDir: app.getPath('userData'),
+    defaultFlake,
+    appVersion: app.getVersion(),
+    openExternal: openInBrowser,
+  });
   const flakeArgument = flakeFromArgv(process.argv);
   if (flakeArgument) openFlakeArgument(services, flakeArgument);
   const router = new Router(createHandlers(services), {

@@ -11,6 +11,10 @@ import { Settings } from './history/settings.ts';
 import { KeyService } from './keys/key-service.ts';
 import type { Keychain } from './keys/keychain.ts';
 import { SecretsService } from './secrets/secrets-service.ts';
+import { ExternalLinks } from './links/external-links.ts';
+import type { ExternalOpener } from './links/external-links.ts';
+import { PtyHost } from './terminal/pty-host.ts';
+import type { PtyHostOptions } from './terminal/pty-host.ts';
 
 export interface ServiceConfig {
   dataDir: string;
@@ -20,6 +24,10 @@ export interface ServiceConfig {
   nix?: NixOptions;
   /** The OS keychain by default; tests may give another. */
   keychain?: Keychain;
+  /** Pty sessions: the shell a tab opens, flow control and scrollback (tests use a bash without rc files). */
+  terminal?: PtyHostOptions;
+  /** Opens web links; the Electron glue gives shell.openExternal, tests a recorder, the CLI none. */
+  openExternal?: ExternalOpener;
 }
 
 export interface Services {
@@ -31,6 +39,9 @@ export interface Services {
   flake: FlakeSession;
   keys: KeyService;
   secrets: SecretsService;
+  /** Every pty session: shells the user opens and the runs of builds and deploys. */
+  terminals: PtyHost;
+  links: ExternalLinks;
   close(): void;
 }
 
@@ -42,9 +53,12 @@ export function createServices(config: ServiceConfig): Services {
   const flake = new FlakeSession(settings, events, config.defaultFlake);
   const keys = new KeyService(config.keychain);
   const secrets = new SecretsService(() => flake.current().path, () => keys.identities());
+  const terminals = new PtyHost(events, config.terminal);
+  const links = new ExternalLinks(config.openExternal);
   const close = () => {
+    terminals.dispose();
     secrets.sessions.closeAll();
     history.close();
   };
-  return { config, events, nix, history, settings, flake, keys, secrets, close };
+  return { config, events, nix, history, settings, flake, keys, secrets, terminals, links, close };
 }

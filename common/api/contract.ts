@@ -5,6 +5,7 @@ import { appEvents, appMethods } from './namespaces/app.ts';
 import { flakeEvents, flakeMethods } from './namespaces/flake.ts';
 import { keysEvents, keysMethods } from './namespaces/keys.ts';
 import { secretsEvents, secretsMethods } from './namespaces/secrets.ts';
+import { terminalEvents, terminalMethods } from './namespaces/terminal.ts';
 import type { Envelope } from './errors.ts';
 
 export const contract = {
@@ -12,6 +13,7 @@ export const contract = {
   ...flakeMethods,
   ...keysMethods,
   ...secretsMethods,
+  ...terminalMethods,
 };
 
 export const events = {
@@ -19,6 +21,7 @@ export const events = {
   ...flakeEvents,
   ...keysEvents,
   ...secretsEvents,
+  ...terminalEvents,
 };
 
 export type MethodChannel = keyof typeof contract;

@@ -1,6 +1,10 @@
 // The terminal service's contract with the rest of main: what a deploy or a shell asks of a pty session.
 
 import type { Unsubscribe } from '../../common/api/contract.ts';
+import type { ExitStatus, TerminalInfo, TerminalKind } from '../../common/model/terminal.ts';
+
+// The renderer sees sessions through the API, so their shapes live in common/ and are re-exported here.
+export type { ExitStatus, TerminalInfo, TerminalKind };
 
 export interface SpawnSpec {
   /** Program and arguments: an argument array, never a shell string. */
@@ -15,7 +19,7 @@ export interface SpawnSpec {
   cols?: number;
   rows?: number;
   /** A plain interactive shell, or a step of a build or deploy (read-only for the user unless it asks for input). */
-  kind: 'shell' | 'run';
+  kind: TerminalKind;
   /**
    * Rewrites output before the renderer sees it, e.g. nix's internal-json log into readable lines.
    * Listeners of `onRawData` still get the program's own bytes.
@@ -28,19 +32,6 @@ export interface OutputFilter {
   write(chunk: string): string;
   /** Returns what is left to show when the program exits. */
   end(): string;
-}
-
-export interface ExitStatus {
-  exitCode: number;
-  signal?: number;
-}
-
-export interface TerminalInfo {
-  id: string;
-  title: string;
-  kind: SpawnSpec['kind'];
-  pid: number;
-  exited: ExitStatus | null;
 }
 
 export interface TerminalHost {

@@ -1,10 +1,13 @@
 // API of the app itself: versions and environment.
 
+import { z } from 'zod';
 import { method, noParams } from '../define.ts';
 import type { AppInfo } from '../../model/flake.ts';
 
 export const appMethods = {
   'app.info': method<AppInfo>()(noParams),
+  /** Opens an http(s) link in the user's browser; anything else is refused. */
+  'app.openExternal': method<void>()(z.strictObject({ url: z.string().max(8192) })),
 };
 
 export const appEvents = {};

@@ -5,7 +5,7 @@ import type { Services } from '../../services.ts';
 import type { HandlersFor } from '../router.ts';
 import type { appMethods } from '../../../common/api/namespaces/app.ts';
 
-export function appHandlers({ nix, config }: Services): HandlersFor<typeof appMethods> {
+export function appHandlers({ nix, config, links }: Services): HandlersFor<typeof appMethods> {
   return {
     'app.info': async () => ({
       name: appName,
@@ -16,5 +16,6 @@ export function appHandlers({ nix, config }: Services): HandlersFor<typeof appMe
       ),
       platform: process.platform,
     }),
+    'app.openExternal': ({ url }) => links.open(url),
   };
 }

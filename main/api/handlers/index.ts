@@ -6,6 +6,7 @@ import { appHandlers } from './app.ts';
 import { flakeHandlers } from './flake.ts';
 import { keysHandlers } from './keys.ts';
 import { secretsHandlers } from './secrets.ts';
+import { terminalHandlers } from './terminal.ts';
 
 export function createHandlers(services: Services): Handlers {
   return {
@@ -13,5 +14,6 @@ export function createHandlers(services: Services): Handlers {
     ...flakeHandlers(services),
     ...keysHandlers(services),
     ...secretsHandlers(services),
+    ...terminalHandlers(services),
   };
 }

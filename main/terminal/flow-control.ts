@@ -1,0 +1,57 @@
+// ACK-based flow control: pauses a producer while its consumer holds too many unacknowledged characters.
+
+export interface Watermarks {
+  /** Unacknowledged characters above which the producer is paused (VS Code: 100 000). */
+  high: number;
+  /** Unacknowledged characters below which it resumes (VS Code: 5 000; the renderer acks at least this often). */
+  low: number;
+}
+
+export const defaultWatermarks: Watermarks = { high: 100_000, low: 5_000 };
+
+export interface Producer {
+  pause(): void;
+  resume(): void;
+}
+
+export class FlowControl {
+  readonly #producer: Producer;
+  readonly #marks: Watermarks;
+  #unacked = 0;
+  #paused = false;
+
+  constructor(producer: Producer, marks: Watermarks = defaultWatermarks) {
+    if (!(marks.low > 0 && marks.low < marks.high)) throw new RangeError('flow control needs 0 < low < high');
+    this.#producer = producer;
+    this.#marks = marks;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  get unacknowledged(): number {
+    return this.#unacked;
+  }
+
+  sent(chars: number): void {
+    this.#unacked += chars;
+    if (!this.#paused && this.#unacked > this.#marks.high) {
+      this.#paused = true;
+      this.#producer.pause();
+    }
+  }
+
+  acknowledged(chars: number): void {
+    this.#unacked = Math.max(0, this.#unacked - chars);
+    if (this.#paused && this.#unacked < this.#marks.low) this.reset();
+  }
+
+  /** Forgets what is owed and lets the producer run: a new consumer starts from a snapshot, or nobody consumes. */
+  reset(): void {
+    this.#unacked = 0;
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#producer.resume();
+  }
+}
