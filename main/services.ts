@@ -3,10 +3,14 @@
 import { EventHub } from './api/event-hub.ts';
 import { historyFile } from './app-paths.ts';
 import { FlakeSession } from './flake/flake-session.ts';
+import { ManifestService } from './flake/manifest-cache.ts';
 import { Nix } from './flake/nix.ts';
 import type { NixOptions } from './flake/nix.ts';
+import { RebootCheck } from './flake/reboot-check.ts';
+import type { RebootCheckOptions } from './flake/reboot-check.ts';
 import { openHistoryDatabase } from './history/database.ts';
 import type { HistoryDatabase } from './history/database.ts';
+import { ManifestStore } from './history/manifest-store.ts';
 import { Settings } from './history/settings.ts';
 import { KeyService } from './keys/key-service.ts';
 import type { Keychain } from './keys/keychain.ts';
@@ -24,6 +28,8 @@ export interface ServiceConfig {
   nix?: NixOptions;
   /** The OS keychain by default; tests may give another. */
   keychain?: Keychain;
+  /** SSH options and the folder standing for / in the live reboot check (tests use a loopback sshd). */
+  rebootCheck?: RebootCheckOptions;
   /** Pty sessions: the shell a tab opens, flow control and scrollback (tests use a bash without rc files). */
   terminal?: PtyHostOptions;
   /** Opens web links; the Electron glue gives shell.openExternal, tests a recorder, the CLI none. */
@@ -37,6 +43,8 @@ export interface Services {
   history: HistoryDatabase;
   settings: Settings;
   flake: FlakeSession;
+  manifests: ManifestService;
+  rebootCheck: RebootCheck;
   keys: KeyService;
   secrets: SecretsService;
   /** Every pty session: shells the user opens and the runs of builds and deploys. */
@@ -51,8 +59,13 @@ export function createServices(config: ServiceConfig): Services {
   const history = openHistoryDatabase(historyFile(config.dataDir));
   const settings = new Settings(history);
   const flake = new FlakeSession(settings, events, config.defaultFlake);
+  const manifests = new ManifestService(nix, new ManifestStore(history), events);
+  const rebootCheck = new RebootCheck(manifests, config.rebootCheck);
   const keys = new KeyService(config.keychain);
-  const secrets = new SecretsService(() => flake.current().path, () => keys.identities());
+  const secrets = new SecretsService(
+    () => flake.current().path,
+    () => keys.identities(),
+  );
   const terminals = new PtyHost(events, config.terminal);
   const links = new ExternalLinks(config.openExternal);
   const close = () => {
@@ -60,5 +73,19 @@ export function createServices(config: ServiceConfig): Services {
     secrets.sessions.closeAll();
     history.close();
   };
-  return { config, events, nix, history, settings, flake, keys, secrets, terminals, links, close };
+  return {
+    config,
+    events,
+    nix,
+    history,
+    settings,
+    flake,
+    manifests,
+    rebootCheck,
+    keys,
+    secrets,
+    terminals,
+    links,
+    close,
+  };
 }

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './namespaces/app.ts';
 import { flakeEvents, flakeMethods } from './namespaces/flake.ts';
+import { inspectEvents, inspectMethods } from './namespaces/inspect.ts';
 import { keysEvents, keysMethods } from './namespaces/keys.ts';
 import { secretsEvents, secretsMethods } from './namespaces/secrets.ts';
 import { terminalEvents, terminalMethods } from './namespaces/terminal.ts';
@@ -11,6 +12,7 @@ import type { Envelope } from './errors.ts';
 export const contract = {
   ...appMethods,
   ...flakeMethods,
+  ...inspectMethods,
   ...keysMethods,
   ...secretsMethods,
   ...terminalMethods,
@@ -19,6 +21,7 @@ export const contract = {
 export const events = {
   ...appEvents,
   ...flakeEvents,
+  ...inspectEvents,
   ...keysEvents,
   ...secretsEvents,
   ...terminalEvents,

@@ -21,6 +21,8 @@ export const errorCodes = [
   'BUSY',
   'UNKNOWN_HOST',
   'DEPLOY_SETTINGS',
+  'SSH_FAILED',
+  'PERSIST_UNSUPPORTED',
   'INTERNAL',
 ] as const;
 

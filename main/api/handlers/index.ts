@@ -4,6 +4,7 @@ import type { Services } from '../../services.ts';
 import type { Handlers } from '../router.ts';
 import { appHandlers } from './app.ts';
 import { flakeHandlers } from './flake.ts';
+import { inspectHandlers } from './inspect.ts';
 import { keysHandlers } from './keys.ts';
 import { secretsHandlers } from './secrets.ts';
 import { terminalHandlers } from './terminal.ts';
@@ -12,6 +13,7 @@ export function createHandlers(services: Services): Handlers {
   return {
     ...appHandlers(services),
     ...flakeHandlers(services),
+    ...inspectHandlers(services),
     ...keysHandlers(services),
     ...secretsHandlers(services),
     ...terminalHandlers(services),

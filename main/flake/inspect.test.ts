@@ -1,0 +1,392 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { HostManifest, Inspection } from '../../common/model/manifest.ts';
+import { locatePath } from '../../common/model/path-location.ts';
+import { EventHub } from '../api/event-hub.ts';
+import { openHistoryDatabase } from '../history/database.ts';
+import { ManifestStore } from '../history/manifest-store.ts';
+import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
+import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
+import { ManifestService } from './manifest-cache.ts';
+import { Nix } from './nix.ts';
+
+const cleanups: (() => void)[] = [];
+afterAll(() => cleanups.forEach((c) => c()));
+
+function repo(source: Parameters<typeof makeFlakeRepo>[0]): FlakeRepo {
+  const r = makeFlakeRepo(source);
+  cleanups.push(r.remove);
+  return r;
+}
+
+/** A manifest service on a fresh history database, counting the nix processes it starts. */
+function service() {
+  const dir = mkdtempSync(join(tmpdir(), 'flakedeck-inspect-'));
+  const db = openHistoryDatabase(join(dir, 'history.sqlite'));
+  cleanups.push(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const spawned: string[][] = [];
+  const events = new EventHub();
+  const received: Inspection[] = [];
+  events.connect((channel, payload) => channel === 'hosts.manifests' && received.push(payload as Inspection));
+  const nix = new Nix({ onSpawn: (args) => spawned.push([...args]) });
+  return { manifests: new ManifestService(nix, new ManifestStore(db), events), spawned, received };
+}
+
+function manifestOf(inspection: Inspection, host: string): HostManifest {
+  const result = inspection.hosts[host];
+  if (!result?.ok) throw new Error(`${host} did not evaluate: ${JSON.stringify(result)}`);
+  return result.manifest;
+}
+
+describe('inspection of the fixture hosts', async () => {
+  const flake = repo('inspect-hosts');
+  const { manifests, spawned } = service();
+  const inspection = await manifests.inspect(flake.path);
+  const laptop = manifestOf(inspection, 'laptop');
+  const desktop = manifestOf(inspection, 'desktop');
+  const server = manifestOf(inspection, 'server');
+  const bare = manifestOf(inspection, 'bare');
+
+  it('evaluates every host in one nix process, beside one for the flake metadata', () => {
+    expect(Object.keys(inspection.hosts)).toEqual(['bare', 'desktop', 'laptop', 'server']);
+    expect(spawned.filter((a) => a.includes('eval'))).toHaveLength(1);
+    expect(spawned.filter((a) => a.includes('metadata'))).toHaveLength(1);
+    expect(inspection.narHash).toMatch(/^sha256-/);
+    expect(inspection.stale).toBe(false);
+  });
+
+  it('reads system, state version and file systems, tmpfs ones marked ephemeral', () => {
+    expect(laptop).toMatchObject({ host: 'laptop', hostName: 'laptop', system: 'x86_64-linux', stateVersion: '24.05' });
+    expect(laptop.ephemeralRoot).toBe(true);
+    expect(laptop.fileSystems.map((fs) => [fs.mountPoint, fs.fsType, fs.ephemeral])).toEqual([
+      ['/', 'tmpfs', true],
+      ['/boot', 'vfat', false],
+      ['/nix', 'btrfs', false],
+      ['/persist', 'btrfs', false],
+      ['/state', 'ext4', false],
+      ['/tmp', 'tmpfs', true], // boot.tmp.useTmpfs
+    ]);
+    expect(server).toMatchObject({ ephemeralRoot: false, system: 'aarch64-linux', stateVersion: '23.11' });
+  });
+
+  it('normalises impermanence entries: strings and attribute sets, users, two storage roots', () => {
+    const byPath = Object.fromEntries(laptop.persistence.map((e) => [e.path, e]));
+    expect(byPath['/var/log']).toMatchObject({ kind: 'directory', storage: '/persist' });
+    expect(byPath['/var/lib/colord']).toMatchObject({
+      kind: 'directory',
+      storage: '/persist',
+      owner: 'colord',
+      group: 'colord',
+      mode: 'u=rwx,g=rx,o=',
+    });
+    expect(byPath['/etc/ssh/ssh_host_ed25519_key']).toMatchObject({ kind: 'file', mode: '0755' });
+    expect(byPath['/home/alice/.ssh']).toMatchObject({ user: 'alice', homePath: '.ssh', mode: '0700' });
+    expect(byPath['/home/alice/.bash_history']).toMatchObject({ kind: 'file', user: 'alice' });
+    // bob's home is not under /home: impermanence's users.<name>.home says where.
+    expect(byPath['/srv/bob/projects']).toMatchObject({ user: 'bob', homePath: 'projects', storage: '/persist' });
+    expect(byPath['/var/lib/postgresql']).toMatchObject({ storage: '/state', owner: 'postgres', mode: '0750' });
+    expect(byPath['/home/alice/.local/share/Steam']).toMatchObject({ storage: '/state', user: 'alice' });
+    expect(laptop.persistentRoots).toEqual([
+      expect.objectContaining({ storage: '/persist', hideMounts: true, mountPoint: '/persist', fsType: 'btrfs' }),
+      expect.objectContaining({ storage: '/state', hideMounts: false, enableDebugging: true, neededForBoot: true }),
+    ]);
+    expect(laptop.homes).toEqual([
+      { user: 'alice', home: '/home/alice' },
+      { user: 'bob', home: '/srv/bob' },
+    ]);
+  });
+
+  it('names the file that declared each entry, in the flake folder', () => {
+    const byPath = Object.fromEntries(laptop.persistence.map((e) => [e.path, e]));
+    expect(byPath['/var/lib/colord']!.declaredIn).toEqual([join(flake.path, 'hosts/laptop/persist.nix')]);
+    // Forwarded through deck.persist: the feature file that declared it, not the module that forwards it.
+    expect(byPath['/var/lib/jellyfin']).toMatchObject({
+      declaredIn: [join(flake.path, 'hosts/laptop/services.nix')],
+      declaredBy: ['deck.persist.system'],
+    });
+    expect(byPath['/home/alice/src']!.declaredIn).toEqual([join(flake.path, 'hosts/laptop/services.nix')]);
+  });
+
+  it('reads home-manager users: packages with versions, programs, services, files, session variables', () => {
+    expect(laptop.homeManager.alice).toEqual({
+      username: 'alice',
+      homeDirectory: '/home/alice',
+      stateVersion: '24.05',
+      packages: ['ripgrep', 'git', 'firefox'],
+      packageVersions: { ripgrep: '14.1.0', git: '2.45.1', firefox: '126.0' },
+      programs: ['direnv', 'git', 'zsh'],
+      services: ['syncthing'],
+      files: ['.config/git/ignore', 'bin/hello'],
+      sessionVariables: { EDITOR: 'nvim', HISTSIZE: '10000', PAGER: 'less -R' },
+    });
+    expect(desktop.homeManager.alice!.packageVersions.ripgrep).toBe('13.0.0');
+    // home-manager's own impermanence module
+    expect(desktop.persistence.find((e) => e.path === '/home/alice/Games')).toMatchObject({
+      storage: '/persist/home/alice',
+      user: 'alice',
+      declaredBy: ['home.persistence'],
+    });
+    expect(desktop.persistentRoots.map((r) => [r.storage, r.source])).toEqual([
+      ['/persist', 'nixos'],
+      ['/persist/home/alice', 'home-manager'],
+    ]);
+  });
+
+  it('reads sops secrets with their file, key, owner, path and units', () => {
+    expect(laptop.secrets).toEqual([
+      expect.objectContaining({
+        name: 'alice/password',
+        key: 'users/alice',
+        neededForUsers: true,
+        sopsFile: join(flake.path, 'secrets/common.yaml'),
+        path: '/run/secrets-for-users/alice/password',
+      }),
+      expect.objectContaining({ name: 'backup-key', owner: 'restic', mode: '0440', path: '/run/keys/backup' }),
+      expect.objectContaining({
+        name: 'wifi/psk',
+        key: 'wifi/psk',
+        sopsFile: join(flake.path, 'secrets/laptop.yaml'),
+        restartUnits: ['wpa_supplicant.service'],
+        path: '/run/secrets/wifi/psk',
+      }),
+    ]);
+    expect(server.secrets.map((s) => [s.name, s.restartUnits])).toEqual([
+      ['acme/token', ['acme-example.org.service', 'nginx.service']],
+    ]);
+  });
+
+  it('lists enabled services with state, and warns about state on tmpfs that nothing persists', () => {
+    expect(laptop.services).toEqual([
+      { name: 'colord', dynamicUser: false, stateDirectories: ['/var/lib/colord'] },
+      { name: 'jellyfin', dynamicUser: false, stateDirectories: ['/var/lib/jellyfin'] },
+      {
+        name: 'ollama',
+        dynamicUser: true,
+        stateDirectories: ['/var/lib/private/ollama', '/var/lib/private/ollama/models'],
+      },
+      { name: 'syncthing', dynamicUser: false, stateDirectories: ['/var/lib/syncthing'] },
+    ]);
+    expect(laptop.unpersistedState.map((s) => [s.service, s.path, s.source])).toEqual([
+      ['sshd', '/etc/ssh/ssh_host_rsa_key', 'known'],
+      ['bluetooth', '/var/lib/bluetooth', 'known'],
+      ['ollama', '/var/lib/private/ollama', 'StateDirectory'],
+      ['syncthing', '/var/lib/syncthing', 'StateDirectory'],
+      ['nixos', '/var/lib/systemd', 'known'],
+    ]);
+    // Persisted: colord and jellyfin; postgresql's dataDir is under /state's /var/lib/postgresql.
+    expect(laptop.state.find((s) => s.service === 'postgresql')).toMatchObject({ path: '/var/lib/postgresql/16' });
+    expect(desktop.unpersistedState.map((s) => s.path)).toEqual(['/var/lib/docker', '/var/lib/systemd']);
+    expect(server.unpersistedState).toEqual([]); // a disk root keeps everything
+  });
+
+  it('reads deploy settings from deck.deploy or colmena, with defaults', () => {
+    expect(laptop.deploy).toEqual({
+      targetHost: 'laptop.lan',
+      targetUser: 'root',
+      targetPort: 22,
+      buildOn: 'local',
+      sudo: false,
+      source: 'deck.deploy',
+    });
+    expect(desktop.deploy).toMatchObject({
+      targetHost: 'desktop.lan',
+      targetUser: 'alice',
+      targetPort: 2222,
+      buildOn: 'remote',
+      sudo: true,
+    });
+    expect(server.deploy).toMatchObject({
+      targetHost: '203.0.113.7',
+      targetUser: 'deploy',
+      buildOn: 'remote',
+      sudo: true,
+      source: 'deployment',
+    });
+    expect(bare.deploy).toMatchObject({ targetHost: 'bare', targetUser: 'root', targetPort: 22, source: 'default' });
+  });
+
+  it('gives empty fields, not errors, to hosts without impermanence, home-manager or sops-nix', () => {
+    expect(bare).toMatchObject({
+      hostName: null,
+      ephemeralRoot: false,
+      persistence: [],
+      persistentRoots: [],
+      homeManager: {},
+      secrets: [],
+      services: [],
+      unpersistedState: [],
+      persistJson: { supported: false },
+    });
+    expect(server.homeManager).toEqual({});
+  });
+
+  it('says which hosts take paths through persist.json', () => {
+    expect(laptop.persistJson).toEqual({
+      supported: true,
+      file: 'hosts/laptop/persist.json',
+      user: 'alice',
+      homeDirectory: '/home/alice',
+      storage: '/persist',
+    });
+    expect(server.persistJson.supported).toBe(false);
+  });
+
+  it('locates paths: wiped at boot, on a persistent root, on another mount', () => {
+    expect(locatePath(laptop, '/var/lib/syncthing/index')).toEqual({ kind: 'ephemeral', mountPoint: '/' });
+    expect(locatePath(laptop, '/var/lib/postgresql/16/base')).toMatchObject({ kind: 'persistent', storage: '/state' });
+    expect(locatePath(laptop, '/nix/store/abc-foo')).toEqual({ kind: 'store', mountPoint: '/nix' });
+    expect(locatePath(laptop, '/boot/EFI')).toEqual({ kind: 'mount', mountPoint: '/boot', fsType: 'vfat' });
+    expect(locatePath(laptop, '/proc/1')).toEqual({ kind: 'runtime' });
+    expect(locatePath(laptop, '/tmp/x')).toEqual({ kind: 'ephemeral', mountPoint: '/tmp' });
+    expect(locatePath(server, '/var/lib/forgejo')).toEqual({ kind: 'mount', mountPoint: '/', fsType: 'ext4' });
+  });
+});
+
+describe('inspection of other flakes', () => {
+  it('reads the four-host fixture, whose hosts are plain attribute sets without options', async () => {
+    const { manifests } = service();
+    const inspection = await manifests.inspect(repo('four-hosts').path);
+    const laptop = manifestOf(inspection, 'laptop');
+    expect(laptop.ephemeralRoot).toBe(true);
+    expect(laptop.persistence.map((e) => e.path)).toContain('/home/alice/.gnupg');
+    expect(laptop.persistence.every((e) => e.declaredIn.length === 0)).toBe(true);
+    expect(manifestOf(inspection, 'desktop').homeManager.alice!.packages).toEqual(['ripgrep', 'git', 'firefox']);
+    expect(manifestOf(inspection, 'vps').secrets.map((s) => s.name)).toEqual(['acme/token']);
+  });
+
+  it('shows the good hosts and the error of the broken one, with its file and line', async () => {
+    const flake = repo('inspect-hosts');
+    flake.write('hosts/broken/default.nix', '{\n  modules = [ ./config.nix ];\n}\n');
+    flake.write('hosts/broken/config.nix', '{\n  fileSystems."/".fsType = "ext" + 4;\n}\n');
+    const { manifests, spawned } = service();
+    const inspection = await manifests.inspect(flake.path);
+    expect(Object.keys(inspection.hosts)).toEqual(['bare', 'broken', 'desktop', 'laptop', 'server']);
+    expect(manifestOf(inspection, 'laptop').ephemeralRoot).toBe(true);
+    const broken = inspection.hosts.broken!;
+    expect(broken.ok).toBe(false);
+    if (broken.ok) return;
+    expect(broken.error).toMatchObject({
+      code: 'NIX_EVAL_ERROR',
+      message: expect.stringMatching(/cannot (add|coerce)/),
+      location: { file: join(flake.path, 'hosts/broken/config.nix'), line: 2 },
+    });
+    // One try for all hosts, one to list them, then one per host.
+    expect(spawned.filter((a) => a.includes('eval'))).toHaveLength(2 + 5);
+
+    // The broken host's error is cached with the good manifests: the next open runs nothing.
+    spawned.length = 0;
+    const again = await manifests.inspect(flake.path);
+    expect(spawned).toEqual([]);
+    expect(again.hosts.broken).toEqual(broken);
+  });
+
+  it('throws the flake error, with its file and line, when no host can be listed', async () => {
+    const flake = repo({
+      'flake.nix': '{\n  outputs = { self }: {\n    nixosConfigurations = { a = 1;; };\n  };\n}\n',
+    });
+    const { manifests } = service();
+    await expect(manifests.inspect(flake.path)).rejects.toMatchObject({
+      code: 'NIX_EVAL_ERROR',
+      location: { file: join(flake.path, 'flake.nix'), line: 3 },
+    });
+  });
+
+  it('gives no hosts for a flake without nixosConfigurations', async () => {
+    const { manifests } = service();
+    const inspection = await manifests.inspect(repo({ 'flake.nix': '{ outputs = { self }: { }; }\n' }).path);
+    expect(inspection.hosts).toEqual({});
+  });
+
+  it('refuses a host the flake does not declare, naming the ones it does', async () => {
+    const { manifests } = service();
+    await expect(manifests.inspect(repo('four-hosts').path, { hosts: ['nope'] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      hint: 'Its hosts are: desktop, homelab, laptop, vps.',
+    });
+  });
+});
+
+describe('the manifest cache', () => {
+  it('opens an unchanged flake without running nix, and a changed one stale, re-evaluated in the background', async () => {
+    const flake = repo('inspect-hosts');
+    const { manifests, spawned, received } = service();
+    const first = await manifests.inspect(flake.path);
+    expect(spawned.length).toBe(2);
+
+    spawned.length = 0;
+    const second = await manifests.inspect(flake.path);
+    expect(spawned).toEqual([]); // no nix process at all
+    expect(second).toEqual(first);
+
+    // An untracked file is invisible to nix, so the flake is unchanged.
+    writeFileSync(join(flake.path, 'notes.txt'), 'not tracked');
+    spawned.length = 0;
+    await manifests.inspect(flake.path);
+    expect(spawned).toEqual([]);
+    rmSync(join(flake.path, 'notes.txt'));
+    const original = readFileSync(join(flake.path, 'hosts/bare/config.nix'), 'utf8');
+
+    // A change: the last manifests come back at once, marked stale; the new ones follow as an event.
+    flake.write('hosts/bare/config.nix', '{\n  fileSystems."/" = { device = "none"; fsType = "tmpfs"; };\n}\n');
+    spawned.length = 0;
+    const stale = await manifests.inspect(flake.path);
+    expect(stale).toMatchObject({ stale: true, refreshing: true, narHash: first.narHash });
+    expect(manifestOf(stale, 'bare').ephemeralRoot).toBe(false);
+    await expect.poll(() => received.length).toBe(1);
+    expect(received[0]).toMatchObject({ stale: false, refreshing: false });
+    expect(received[0]!.narHash).not.toBe(first.narHash);
+    expect(manifestOf(received[0]!, 'bare').ephemeralRoot).toBe(true);
+    expect(spawned.filter((a) => a.includes('eval'))).toHaveLength(1);
+
+    // Then it is the cached state; undoing the change finds the first evaluation again, without nix.
+    spawned.length = 0;
+    expect(manifestOf(await manifests.inspect(flake.path), 'bare').ephemeralRoot).toBe(true);
+    flake.write('hosts/bare/config.nix', original);
+    const undone = await manifests.inspect(flake.path);
+    expect(undone.narHash).toBe(first.narHash);
+    expect(spawned).toEqual([]);
+  });
+
+  it('waits for the new manifests when asked for fresh ones', async () => {
+    const flake = repo('inspect-hosts');
+    const { manifests, received } = service();
+    await manifests.inspect(flake.path);
+    flake.write('hosts/bare/config.nix', '{ fileSystems."/" = { fsType = "tmpfs"; }; }\n');
+    const fresh = await manifests.inspect(flake.path, { freshness: 'fresh' });
+    expect(fresh.stale).toBe(false);
+    expect(manifestOf(fresh, 'bare').ephemeralRoot).toBe(true);
+    expect(received).toEqual([]);
+  });
+
+  it('reports a failed background re-evaluation with the last manifests', async () => {
+    const flake = repo('inspect-hosts');
+    const { manifests, received } = service();
+    await manifests.inspect(flake.path);
+    flake.write('flake.nix', '{\n  outputs = { self }: {\n    nixosConfigurations = import ./lib.nix {;\n  };\n}\n');
+    const stale = await manifests.inspect(flake.path);
+    expect(stale.stale).toBe(true);
+    await expect.poll(() => received.length).toBe(1);
+    expect(received[0]).toMatchObject({
+      stale: true,
+      refreshing: false,
+      refreshError: { code: 'NIX_EVAL_ERROR', location: { file: join(flake.path, 'flake.nix'), line: 3 } },
+    });
+    expect(manifestOf(received[0]!, 'laptop').ephemeralRoot).toBe(true);
+  });
+
+  it('keeps a flake outside git working, through its narHash', async () => {
+    const source = repo('four-hosts');
+    rmSync(join(source.path, '.git'), { recursive: true, force: true });
+    const { manifests, spawned } = service();
+    await manifests.inspect(source.path);
+    spawned.length = 0;
+    const again = await manifests.inspect(source.path);
+    expect(spawned.map((a) => a.find((x) => x === 'metadata' || x === 'eval'))).toEqual(['metadata']);
+    expect(manifestOf(again, 'laptop').ephemeralRoot).toBe(true);
+  });
+});

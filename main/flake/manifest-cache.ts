@@ -1,0 +1,176 @@
+// Host manifests with a cache in the history database: an unchanged flake opens without running nix; a changed one
+// shows its last manifests, marked stale, while it is evaluated again in the background.
+
+import { ApiError } from '../../common/api/errors.ts';
+import type { HostInspection, HostManifest, Inspection } from '../../common/model/manifest.ts';
+import type { EventHub } from '../api/event-hub.ts';
+import type { InspectionRow, ManifestStore, StoredHost } from '../history/manifest-store.ts';
+import { sourceRootOf } from './flake-folder.ts';
+import { flakeFingerprint } from './flake-fingerprint.ts';
+import { evaluateHosts, flakeMetadata, inspectSource } from './inspect.ts';
+import type { RawHostResult } from './inspect.ts';
+import { toManifest } from './manifest.ts';
+import type { RawManifest } from './manifest.ts';
+import type { Nix } from './nix.ts';
+
+export interface InspectOptions {
+  /** Only these hosts (all by default). */
+  hosts?: readonly string[];
+  /**
+   * "allow-stale" (the app): a changed flake answers at once with its last manifests, marked stale, and the new
+   * ones follow as a `hosts.manifests` event. "fresh" (the CLI, actions that write): waits for them.
+   */
+  freshness?: 'allow-stale' | 'fresh';
+  /** Evaluate even when the cache has the answer. */
+  force?: boolean;
+}
+
+export class ManifestService {
+  readonly #nix: Nix;
+  readonly #store: ManifestStore;
+  readonly #events: EventHub;
+  readonly #now: () => number;
+  /** One evaluation per folder at a time; later callers share it. */
+  readonly #running = new Map<string, Promise<Inspection>>();
+  /** Folders whose background re-evaluation will send a `hosts.manifests` event. */
+  readonly #refreshing = new Set<string>();
+
+  constructor(nix: Nix, store: ManifestStore, events: EventHub, now: () => number = Date.now) {
+    this.#nix = nix;
+    this.#store = store;
+    this.#events = events;
+    this.#now = now;
+  }
+
+  async inspect(folder: string, options: InspectOptions = {}): Promise<Inspection> {
+    const { hash } = inspectSource();
+    const fingerprint = flakeFingerprint(folder);
+    if (!options.force && fingerprint) {
+      const hit = this.#store.findByFingerprint(folder, fingerprint, hash);
+      const cached = hit && this.#fromStore(folder, hit, false);
+      if (cached) return select(cached, options.hosts);
+    }
+    if (!options.force && options.freshness !== 'fresh') {
+      const last = this.#store.latest(folder, hash);
+      const stale = last && this.#fromStore(folder, last, true);
+      if (stale) {
+        this.#refreshInBackground(folder, stale);
+        return select(stale, options.hosts);
+      }
+    }
+    return select(await this.#evaluate(folder), options.hosts);
+  }
+
+  /** One host's manifest, evaluated now if the flake changed; its evaluation error is thrown. */
+  async manifest(folder: string, host: string): Promise<HostManifest> {
+    const inspection = await this.inspect(folder, { hosts: [host], freshness: 'fresh' });
+    const result = inspection.hosts[host]!;
+    if (!result.ok) throw ApiError.fromData(result.error);
+    return result.manifest;
+  }
+
+  #refreshInBackground(folder: string, shown: Inspection): void {
+    if (this.#refreshing.has(folder)) return;
+    this.#refreshing.add(folder);
+    this.#evaluate(folder)
+      .then(
+        (fresh) => this.#events.emit('hosts.manifests', fresh),
+        (error: unknown) => {
+          const refreshError =
+            error instanceof ApiError
+              ? error.toData()
+              : { code: 'INTERNAL' as const, message: error instanceof Error ? error.message : String(error) };
+          this.#events.emit('hosts.manifests', { ...shown, refreshing: false, refreshError });
+        },
+      )
+      .finally(() => this.#refreshing.delete(folder));
+  }
+
+  #evaluate(folder: string): Promise<Inspection> {
+    let running = this.#running.get(folder);
+    if (!running) {
+      running = this.#evaluateNow(folder).finally(() => this.#running.delete(folder));
+      this.#running.set(folder, running);
+    }
+    return running;
+  }
+
+  async #evaluateNow(folder: string): Promise<Inspection> {
+    const { hash } = inspectSource();
+    const before = flakeFingerprint(folder);
+    let metadata;
+    let results: Record<string, RawHostResult>;
+    if (before) {
+      // A git flake whose content changed: nix hashes the source while it evaluates the hosts.
+      [metadata, results] = await Promise.all([flakeMetadata(this.#nix, folder), evaluateHosts(this.#nix, folder)]);
+    } else {
+      // Without a fingerprint, the narHash is the only way to know whether the content is one already evaluated.
+      metadata = await flakeMetadata(this.#nix, folder);
+      const known = this.#store.findByNarHash(metadata.narHash, hash);
+      const cached = known && this.#fromStore(folder, { ...known, flakePath: folder }, false);
+      if (cached) return cached;
+      results = await evaluateHosts(this.#nix, folder);
+    }
+    const row: InspectionRow = {
+      flakePath: folder,
+      fingerprint: before ?? `narHash:${metadata.narHash}`,
+      inspectHash: hash,
+      narHash: metadata.narHash,
+      storePath: metadata.storePath,
+      hosts: Object.keys(results),
+      evaluatedAt: this.#now(),
+    };
+    const stored: StoredHost[] = Object.entries(results).map(([host, r]) =>
+      r.ok ? { host, raw: r.raw } : { host, error: r.error },
+    );
+    // Cache only what nix read from files that did not change meanwhile.
+    if (flakeFingerprint(folder) === before) this.#store.save(row, stored);
+    return this.#inspection(folder, row, new Map(stored.map((s) => [s.host, s])), false);
+  }
+
+  /** The stored inspection, or undefined when a host is missing from the store (then it is evaluated). */
+  #fromStore(folder: string, row: InspectionRow, stale: boolean): Inspection | undefined {
+    const hosts = this.#store.hosts(row.narHash, row.inspectHash);
+    if (row.hosts.some((h) => !hosts.has(h))) return undefined;
+    return this.#inspection(folder, row, hosts, stale);
+  }
+
+  #inspection(folder: string, row: InspectionRow, stored: Map<string, StoredHost>, stale: boolean): Inspection {
+    const sourceRoot = sourceRootOf(folder);
+    const localPath = (path: string) =>
+      path === row.storePath || path.startsWith(`${row.storePath}/`)
+        ? sourceRoot + path.slice(row.storePath.length)
+        : path;
+    const hosts: Record<string, HostInspection> = {};
+    for (const name of row.hosts) {
+      const s = stored.get(name)!;
+      if ('error' in s) {
+        hosts[name] = { ok: false, error: s.error };
+        continue;
+      }
+      try {
+        hosts[name] = { ok: true, manifest: toManifest(name, s.raw as RawManifest, { localPath }) };
+      } catch (error) {
+        hosts[name] = {
+          ok: false,
+          error: { code: 'INTERNAL', message: `Cannot read the manifest of ${name}: ${(error as Error).message}` },
+        };
+      }
+    }
+    return { flake: folder, narHash: row.narHash, evaluatedAt: row.evaluatedAt, stale, refreshing: stale, hosts };
+  }
+}
+
+function select(inspection: Inspection, hosts: readonly string[] | undefined): Inspection {
+  if (!hosts || hosts.length === 0) return inspection;
+  const known = Object.keys(inspection.hosts);
+  const missing = hosts.filter((h) => !Object.hasOwn(inspection.hosts, h));
+  if (missing.length > 0) {
+    throw new ApiError({
+      code: 'NOT_FOUND',
+      message: `${inspection.flake} has no host named ${missing.map((h) => `"${h}"`).join(', ')}.`,
+      hint: known.length ? `Its hosts are: ${known.join(', ')}.` : 'It declares no NixOS hosts.',
+    });
+  }
+  return { ...inspection, hosts: Object.fromEntries(hosts.map((h) => [h, inspection.hosts[h]!])) };
+}
