@@ -12,8 +12,17 @@ function thousandValues(): string {
   const lines: string[] = [];
   for (let s = 0; s < 100; s++) {
     lines.push(`service_${s}:`);
-    lines.push(`    password: p4ss-${s}-${'x'.repeat(24)}`, `    user: user${s}`, `    port: ${8000 + s}`, `    ratio: ${s / 7}`);
-    lines.push(`    enabled: ${s % 2 === 0}`, `    token: tok_${s.toString(36).padStart(30, 'a')}`, `    url: https://example.invalid/${s}`);
+    lines.push(
+      `    password: p4ss-${s}-${'x'.repeat(24)}`,
+      `    user: user${s}`,
+      `    port: ${8000 + s}`,
+      `    ratio: ${s / 7}`,
+    );
+    lines.push(
+      `    enabled: ${s % 2 === 0}`,
+      `    token: tok_${s.toString(36).padStart(30, 'a')}`,
+      `    url: https://example.invalid/${s}`,
+    );
     lines.push(`    hosts:`, `        - host-a-${s}`, `        - host-b-${s}`);
   }
   return `${lines.join('\n')}\n`;
@@ -40,7 +49,13 @@ export const benchmark: Benchmark = {
     const flakedeck = await medianMs(31, ours);
     const sopsAge = await medianMs(31, theirs);
     return [
-      { name: 'decrypt + MAC check, 1,000 values', value: flakedeck, unit: 'ms', target: { atMost: 50 }, detail: `median of 31 runs, ${bytes.length} bytes` },
+      {
+        name: 'decrypt + MAC check, 1,000 values',
+        value: flakedeck,
+        unit: 'ms',
+        target: { atMost: 50 },
+        detail: `median of 31 runs, ${bytes.length} bytes`,
+      },
       {
         name: 'speed vs sops-age (no MAC check) on the same file',
         value: sopsAge / flakedeck,

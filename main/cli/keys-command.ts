@@ -11,7 +11,8 @@ function usageError(message: string): ApiError {
 
 function operand(args: ParsedCommandLine, what: string): string {
   const value = args.positionals[1];
-  if (value === undefined || args.positionals.length > 2) throw usageError(`"${args.positionals[0]}" takes one ${what}.`);
+  if (value === undefined || args.positionals.length > 2)
+    throw usageError(`"${args.positionals[0]}" takes one ${what}.`);
   return value;
 }
 
@@ -45,13 +46,18 @@ export const keysCommand: Command = {
         const file = operand(args, 'FILE');
         const result = await keys.importFile(file, label ?? 'imported', args.values['delete-file'] === true);
         for (const k of result.imported) ctx.io.out(`${k.label}\t${k.publicKey}\n`);
-        ctx.io.err(result.deletedFile ? `Deleted ${file}: the keys now live only in the keychain.\n` : `${file} was kept; pass --delete-file to remove it.\n`);
+        ctx.io.err(
+          result.deletedFile
+            ? `Deleted ${file}: the keys now live only in the keychain.\n`
+            : `${file} was kept; pass --delete-file to remove it.\n`,
+        );
         return 0;
       }
       case 'list': {
         const list = await keys.list();
         if (args.values.json) printJson(ctx.io, list);
-        else if (list.length === 0) ctx.io.out('The keychain holds no age key. Run `flakedeck keys generate` or `flakedeck keys import FILE`.\n');
+        else if (list.length === 0)
+          ctx.io.out('The keychain holds no age key. Run `flakedeck keys generate` or `flakedeck keys import FILE`.\n');
         else ctx.io.out(list.map((k) => `${k.label}\t${k.publicKey}\n`).join(''));
         return 0;
       }
@@ -62,7 +68,9 @@ export const keysCommand: Command = {
         const target = operand(args, 'LABEL');
         const identity = await keys.publicKey(target);
         if (args.values.yes !== true) {
-          throw usageError(`Deleting "${target}" (${identity.publicKey}) cannot be undone: files encrypted only to it become unreadable. Add --yes to confirm.`);
+          throw usageError(
+            `Deleting "${target}" (${identity.publicKey}) cannot be undone: files encrypted only to it become unreadable. Add --yes to confirm.`,
+          );
         }
         await keys.delete(target, identity.publicKey);
         ctx.io.out(`Deleted age key "${target}" (${identity.publicKey}).\n`);

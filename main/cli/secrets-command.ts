@@ -5,7 +5,13 @@ import { ApiError } from '../../common/api/errors.ts';
 import type { SecretFormat } from '../../common/model/secrets.ts';
 import { cliIdentities } from '../keys/cli-identities.ts';
 import { KeyService } from '../keys/key-service.ts';
-import { decryptFile, encryptFile, encryptFileInPlace, rotateFile, updateKeysFile } from '../secrets/file-operations.ts';
+import {
+  decryptFile,
+  encryptFile,
+  encryptFileInPlace,
+  rotateFile,
+  updateKeysFile,
+} from '../secrets/file-operations.ts';
 import { decryptedBytes } from '../secrets/sops-file.ts';
 import type { Command, ParsedCommandLine } from './command.ts';
 import type { CliContext } from './context.ts';
@@ -25,7 +31,8 @@ function formatFlag(value: unknown, flag: string): SecretFormat | undefined {
 
 function files(args: ParsedCommandLine, atLeast: number, atMost = Infinity): string[] {
   const list = args.positionals.slice(1);
-  if (list.length < atLeast || list.length > atMost) throw usageError(`"${args.positionals[0]}" takes ${atMost === 1 ? 'one FILE' : 'one or more FILEs'}.`);
+  if (list.length < atLeast || list.length > atMost)
+    throw usageError(`"${args.positionals[0]}" takes ${atMost === 1 ? 'one FILE' : 'one or more FILEs'}.`);
   return list;
 }
 
@@ -38,7 +45,11 @@ function print(ctx: CliContext, bytes: Uint8Array, output: string | undefined): 
   try {
     ctx.io.out(utf8.decode(bytes));
   } catch {
-    throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'The decrypted data is binary and cannot be printed.', hint: 'Write it to a file with --output FILE.' });
+    throw new ApiError({
+      code: 'INVALID_ARGUMENTS',
+      message: 'The decrypted data is binary and cannot be printed.',
+      hint: 'Write it to a file with --output FILE.',
+    });
   }
 }
 
@@ -72,8 +83,13 @@ export const secretsCommand: Command = {
         const [file] = files(args, 1, 1) as [string];
         const ignoreMac = values['ignore-mac'] === true;
         const opened = await decryptFile(file, { identities: await identities(), format: inputType, ignoreMac });
-        if (!opened.macVerified) ctx.io.err(`flakedeck: warning: ${file} failed its MAC check; printed anyway because of --ignore-mac.\n`);
-        print(ctx, decryptedBytes(opened, formatFlag(values['output-type'], 'output-type')), values.output as string | undefined);
+        if (!opened.macVerified)
+          ctx.io.err(`flakedeck: warning: ${file} failed its MAC check; printed anyway because of --ignore-mac.\n`);
+        print(
+          ctx,
+          decryptedBytes(opened, formatFlag(values['output-type'], 'output-type')),
+          values.output as string | undefined,
+        );
         return 0;
       }
       case 'encrypt': {
@@ -88,7 +104,11 @@ export const secretsCommand: Command = {
       case 'updatekeys': {
         const keys = await identities();
         for (const file of files(args, 1)) {
-          const { changed } = await updateKeysFile(file, { identities: keys, configStart: process.cwd(), format: inputType });
+          const { changed } = await updateKeysFile(file, {
+            identities: keys,
+            configStart: process.cwd(),
+            format: inputType,
+          });
           ctx.io.out(`${file}: ${changed ? 'keys updated to the creation rules' : 'already up to date'}\n`);
         }
         return 0;

@@ -13,7 +13,10 @@ function invalidKey(message: string, hint: string): ApiError {
 export function parseIdentities(text: string, source: string): string[] {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('age-encryption.org') || trimmed.startsWith('-----BEGIN AGE')) {
-    throw invalidKey(`${source} is a passphrase-encrypted age key file.`, 'Decrypt it first with `age -d`, import that, then delete the decrypted copy.');
+    throw invalidKey(
+      `${source} is a passphrase-encrypted age key file.`,
+      'Decrypt it first with `age -d`, import that, then delete the decrypted copy.',
+    );
   }
   const identities: string[] = [];
   for (const line of text.split('\n')) {
@@ -21,10 +24,16 @@ export function parseIdentities(text: string, source: string): string[] {
     if (entry === '' || entry.startsWith('#')) continue;
     for (const word of entry.split(/\s+/)) {
       if (word.startsWith('AGE-PLUGIN-')) {
-        throw invalidKey(`${source} holds an age plugin identity, which Flakedeck cannot use.`, 'Use a plain X25519 age key.');
+        throw invalidKey(
+          `${source} holds an age plugin identity, which Flakedeck cannot use.`,
+          'Use a plain X25519 age key.',
+        );
       }
       if (!identityPattern.test(word)) {
-        throw invalidKey(`${source} holds a line that is not an age identity.`, 'An age key file has lines starting with AGE-SECRET-KEY-1.');
+        throw invalidKey(
+          `${source} holds a line that is not an age identity.`,
+          'An age key file has lines starting with AGE-SECRET-KEY-1.',
+        );
       }
       identities.push(word);
     }
@@ -37,6 +46,9 @@ export async function recipientOf(identity: string): Promise<string> {
   try {
     return await identityToRecipient(identity);
   } catch (error) {
-    throw invalidKey(`An age identity is damaged: ${(error as Error).message}.`, 'Check that the key was copied whole.');
+    throw invalidKey(
+      `An age identity is damaged: ${(error as Error).message}.`,
+      'Check that the key was copied whole.',
+    );
   }
 }

@@ -13,7 +13,10 @@ export async function cliIdentities(env: NodeJS.ProcessEnv, keys: KeyService): P
     try {
       text = readFileSync(env.SOPS_AGE_KEY_FILE, 'utf8');
     } catch (error) {
-      throw new ApiError({ code: 'NOT_FOUND', message: `Cannot read SOPS_AGE_KEY_FILE ${env.SOPS_AGE_KEY_FILE}: ${(error as Error).message}.` });
+      throw new ApiError({
+        code: 'NOT_FOUND',
+        message: `Cannot read SOPS_AGE_KEY_FILE ${env.SOPS_AGE_KEY_FILE}: ${(error as Error).message}.`,
+      });
     }
     identities.push(...parseIdentities(text, env.SOPS_AGE_KEY_FILE));
   }

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,62 +30,76 @@ describe.skipIf(!hasHosts)("hosts' age recipients", () => {
 
   it('shows when the key a host offers differs from the flake copy', async () => {
     const pub = (name: string) => readFileSync(join(repoRoot, 'hosts', name, 'ssh_host_ed25519_key.pub'), 'utf8');
-    const scanner = async (address: string) => `${address} ${pub(address === 'vps' ? 'vps' : 'desktop').split(' ').slice(0, 2).join(' ')}\n`;
+    const scanner = async (address: string) =>
+      `${address} ${pub(address === 'vps' ? 'vps' : 'desktop')
+        .split(' ')
+        .slice(0, 2)
+        .join(' ')}\n`;
     const hosts = await hostRecipients(repoRoot, { scan: true, scanner });
     expect(hosts.find((h) => h.host === 'vps')).toMatchObject({ fromFile: vps, fromScan: vps, differs: false });
     expect(hosts.find((h) => h.host === 'laptop')).toMatchObject({ fromFile: laptop, differs: true });
   });
 
   it('reports a host that does not answer instead of failing the others', async () => {
-    const hosts = await hostRecipients(repoRoot, { scan: true, scanner: async (a) => Promise.reject(new Error(`no answer from ${a}`)) });
-    expect(hosts.find((h) => h.host === 'vps')).toMatchObject({ fromFile: vps, differs: false, problem: 'ssh-keyscan vps: no answer from vps' });
+    const hosts = await hostRecipients(repoRoot, {
+      scan: true,
+      scanner: async (a) => Promise.reject(new Error(`no answer from ${a}`)),
+    });
+    expect(hosts.find((h) => h.host === 'vps')).toMatchObject({
+      fromFile: vps,
+      differs: false,
+      problem: 'ssh-keyscan vps: no answer from vps',
+    });
   });
 });
 
 const sshd = '/usr/sbin/sshd';
 const demoKey = join(repoRoot, 'tests', 'demo-keys', 'vps.ssh_host_ed25519_key.DEMO');
 
-describe.skipIf(!existsSync(sshd) || !existsSync(demoKey) || !hasHosts)('ssh-keyscan against a real sshd on loopback', () => {
-  let dir: string;
-  let server: ChildProcess;
-  let port: number;
+describe.skipIf(!existsSync(sshd) || !existsSync(demoKey) || !hasHosts)(
+  'ssh-keyscan against a real sshd on loopback',
+  () => {
+    let dir: string;
+    let server: ChildProcess;
+    let port: number;
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'flakedeck-sshd-'));
-    copyFileSync(demoKey, join(dir, 'host_key'));
-    chmodSync(join(dir, 'host_key'), 0o600);
-    port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = probe.address() as { port: number };
-        probe.close(() => resolve(free));
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'flakedeck-sshd-'));
+      copyFileSync(demoKey, join(dir, 'host_key'));
+      chmodSync(join(dir, 'host_key'), 0o600);
+      port = await new Promise<number>((resolve) => {
+        const probe = createServer().listen(0, '127.0.0.1', () => {
+          const { port: free } = probe.address() as { port: number };
+          probe.close(() => resolve(free));
+        });
       });
+      writeFileSync(
+        join(dir, 'sshd_config'),
+        `Port ${port}\nListenAddress 127.0.0.1\nHostKey ${join(dir, 'host_key')}\nPidFile ${join(dir, 'sshd.pid')}\nUsePAM no\nPasswordAuthentication no\nAuthenticationMethods publickey\n`,
+      );
+      mkdirSync('/run/sshd', { recursive: true });
+      server = spawn(sshd, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: 'ignore' });
+      for (let i = 0; i < 100; i++) {
+        const up = await new Promise((resolve) => {
+          const socket = createServer();
+          socket.once('error', () => resolve(true)).listen(port, '127.0.0.1', () => socket.close(() => resolve(false)));
+        });
+        if (up) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
     });
-    writeFileSync(
-      join(dir, 'sshd_config'),
-      `Port ${port}\nListenAddress 127.0.0.1\nHostKey ${join(dir, 'host_key')}\nPidFile ${join(dir, 'sshd.pid')}\nUsePAM no\nPasswordAuthentication no\nAuthenticationMethods publickey\n`,
-    );
-    mkdirSync('/run/sshd', { recursive: true });
-    server = spawn(sshd, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      const up = await new Promise((resolve) => {
-        const socket = createServer();
-        socket.once('error', () => resolve(true)).listen(port, '127.0.0.1', () => socket.close(() => resolve(false)));
-      });
-      if (up) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  });
-  afterAll(() => {
-    server?.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
+    afterAll(() => {
+      server?.kill();
+      rmSync(dir, { recursive: true, force: true });
+    });
 
-  it("fetches the host's key with ssh-keyscan and matches it with the flake's copy", async () => {
-    // Every host is scanned at the loopback sshd (which has the vps key): nothing leaves this machine.
-    const loopback = `127.0.0.1:${port}`;
-    const addresses = Object.fromEntries(['desktop', 'homelab', 'laptop', 'vps'].map((h) => [h, loopback]));
-    const hosts = await hostRecipients(repoRoot, { scan: true, addresses });
-    expect(hosts.find((h) => h.host === 'vps')).toMatchObject({ fromFile: vps, fromScan: vps, differs: false });
-    expect(hosts.find((h) => h.host === 'laptop')).toMatchObject({ fromFile: laptop, fromScan: vps, differs: true });
-  });
-});
+    it("fetches the host's key with ssh-keyscan and matches it with the flake's copy", async () => {
+      // Every host is scanned at the loopback sshd (which has the vps key): nothing leaves this machine.
+      const loopback = `127.0.0.1:${port}`;
+      const addresses = Object.fromEntries(['desktop', 'homelab', 'laptop', 'vps'].map((h) => [h, loopback]));
+      const hosts = await hostRecipients(repoRoot, { scan: true, addresses });
+      expect(hosts.find((h) => h.host === 'vps')).toMatchObject({ fromFile: vps, fromScan: vps, differs: false });
+      expect(hosts.find((h) => h.host === 'laptop')).toMatchObject({ fromFile: laptop, fromScan: vps, differs: true });
+    });
+  },
+);

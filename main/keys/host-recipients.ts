@@ -24,7 +24,12 @@ export const sshKeyscan: KeyScanner = (address) =>
     const args = ['-T', '5', '-t', 'ed25519', ...(port ? ['-p', port] : []), '--', host];
     execFile('ssh-keyscan', args, { timeout: 15_000 }, (error, stdout, stderr) => {
       if (stdout.trim()) resolve(stdout);
-      else reject(new Error(error?.code === 'ENOENT' ? 'ssh-keyscan is not installed' : stderr.trim() || `no answer from ${address}`));
+      else
+        reject(
+          new Error(
+            error?.code === 'ENOENT' ? 'ssh-keyscan is not installed' : stderr.trim() || `no answer from ${address}`,
+          ),
+        );
     });
   });
 
@@ -42,7 +47,10 @@ function fromFile(flake: string, host: string): { recipient?: string; problem?: 
 export function hostFolders(flake: string): string[] {
   const dir = join(flake, 'hosts');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 }
 
 export interface HostRecipientOptions {

@@ -40,7 +40,9 @@ describe.skipIf(noBus)('the age keys in a real Secret Service (keytar)', () => {
     expect(JSON.stringify(status)).not.toContain('AGE-SECRET-KEY');
     const recipients = await Promise.all((await keys.identities()).map((i) => identityToRecipient(i)));
     expect(recipients).toContain(made.publicKey);
-    await expect(keys.generate('ks-laptop')).rejects.toMatchObject({ message: expect.stringContaining('already exists') });
+    await expect(keys.generate('ks-laptop')).rejects.toMatchObject({
+      message: expect.stringContaining('already exists'),
+    });
   });
 
   it('imports every identity of a key file, skips ones it has, and deletes the file only when asked', async () => {
@@ -49,7 +51,10 @@ describe.skipIf(noBus)('the age keys in a real Secret Service (keytar)', () => {
     writeFileSync(file, `# created: 2026-01-01\n# public key: ...\n${one}\n\n${two}\n`, { mode: 0o600 });
     const first = await keys.importFile(file, 'ks-imported', false);
     expect(first.imported.map((k) => k.label)).toEqual(['ks-imported', 'ks-imported-2']);
-    expect(first.imported.map((k) => k.publicKey)).toEqual([await identityToRecipient(one), await identityToRecipient(two)]);
+    expect(first.imported.map((k) => k.publicKey)).toEqual([
+      await identityToRecipient(one),
+      await identityToRecipient(two),
+    ]);
     expect(existsSync(file)).toBe(true);
     const again = await keys.importFile(file, 'ks-other', true);
     expect(again).toEqual({ imported: first.imported, deletedFile: true });
@@ -66,7 +71,9 @@ describe.skipIf(noBus)('the age keys in a real Secret Service (keytar)', () => {
   it('deletes only with the matching public key as confirmation', async () => {
     const laptop = await keys.publicKey('ks-laptop');
     const other = await keys.publicKey('ks-imported');
-    await expect(keys.delete('ks-laptop', other.publicKey)).rejects.toMatchObject({ message: expect.stringContaining('nothing was deleted') });
+    await expect(keys.delete('ks-laptop', other.publicKey)).rejects.toMatchObject({
+      message: expect.stringContaining('nothing was deleted'),
+    });
     expect((await keys.list()).some((k) => k.label === 'ks-laptop')).toBe(true);
     await keys.delete('ks-laptop', laptop.publicKey);
     expect((await keys.list()).some((k) => k.label === 'ks-laptop')).toBe(false);
@@ -75,7 +82,10 @@ describe.skipIf(noBus)('the age keys in a real Secret Service (keytar)', () => {
 
   it(`stores keys under the "${keychainService}" service, where other tools can find them`, async () => {
     const keytar = (await import('keytar')).default;
-    const accounts = (await keytar.findCredentials(keychainService)).map((c) => c.account).filter((a) => a.includes(':ks-')).sort();
+    const accounts = (await keytar.findCredentials(keychainService))
+      .map((c) => c.account)
+      .filter((a) => a.includes(':ks-'))
+      .sort();
     expect(accounts).toEqual(['age-identity:ks-imported', 'age-identity:ks-imported-2']);
   });
 });

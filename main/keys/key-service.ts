@@ -28,7 +28,11 @@ export class KeyService {
   async #stored(): Promise<StoredIdentity[]> {
     const entries = (await this.#keychain.list()).filter((e) => e.account.startsWith(accountPrefix));
     const stored = await Promise.all(
-      entries.map(async (e) => ({ label: e.account.slice(accountPrefix.length), publicKey: await recipientOf(e.secret), identity: e.secret })),
+      entries.map(async (e) => ({
+        label: e.account.slice(accountPrefix.length),
+        publicKey: await recipientOf(e.secret),
+        identity: e.secret,
+      })),
     );
     return stored.sort((a, b) => a.label.localeCompare(b.label));
   }
@@ -36,7 +40,10 @@ export class KeyService {
   /** Whether the keychain answers, and the identities in it (labels and public keys only). */
   async status(): Promise<KeychainStatus> {
     try {
-      return { reachable: true, identities: (await this.#stored()).map(({ label, publicKey }) => ({ label, publicKey })) };
+      return {
+        reachable: true,
+        identities: (await this.#stored()).map(({ label, publicKey }) => ({ label, publicKey })),
+      };
     } catch (error) {
       if (!(error instanceof ApiError) || error.code !== 'KEYCHAIN_UNAVAILABLE') throw error;
       return { reachable: false, problem: `${error.message} ${error.hint ?? ''}`.trim(), identities: [] };
@@ -56,7 +63,11 @@ export class KeyService {
     await this.#keychain.set(accountPrefix + label, identity);
     // Read it back: a keychain that silently dropped the write must not lead to deleting the only copy.
     if ((await this.#keychain.get(accountPrefix + label)) !== identity) {
-      throw new ApiError({ code: 'KEYCHAIN_UNAVAILABLE', message: 'The keychain did not keep the age key it was given.', hint: 'Check that your keyring is unlocked and writable.' });
+      throw new ApiError({
+        code: 'KEYCHAIN_UNAVAILABLE',
+        message: 'The keychain did not keep the age key it was given.',
+        hint: 'Check that your keyring is unlocked and writable.',
+      });
     }
     return { label, publicKey: await recipientOf(identity) };
   }
@@ -69,7 +80,11 @@ export class KeyService {
   async generate(label: string): Promise<KeyIdentity> {
     const stored = await this.#stored();
     if (stored.some((s) => s.label === label)) {
-      throw new ApiError({ code: 'INVALID_ARGUMENTS', message: `An age key labelled "${label}" already exists.`, hint: 'Choose another label.' });
+      throw new ApiError({
+        code: 'INVALID_ARGUMENTS',
+        message: `An age key labelled "${label}" already exists.`,
+        hint: 'Choose another label.',
+      });
     }
     return this.#store(label, await generateX25519Identity());
   }
@@ -106,7 +121,10 @@ export class KeyService {
     const entry = (await this.#stored()).find((s) => s.label === label);
     if (!entry) throw notFound(label);
     if (entry.publicKey !== confirmPublicKey) {
-      throw new ApiError({ code: 'INVALID_ARGUMENTS', message: `The confirmation does not match the public key of "${label}"; nothing was deleted.` });
+      throw new ApiError({
+        code: 'INVALID_ARGUMENTS',
+        message: `The confirmation does not match the public key of "${label}"; nothing was deleted.`,
+      });
     }
     await this.#keychain.delete(accountPrefix + label);
   }
@@ -114,7 +132,14 @@ export class KeyService {
   async publicKey(label?: string): Promise<KeyIdentity> {
     const stored = await this.#stored();
     const entry = label === undefined ? stored[0] : stored.find((s) => s.label === label);
-    if (!entry) throw label === undefined ? new ApiError({ code: 'NOT_FOUND', message: 'The keychain holds no age key yet.', hint: 'Generate one, or import your keys.txt.' }) : notFound(label);
+    if (!entry)
+      throw label === undefined
+        ? new ApiError({
+            code: 'NOT_FOUND',
+            message: 'The keychain holds no age key yet.',
+            hint: 'Generate one, or import your keys.txt.',
+          })
+        : notFound(label);
     return { label: entry.label, publicKey: entry.publicKey };
   }
 
@@ -124,7 +149,11 @@ export class KeyService {
    */
   async sopsEnvironment(labels?: readonly string[]): Promise<{ SOPS_AGE_KEY: string }> {
     const stored = (await this.#stored()).filter((s) => !labels || labels.includes(s.label));
-    if (stored.length === 0) throw new ApiError({ code: 'NOT_FOUND', message: 'There is no age key in the keychain to hand to the terminal.' });
+    if (stored.length === 0)
+      throw new ApiError({
+        code: 'NOT_FOUND',
+        message: 'There is no age key in the keychain to hand to the terminal.',
+      });
     return { SOPS_AGE_KEY: stored.map((s) => s.identity).join('\n') };
   }
 }

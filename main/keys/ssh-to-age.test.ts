@@ -9,7 +9,9 @@ const vector = (f: string) => readFileSync(join(vectorsDir, f), 'utf8');
 
 describe('ssh-to-age', () => {
   it('converts the sops-nix host key to the recipient its secrets.yaml is encrypted to', () => {
-    expect(sshPublicKeyToAge(vector('sops-nix/ssh-ed25519-key.pub'))).toBe('age1a8pk4akrdamj7nvqy3zywgtny8dxz7t5xzu7u8v9mhrayp9freqsqatyrs');
+    expect(sshPublicKeyToAge(vector('sops-nix/ssh-ed25519-key.pub'))).toBe(
+      'age1a8pk4akrdamj7nvqy3zywgtny8dxz7t5xzu7u8v9mhrayp9freqsqatyrs',
+    );
     expect(vector('sops-nix/secrets.yaml')).toContain('age1a8pk4akrdamj7nvqy3zywgtny8dxz7t5xzu7u8v9mhrayp9freqsqatyrs');
   });
 
@@ -21,18 +23,28 @@ describe('ssh-to-age', () => {
 
   it('reads ssh-keyscan and known_hosts lines', () => {
     const [, blob] = vector('sops-nix/ssh-ed25519-key.pub').split(' ');
-    expect(sshPublicKeyToAge(`myhost ssh-ed25519 ${blob}`)).toBe('age1a8pk4akrdamj7nvqy3zywgtny8dxz7t5xzu7u8v9mhrayp9freqsqatyrs');
-    expect(sshPublicKeyToAge(`[10.0.0.1]:2222 ssh-ed25519 ${blob}\n`)).toBe('age1a8pk4akrdamj7nvqy3zywgtny8dxz7t5xzu7u8v9mhrayp9freqsqatyrs');
+    expect(sshPublicKeyToAge(`myhost ssh-ed25519 ${blob}`)).toBe(
+      'age1a8pk4akrdamj7nvqy3zywgtny8dxz7t5xzu7u8v9mhrayp9freqsqatyrs',
+    );
+    expect(sshPublicKeyToAge(`[10.0.0.1]:2222 ssh-ed25519 ${blob}\n`)).toBe(
+      'age1a8pk4akrdamj7nvqy3zywgtny8dxz7t5xzu7u8v9mhrayp9freqsqatyrs',
+    );
   });
 
   it('refuses RSA keys and things that are not keys, saying why', () => {
-    expect(() => sshPublicKeyToAge('ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 user@host')).toThrow(/ssh-rsa key cannot be converted to age/);
+    expect(() => sshPublicKeyToAge('ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 user@host')).toThrow(
+      /ssh-rsa key cannot be converted to age/,
+    );
     expect(() => sshPublicKeyToAge('hello world')).toThrow(/not an SSH public key/);
-    expect(() => sshPrivateKeyToAge('-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----')).toThrow(/not an OpenSSH private key/);
+    expect(() => sshPrivateKeyToAge('-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----')).toThrow(
+      /not an OpenSSH private key/,
+    );
   });
 
   it('converts the sops unit-test SSH identity consistently with its public key', async () => {
     const identity = sshPrivateKeyToAge(vector('getsops-sops-age-unit/ssh-ed25519-identity'));
-    expect(await identityToRecipient(identity)).toBe(sshPublicKeyToAge(vector('getsops-sops-age-unit/ssh-ed25519-recipient.pub')));
+    expect(await identityToRecipient(identity)).toBe(
+      sshPublicKeyToAge(vector('getsops-sops-age-unit/ssh-ed25519-recipient.pub')),
+    );
   });
 });

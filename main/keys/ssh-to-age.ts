@@ -56,7 +56,11 @@ export function sshPublicKeyToAge(line: string): string {
   const at = fields.indexOf('ssh-ed25519');
   if (at === -1 || !fields[at + 1]) {
     const type = fields.find((f) => f.startsWith('ssh-') || f.startsWith('ecdsa-'));
-    throw keyError(type ? `A ${type} key cannot be converted to age; only ssh-ed25519 keys can.` : 'This is not an SSH public key line.');
+    throw keyError(
+      type
+        ? `A ${type} key cannot be converted to age; only ssh-ed25519 keys can.`
+        : 'This is not an SSH public key line.',
+    );
   }
   const blob = Buffer.from(fields[at + 1]!, 'base64');
   const montgomery = ed25519.utils.toMontgomery(ed25519PublicFromBlob(new Uint8Array(blob)));
@@ -71,13 +75,17 @@ export function ed25519SeedFromOpenSsh(pem: string): Uint8Array {
   const m = pemPattern.exec(pem);
   if (!m) throw keyError('This is not an OpenSSH private key.');
   const blob = new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
-  if (new TextDecoder().decode(blob.subarray(0, magic.length)) !== magic) throw keyError('This is not an OpenSSH private key.');
+  if (new TextDecoder().decode(blob.subarray(0, magic.length)) !== magic)
+    throw keyError('This is not an OpenSSH private key.');
   const reader = new WireReader(blob.subarray(magic.length));
   const cipher = reader.text();
   reader.text(); // kdf name
   reader.bytes(); // kdf options
   if (cipher !== 'none') {
-    throw keyError('The SSH key is protected by a passphrase.', 'Convert a copy without one (ssh-keygen -p -N "" -f COPY), then delete the copy.');
+    throw keyError(
+      'The SSH key is protected by a passphrase.',
+      'Convert a copy without one (ssh-keygen -p -N "" -f COPY), then delete the copy.',
+    );
   }
   if (reader.uint32() !== 1) throw keyError('The SSH key file holds more than one key.');
   reader.bytes(); // public key

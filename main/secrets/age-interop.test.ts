@@ -17,6 +17,15 @@ const hasAge = (() => {
   }
 })();
 
+interface EncryptedExample {
+  db: { user: string; port: string };
+  ratio: string;
+  enabled: string;
+  names: string[];
+  note_unencrypted: string;
+  sops: { age: { enc: string }[]; mac: string; lastmodified: string };
+}
+
 /** Decrypts one sops value without Flakedeck's code: AES-256-GCM, the key path as AAD. */
 function independentDecrypt(value: string, key: Buffer, aad: string): { bytes: Buffer; type: string } {
   const m = /^ENC\[AES256_GCM,data:([^,]*),iv:([^,]*),tag:([^,]*),type:([a-z]+)\]$/.exec(value);
@@ -36,13 +45,13 @@ describe.skipIf(!hasAge)("files Flakedeck encrypts, checked with Debian's age", 
       plan: { groups: [[await identityToRecipient(identity), await identityToRecipient(other)]], shamirThreshold: 0 },
       rules: {},
     });
-    const file = parse(new TextDecoder().decode(encrypted)) as Record<string, any>;
+    const file = parse(new TextDecoder().decode(encrypted)) as EncryptedExample;
     const dir = mkdtempSync(join(tmpdir(), 'flakedeck-age-'));
     try {
       const keys = [identity, other].map((id, i) => {
         const keyFile = join(dir, `key-${i}.txt`);
         writeFileSync(keyFile, `${id}\n`, { mode: 0o600 });
-        return execFileSync('age', ['-d', '-i', keyFile], { input: file.sops.age[i].enc });
+        return execFileSync('age', ['-d', '-i', keyFile], { input: file.sops.age[i]!.enc });
       });
       expect(keys[0]).toHaveLength(32);
       expect(keys[1]!.equals(keys[0]!)).toBe(true);
@@ -53,8 +62,8 @@ describe.skipIf(!hasAge)("files Flakedeck encrypts, checked with Debian's age", 
         [file.db.port, 'db:port:', '5432', 'int'],
         [file.ratio, 'ratio:', '0.25', 'float'],
         [file.enabled, 'enabled:', 'True', 'bool'],
-        [file.names[0], 'names:', 'a', 'str'],
-        [file.names[1], 'names:', 'b', 'str'],
+        [file.names[0]!, 'names:', 'a', 'str'],
+        [file.names[1]!, 'names:', 'b', 'str'],
       ];
       const mac = createHash('sha512');
       for (const [value, aad, expected, type] of values) {

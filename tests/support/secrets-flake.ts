@@ -10,7 +10,9 @@ import { loadSopsConfig, ruleForFile } from '../../main/secrets/sops-config.ts';
 export const demoAdminKeyFile = join(repoRoot, 'tests', 'demo-keys', 'admin.age-key.DEMO.txt');
 
 export function demoAdminIdentity(): string {
-  return readFileSync(demoAdminKeyFile, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-'))!;
+  return readFileSync(demoAdminKeyFile, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('AGE-SECRET-KEY-'))!;
 }
 
 export interface SecretsFlake {

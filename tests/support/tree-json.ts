@@ -14,7 +14,8 @@ export function toJson(value: TreeValue): unknown {
 
 export function commentsOf(value: TreeValue | Comment): string[] {
   if (value instanceof Comment) return [value.value];
-  if (value instanceof Branch) return value.items.flatMap((i) => (i instanceof Comment ? [i.value] : commentsOf(i.value)));
+  if (value instanceof Branch)
+    return value.items.flatMap((i) => (i instanceof Comment ? [i.value] : commentsOf(i.value)));
   if (Array.isArray(value)) return value.flatMap((v) => commentsOf(v));
   return [];
 }

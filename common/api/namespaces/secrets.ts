@@ -16,9 +16,13 @@ const newValue = z.union([
 export const secretsMethods = {
   'secrets.list': method<SecretFileList>()(noParams),
   /** Files are paths relative to the current flake, e.g. `secrets/vps.yaml`. */
-  'secrets.open': method<EditorSession>()(z.strictObject({ file: pathString, allowMacFailure: z.boolean().default(false) })),
+  'secrets.open': method<EditorSession>()(
+    z.strictObject({ file: pathString, allowMacFailure: z.boolean().default(false) }),
+  ),
   'secrets.reveal': method<RevealedValue>()(z.strictObject({ sessionId, document, path: secretPath.min(1) })),
-  'secrets.set': method<EditorSession>()(z.strictObject({ sessionId, document, path: secretPath.min(1), value: newValue })),
+  'secrets.set': method<EditorSession>()(
+    z.strictObject({ sessionId, document, path: secretPath.min(1), value: newValue }),
+  ),
   'secrets.rename': method<EditorSession>()(
     z.strictObject({ sessionId, document, path: secretPath.min(1), newKey: z.string().min(1).max(1024) }),
   ),

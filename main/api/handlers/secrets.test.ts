@@ -7,6 +7,7 @@ import type { Services } from '../../services.ts';
 import { createHandlers } from './index.ts';
 import { Router } from '../router.ts';
 import { methodChannels } from '../../../common/api/contract.ts';
+import type { MethodChannel, Params, Result } from '../../../common/api/contract.ts';
 import { MemoryKeychain } from '../../../tests/support/memory-keychain.ts';
 import { demoAdminKeyFile, makeSecretsFlake } from '../../../tests/support/secrets-flake.ts';
 import type { SecretsFlake } from '../../../tests/support/secrets-flake.ts';
@@ -22,11 +23,14 @@ const results: unknown[] = [];
 const saved: string[] = [];
 
 /** Calls through the router as the renderer would, and keeps every answer to check none holds a private key. */
-async function call(channel: string, params: unknown = {}): Promise<any> {
+async function call<C extends MethodChannel>(
+  channel: C,
+  params: Params<C> | Record<string, unknown> = {},
+): Promise<Result<C>> {
   const envelope = await router.call(channel, params, { url: 'app://flakedeck/index.html' });
   results.push(envelope);
   if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);
-  return envelope.value;
+  return envelope.value as Result<C>;
 }
 
 beforeAll(async () => {
@@ -34,7 +38,9 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'flakedeck-data-'));
   services = createServices({ dataDir, defaultFlake: flake.path, appVersion: '0.0.0', keychain: new MemoryKeychain() });
   router = new Router(createHandlers(services), { isTrustedSender: () => true });
-  services.events.connect((channel, payload) => channel === 'secrets.saved' && saved.push((payload as { file: string }).file));
+  services.events.connect(
+    (channel, payload) => channel === 'secrets.saved' && saved.push((payload as { file: string }).file),
+  );
   await flake.writeSecret('vps.yaml', 'backup:\n    password: hunter2\n    repository: s3:backups/vps\n');
   await flake.writeSecret('common.yaml', 'nix:\n    github_token: ghp_demo\n', [admin]);
 });
@@ -56,13 +62,16 @@ describe('keys.* and secrets.* through the router', () => {
     expect(existsSync(copy)).toBe(false);
   });
 
-  it("lists the secret files with their recipients named after .sops.yaml, and which ones differ from the rules", async () => {
+  it('lists the secret files with their recipients named after .sops.yaml, and which ones differ from the rules', async () => {
     const list = await call('secrets.list');
     expect(list.files.map((f: { file: string }) => f.file)).toEqual(['secrets/common.yaml', 'secrets/vps.yaml']);
-    const [common, vpsFile] = list.files;
+    const [common, vpsFile] = [list.files[0]!, list.files[1]!];
     expect(vpsFile).toMatchObject({
       format: 'yaml',
-      recipients: [{ recipient: admin, name: 'admin', group: 0 }, { recipient: vps, name: 'vps', group: 0 }],
+      recipients: [
+        { recipient: admin, name: 'admin', group: 0 },
+        { recipient: vps, name: 'vps', group: 0 },
+      ],
       differs: false,
     });
     expect(common.differs).toBe(true);
@@ -72,38 +81,56 @@ describe('keys.* and secrets.* through the router', () => {
   it('updatekeys re-wraps a file to what the rules say now', async () => {
     const summary = await call('secrets.updatekeys', { file: 'secrets/common.yaml' });
     expect(summary.differs).toBe(false);
-    expect(summary.recipients.map((r: { name: string }) => r.name)).toEqual(['admin', 'desktop', 'laptop', 'vps', 'homelab']);
+    expect(summary.recipients.map((r) => r.name)).toEqual(['admin', 'desktop', 'laptop', 'vps', 'homelab']);
     expect(saved).toContain('secrets/common.yaml');
   });
 
   it('edits a file: masked tree, reveal on request, set, save', async () => {
     const session = await call('secrets.open', { file: 'secrets/vps.yaml' });
     expect(JSON.stringify(session)).not.toContain('hunter2');
-    expect(session.documents[0][0]).toMatchObject({ key: 'backup', type: 'map' });
-    expect(await call('secrets.reveal', { sessionId: session.sessionId, path: ['backup', 'password'] })).toMatchObject({ text: 'hunter2' });
-    const edited = await call('secrets.set', { sessionId: session.sessionId, path: ['backup', 'password'], value: { type: 'str', text: 'correct horse' } });
+    expect(session.documents[0]![0]).toMatchObject({ key: 'backup', type: 'map' });
+    expect(await call('secrets.reveal', { sessionId: session.sessionId, path: ['backup', 'password'] })).toMatchObject({
+      text: 'hunter2',
+    });
+    const edited = await call('secrets.set', {
+      sessionId: session.sessionId,
+      path: ['backup', 'password'],
+      value: { type: 'str', text: 'correct horse' },
+    });
     expect(edited.dirty).toBe(true);
     expect((await call('secrets.save', { sessionId: session.sessionId })).dirty).toBe(false);
     expect(saved).toContain('secrets/vps.yaml');
     await call('secrets.close', { sessionId: session.sessionId });
     const again = await call('secrets.open', { file: 'secrets/vps.yaml' });
-    expect((await call('secrets.reveal', { sessionId: again.sessionId, path: ['backup', 'password'] })).text).toBe('correct horse');
+    expect((await call('secrets.reveal', { sessionId: again.sessionId, path: ['backup', 'password'] })).text).toBe(
+      'correct horse',
+    );
   });
 
   it('rotates a file to a new data key that still opens', async () => {
     expect((await call('secrets.rotate', { file: 'secrets/vps.yaml' })).differs).toBe(false);
     const session = await call('secrets.open', { file: 'secrets/vps.yaml' });
-    expect((await call('secrets.reveal', { sessionId: session.sessionId, path: ['backup', 'repository'] })).text).toBe('s3:backups/vps');
+    expect((await call('secrets.reveal', { sessionId: session.sessionId, path: ['backup', 'repository'] })).text).toBe(
+      's3:backups/vps',
+    );
   });
 
   it('shows each host recipient from hosts/<name>/', async () => {
     const hosts = await call('keys.hostRecipients', {});
-    expect(hosts.find((h: { host: string }) => h.host === 'vps')).toEqual({ host: 'vps', fromFile: vps, differs: false });
+    expect(hosts.find((h: { host: string }) => h.host === 'vps')).toEqual({
+      host: 'vps',
+      fromFile: vps,
+      differs: false,
+    });
   });
 
   it('refuses files outside the flake', async () => {
-    await expect(call('secrets.open', { file: '../../etc/passwd' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENTS' });
-    await expect(call('secrets.updatekeys', { file: '/etc/passwd' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENTS' });
+    await expect(call('secrets.open', { file: '../../etc/passwd' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENTS',
+    });
+    await expect(call('secrets.updatekeys', { file: '/etc/passwd' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENTS',
+    });
   });
 
   it('never returns a private key, from any method', () => {

@@ -28,9 +28,19 @@ interface SourceComment {
   comment: Comment;
 }
 
+/** Aliases are expanded; a bound on the nodes they add stops "billion laughs" files from eating memory. */
+const maxExpandedNodes = 1_000_000;
+
+function nodeCount(value: TreeValue): number {
+  if (value instanceof Branch) return 1 + value.entries().reduce((n, e) => n + nodeCount(e.value), 0);
+  if (Array.isArray(value)) return 1 + value.reduce<number>((n, v) => n + (v instanceof Comment ? 0 : nodeCount(v)), 0);
+  return 1;
+}
+
 class YamlReader {
   readonly #source: string;
-  readonly #anchors = new Map<string, TreeValue>();
+  readonly #anchors = new Map<string, { value: TreeValue; size: number }>();
+  #expanded = 0;
 
   constructor(source: string) {
     this.#source = source;
@@ -121,9 +131,12 @@ class YamlReader {
         break;
       case 'alias': {
         const name = token.source.slice(1);
-        if (!this.#anchors.has(name)) this.fail(token.offset, `unknown alias *${name}`);
+        const anchored = this.#anchors.get(name);
+        if (!anchored) this.fail(token.offset, `unknown alias *${name}`);
+        this.#expanded += anchored.size;
+        if (this.#expanded > maxExpandedNodes) this.fail(token.offset, 'aliases expand to too many values');
         // Aliases are expanded: sops drops anchors on output.
-        converted = { value: cloneValue(this.#anchors.get(name)!), overflow: [] };
+        converted = { value: cloneValue(anchored.value), overflow: [] };
         break;
       }
       case 'scalar':
@@ -138,7 +151,7 @@ class YamlReader {
       default:
         this.fail(token.offset, `unexpected ${token.type}`);
     }
-    if (props.anchor !== undefined) this.#anchors.set(props.anchor, converted.value);
+    if (props.anchor !== undefined) this.#anchors.set(props.anchor, { value: converted.value, size: nodeCount(converted.value) });
     return converted;
   }
 
@@ -306,7 +319,7 @@ export function readYaml(bytes: Uint8Array): Branch[] {
   const tokens = [...new Parser().parse(text)];
   const reader = new YamlReader(text);
   // The CST is lenient; the composer reports what YAML itself forbids (bad indentation, unclosed flows, …).
-  for (const doc of new Composer({ uniqueKeys: false, maxAliasCount: -1 }).compose(tokens, true, text.length)) {
+  for (const doc of new Composer({ uniqueKeys: false }).compose(tokens, true, text.length)) {
     const [error] = doc.errors;
     if (error) reader.fail(error.pos[0], error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
   }

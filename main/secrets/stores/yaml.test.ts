@@ -68,6 +68,12 @@ describe('YAML as sops reads and writes it (yaml.v3)', () => {
     expect(roundTrip('base: &b {x: 1}\nuse:\n    <<: *b\n    y: [a, b]\n')).toBe('base:\n    x: 1\nuse:\n    !!merge <<:\n        x: 1\n    "y":\n        - a\n        - b\n');
   });
 
+  it('refuses a "billion laughs" file instead of expanding it', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) levels.push(`${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(10).fill(`*${'abcdefghi'[i - 1]}`).join(', ')}]`);
+    expect(() => readYaml(new TextEncoder().encode(`${levels.join('\n')}\n`))).toThrow(/aliases expand to too many values/);
+  });
+
   it('refuses what sops refuses: non-string keys, duplicate keys, a list document', () => {
     expect(() => readYaml(new TextEncoder().encode('1: x\n'))).toThrow(/every mapping key to be a string/);
     expect(() => readYaml(new TextEncoder().encode('a: 1\na: 2\n'))).toThrow(/appears twice/);
