@@ -12,6 +12,8 @@ export interface KeychainStatus {
   reachable: boolean;
   problem?: string;
   identities: KeyIdentity[];
+  /** sops' default age key file (`~/.config/sops/age/keys.txt`), when it exists: offered for import. */
+  sopsKeyFile?: string;
 }
 
 export interface ImportedKeys {

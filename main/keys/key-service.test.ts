@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
@@ -119,6 +119,16 @@ describe('a keychain that cannot be reached', () => {
     const status = JSON.parse(out) as { reachable: boolean; problem: string };
     expect(status.reachable).toBe(false);
     expect(status.problem).toMatch(/keychain|D-Bus|Secret Service/);
+  });
+
+  it("offers sops' own age key file for import when it exists", async () => {
+    const config = mkdtempSync(join(tmpdir(), 'flakedeck-xdg-'));
+    const keys = new KeyService(failing('Cannot autolaunch D-Bus without X11 $DISPLAY'));
+    expect((await keys.status({ XDG_CONFIG_HOME: config })).sopsKeyFile).toBeUndefined();
+    mkdirSync(join(config, 'sops', 'age'), { recursive: true });
+    writeFileSync(join(config, 'sops', 'age', 'keys.txt'), `${await generateX25519Identity()}\n`);
+    expect((await keys.status({ XDG_CONFIG_HOME: config })).sopsKeyFile).toBe(join(config, 'sops', 'age', 'keys.txt'));
+    rmSync(config, { recursive: true, force: true });
   });
 
   it('never falls back to writing the key anywhere else', async () => {

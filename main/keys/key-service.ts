@@ -1,6 +1,8 @@
 // The user's age identities in the OS keychain: list, generate, import, delete; private keys stay in main.
 
-import { readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { generateX25519Identity } from 'age-encryption';
 import { ApiError } from '../../common/api/errors.ts';
 import type { ImportedKeys, KeyIdentity, KeychainStatus } from '../../common/model/keys.ts';
@@ -9,6 +11,11 @@ import type { Keychain } from './keychain.ts';
 import { parseIdentities, recipientOf } from './age-identities.ts';
 
 const accountPrefix = 'age-identity:';
+
+/** Where sops looks for age keys on Linux: `$XDG_CONFIG_HOME/sops/age/keys.txt`, else under ~/.config. */
+export function sopsKeyFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'sops', 'age', 'keys.txt');
+}
 
 interface StoredIdentity extends KeyIdentity {
   identity: string;
@@ -38,15 +45,15 @@ export class KeyService {
   }
 
   /** Whether the keychain answers, and the identities in it (labels and public keys only). */
-  async status(): Promise<KeychainStatus> {
+  async status(env: NodeJS.ProcessEnv = process.env): Promise<KeychainStatus> {
+    const keyFile = sopsKeyFile(env);
+    const offer = existsSync(keyFile) ? { sopsKeyFile: keyFile } : {};
     try {
-      return {
-        reachable: true,
-        identities: (await this.#stored()).map(({ label, publicKey }) => ({ label, publicKey })),
-      };
+      const identities = (await this.#stored()).map(({ label, publicKey }) => ({ label, publicKey }));
+      return { reachable: true, identities, ...offer };
     } catch (error) {
       if (!(error instanceof ApiError) || error.code !== 'KEYCHAIN_UNAVAILABLE') throw error;
-      return { reachable: false, problem: `${error.message} ${error.hint ?? ''}`.trim(), identities: [] };
+      return { reachable: false, problem: `${error.message} ${error.hint ?? ''}`.trim(), identities: [], ...offer };
     }
   }
 
