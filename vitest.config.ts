@@ -7,7 +7,6 @@ export default defineConfig({
       'main/**/*.test.ts',
       'preload/**/*.test.ts',
       'renderer/**/*.test.ts',
-      'renderer/**/*.test.ts',
       'tests/**/*.test.ts',
       'bench/**/*.test.ts',
     ],
