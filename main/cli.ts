@@ -6,10 +6,12 @@ import type { Command } from './cli/command.ts';
 import { CliContext, packageVersion } from './cli/context.ts';
 import type { Output } from './cli/context.ts';
 import { hostsCommand } from './cli/hosts-command.ts';
+import { inspectCommand } from './cli/inspect-command.ts';
 import { keysCommand } from './cli/keys-command.ts';
+import { rebootDiffCommand } from './cli/reboot-diff-command.ts';
 import { secretsCommand } from './cli/secrets-command.ts';
 
-const commands: readonly Command[] = [hostsCommand, secretsCommand, keysCommand];
+const commands: readonly Command[] = [hostsCommand, inspectCommand, rebootDiffCommand, secretsCommand, keysCommand];
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

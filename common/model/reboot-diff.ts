@@ -40,3 +40,16 @@ export interface RebootDiff {
   /** What the scan could not read, as the host reported it. */
   warnings: string[];
 }
+
+/** Sizes as people read them: 512 B, 4.1 kB, 1.5 MB (powers of 1000, as du --si and file managers show). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
