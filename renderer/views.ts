@@ -2,6 +2,7 @@
 
 import type { Component } from 'svelte';
 import HostsView from './features/hosts/HostsView.svelte';
+import TerminalsView from './features/terminals/TerminalsView.svelte';
 
 export interface View {
   id: string;
@@ -9,4 +10,7 @@ export interface View {
   component: Component;
 }
 
-export const views: View[] = [{ id: 'hosts', label: 'Hosts', component: HostsView }];
+export const views: View[] = [
+  { id: 'hosts', label: 'Hosts', component: HostsView },
+  { id: 'terminals', label: 'Terminals', component: TerminalsView },
+];

@@ -31,8 +31,13 @@ export interface Harness {
   /** The script that gives the page window.flakedeck; add it with page.addInitScript before navigating. */
   initScript: string;
   services: Services;
+  /** Links the app asked to open in the browser, in order (the recorder stands in for shell.openExternal). */
+  openedUrls: string[];
   close(): Promise<void>;
 }
+
+/** Shells in tests start without rc files, so their prompt and behaviour do not depend on the machine. */
+const testShell = { file: 'bash', args: ['--norc', '--noprofile'] };
 
 let bridgeBundle: Promise<string> | undefined;
 
@@ -63,11 +68,14 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
     throw new Error(`No built renderer in ${rendererDir}: run \`npm run build:renderer\` first.`);
   }
   const ownDataDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'flakedeck-harness-'));
+  const openedUrls: string[] = [];
   const services = createServices({
     dataDir: options.dataDir ?? ownDataDir!,
     defaultFlake: options.flake ?? options.defaultFlake ?? repoRoot,
     appVersion: '0.0.0-test',
     ...(options.nix && { nix: options.nix }),
+    terminal: options.terminal ?? { shell: testShell },
+    openExternal: async (url) => void openedUrls.push(url),
   });
 
   const server = createServer((request, response) => {
@@ -93,6 +101,7 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
     url: `${origin}/`,
     initScript: `window.__flakedeckTestTransport = ${transport};\n${await bundleBridge()}`,
     services,
+    openedUrls,
     async close() {
       detach();
       server.closeAllConnections();

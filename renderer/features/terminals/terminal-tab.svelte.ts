@@ -1,0 +1,180 @@
+// One terminal tab: an xterm.js terminal fed by a pty session, acknowledging what it has drawn.
+
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { Terminal } from '@xterm/xterm';
+import type { IBufferRange } from '@xterm/xterm';
+import type { FlakedeckApi } from '../../../common/api/contract.ts';
+import type { ExitStatus, TerminalData, TerminalInfo } from '../../../common/model/terminal.ts';
+import { sanitizePaste } from './paste.ts';
+import { terminalFont, terminalTheme } from './terminal-theme.ts';
+
+/** Acknowledge consumed output in steps of this many characters: at most main's low watermark, or it never resumes. */
+const ackStep = 5_000;
+/** Lines of history each terminal keeps (main keeps the last MiB of output on its side). */
+const scrollbackLines = 10_000;
+
+export interface LinkRequest {
+  uri: string;
+  /** What the terminal showed for it, when that is not the URI itself (OSC 8 hyperlinks). */
+  text?: string;
+}
+
+export class TerminalTab {
+  info: TerminalInfo;
+  readonly element = document.createElement('div');
+  readonly terminal: Terminal;
+  readonly search = new SearchAddon();
+
+  readonly #api: FlakedeckApi;
+  readonly #fit = new FitAddon();
+  #opened = false;
+  /** Offset of the next character this terminal expects; output before it is already shown. */
+  #next = 0;
+  /** Output from here on was sent after this window attached, so main counts it and waits for our ack. */
+  #countedFrom = 0;
+  #unacked = 0;
+  #sync: Promise<void> | undefined;
+  #queued: TerminalData[] = [];
+
+  constructor(api: FlakedeckApi, info: TerminalInfo, onLink: (link: LinkRequest) => void) {
+    this.#api = api;
+    this.info = $state(info);
+    this.element.className = 'terminal-host';
+    this.terminal = new Terminal({
+      scrollback: scrollbackLines,
+      fontFamily: terminalFont(),
+      fontSize: 13,
+      theme: terminalTheme(),
+      // OSC 8 hyperlinks: only http(s) reach the handler, which asks before anything opens.
+      linkHandler: {
+        activate: (_event, uri, range) => onLink({ uri, text: this.#textAt(range) }),
+        hover: (_event, uri) => (this.element.title = uri),
+        leave: () => this.element.removeAttribute('title'),
+      },
+    });
+    this.terminal.loadAddon(this.#fit);
+    this.terminal.loadAddon(this.search);
+    this.terminal.loadAddon(
+      new WebLinksAddon((_event, uri) => onLink({ uri }), {
+        hover: (_event, uri) => (this.element.title = uri),
+        leave: () => this.element.removeAttribute('title'),
+      }),
+    );
+    this.terminal.onData((data) => this.running && void this.#api.terminal.write({ id: this.id, data }));
+    this.terminal.onResize(
+      ({ cols, rows }) => this.running && void this.#api.terminal.resize({ id: this.id, cols, rows }),
+    );
+    // Capture runs before xterm's own paste listener on its textarea, which would paste the text unchecked.
+    this.element.addEventListener('paste', (event) => this.#paste(event), { capture: true });
+  }
+
+  get id(): string {
+    return this.info.id;
+  }
+
+  get running(): boolean {
+    return this.info.exited === null;
+  }
+
+  /** Puts the terminal into `container` (opening it the first time) and sizes it to fit. */
+  show(container: HTMLElement): void {
+    if (this.element.parentElement !== container) container.append(this.element);
+    if (!this.#opened) {
+      this.terminal.open(this.element);
+      this.#opened = true;
+    }
+    this.fit();
+    this.terminal.focus();
+  }
+
+  hide(): void {
+    this.element.remove();
+  }
+
+  fit(): void {
+    if (this.#opened && this.element.isConnected && this.element.clientWidth > 0) this.#fit.fit();
+  }
+
+  /** Size to open a session with, before the terminal is on screen: what fit would choose. */
+  proposedSize(): { cols: number; rows: number } | undefined {
+    return this.#fit.proposeDimensions();
+  }
+
+  setTheme(): void {
+    this.terminal.options.theme = terminalTheme();
+  }
+
+  exited(status: ExitStatus): void {
+    this.info = { ...this.info, exited: status };
+  }
+
+  /** A `terminal.data` event for this session. */
+  receive(event: TerminalData): void {
+    if (this.#sync) this.#queued.push(event);
+    else this.#write(event);
+  }
+
+  /** (Re)starts from main's scrollback: when the tab opens, and when output went missing (a gap in offsets). */
+  attach(): Promise<void> {
+    this.#sync ??= this.#attach().finally(() => {
+      this.#sync = undefined;
+      const queued = this.#queued;
+      this.#queued = [];
+      for (const event of queued) this.receive(event);
+    });
+    return this.#sync;
+  }
+
+  dispose(): void {
+    this.terminal.dispose();
+    this.element.remove();
+  }
+
+  async #attach(): Promise<void> {
+    const { info, scrollback, offset } = await this.#api.terminal.attach({ id: this.id });
+    this.info = info;
+    this.terminal.reset();
+    this.terminal.write(scrollback);
+    this.#next = offset;
+    this.#countedFrom = offset;
+    this.#unacked = 0;
+  }
+
+  #write({ data, offset }: TerminalData): void {
+    if (offset > this.#next) return void this.attach();
+    const end = offset + data.length;
+    if (end <= this.#next) return;
+    const fresh = offset < this.#next ? data.slice(this.#next - offset) : data;
+    this.#next = end;
+    const counted = offset >= this.#countedFrom ? data.length : 0;
+    this.terminal.write(fresh, () => this.#consumed(counted));
+  }
+
+  #consumed(chars: number): void {
+    this.#unacked += chars;
+    if (this.#unacked < ackStep) return;
+    const acked = this.#unacked;
+    this.#unacked = 0;
+    void this.#api.terminal.ack({ id: this.id, chars: acked });
+  }
+
+  #paste(event: ClipboardEvent): void {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const text = event.clipboardData?.getData('text/plain');
+    if (text) this.terminal.paste(sanitizePaste(text));
+  }
+
+  #textAt(range: IBufferRange): string | undefined {
+    const lines: string[] = [];
+    for (let y = range.start.y; y <= range.end.y; y++) {
+      const line = this.terminal.buffer.active.getLine(y - 1)?.translateToString(true) ?? '';
+      const from = y === range.start.y ? range.start.x - 1 : 0;
+      const to = y === range.end.y ? range.end.x : line.length;
+      lines.push(line.slice(from, to));
+    }
+    return lines.join('') || undefined;
+  }
+}

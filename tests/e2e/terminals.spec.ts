@@ -1,0 +1,196 @@
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures.ts';
+
+const prompt = /bash-[\d.]+[$#]/;
+
+/** The rows the terminal shows now, one string per line, trailing spaces dropped. */
+async function screenLines(app: Page): Promise<string[]> {
+  return app
+    .getByTestId('terminal-pane')
+    .locator('.xterm-rows > div')
+    .evaluateAll((rows) => rows.map((row) => (row.textContent ?? '').replace(/\s+$/, '')));
+}
+
+async function lastLine(app: Page): Promise<string> {
+  return (await screenLines(app)).filter(Boolean).at(-1) ?? '';
+}
+
+async function openShell(app: Page): Promise<void> {
+  await app.getByTestId('nav-terminals').click();
+  await app.getByRole('button', { name: 'New shell' }).first().click();
+  await expect(app.getByRole('tab')).toHaveCount(1);
+  await expect.poll(() => lastLine(app)).toMatch(prompt);
+}
+
+async function run(app: Page, command: string): Promise<void> {
+  await app.keyboard.type(command);
+  await app.keyboard.press('Enter');
+}
+
+/** The centre of the last place the terminal draws `needle` (the output, not the command line that printed it). */
+async function pointAt(app: Page, needle: string): Promise<{ x: number; y: number }> {
+  const point = await app.getByTestId('terminal-pane').evaluate((pane, text) => {
+    let found: { x: number; y: number } | null = null;
+    for (const row of pane.querySelectorAll('.xterm-rows > div')) {
+      const walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent?.lastIndexOf(text) ?? -1;
+        if (at === -1) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + text.length);
+        const box = range.getBoundingClientRect();
+        found = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      }
+    }
+    return found;
+  }, needle);
+  if (!point) throw new Error(`${needle} is not on the screen`);
+  return point;
+}
+
+/** Points at `needle`; xterm finds links under the pointer asynchronously, so this waits until it did or not. */
+async function hover(app: Page, needle: string): Promise<boolean> {
+  const { x, y } = await pointAt(app, needle);
+  await app.mouse.move(x - 3, y);
+  await app.mouse.move(x, y);
+  const pointer = app.getByTestId('terminal-pane').locator('.xterm-screen.xterm-cursor-pointer');
+  return pointer.waitFor({ timeout: 1_000 }).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function clickLink(app: Page, needle: string): Promise<void> {
+  expect(await hover(app, needle), `${needle} is a link`).toBe(true);
+  await app.mouse.down();
+  await app.mouse.up();
+}
+
+test.describe('terminals', () => {
+  test('a flood of `yes` leaves the window responsive, and Ctrl-C stops it at once', async ({ app }, testInfo) => {
+    await openShell(app);
+    await run(app, 'yes');
+    await expect.poll(async () => (await screenLines(app)).slice(-5)).toEqual(['y', 'y', 'y', 'y', 'y']);
+
+    // While the flood runs, the other views answer within a bound far below a frozen window's seconds.
+    for (let i = 0; i < 3; i++) {
+      await app.getByTestId('nav-hosts').click();
+      await expect(app.getByTestId('host-card'), 'the hosts view shows during the flood').toHaveCount(4, {
+        timeout: 2_000,
+      });
+      await app.getByTestId('nav-terminals').click();
+      await expect(app.getByTestId('terminal-pane')).toBeVisible({ timeout: 2_000 });
+    }
+    await app.getByTestId('terminal-pane').click();
+    const before = await screenLines(app);
+    await expect.poll(() => screenLines(app), 'the flood is still running').not.toEqual(before);
+
+    await app.keyboard.press('Control+C');
+    await expect.poll(() => lastLine(app), { timeout: 2_000 }).toMatch(prompt);
+    await expect(app.getByTestId('terminal-pane')).toContainText('^C');
+    await run(app, 'echo $((6*7))');
+    await expect
+      .poll(async () => (await screenLines(app)).filter(Boolean).slice(-2))
+      .toEqual(['42', expect.stringMatching(prompt)]);
+    await app.screenshot({ path: testInfo.outputPath('terminal-after-flood.png') });
+  });
+
+  test('a paste that tries to break out of bracketed paste runs nothing', async ({ app }) => {
+    await openShell(app);
+    const attempt = 'echo safe\x1b[201~\recho pwned-$((6*7))\r';
+    await app.locator('.xterm-helper-textarea').evaluate((textarea, text) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, attempt);
+    // It lands as text on the command line, waiting for the user.
+    await expect(app.getByTestId('terminal-pane')).toContainText('echo pwned-$((6*7))');
+    await app.keyboard.press('Control+C');
+    await expect.poll(() => lastLine(app)).toMatch(prompt);
+    await run(app, 'echo done-$((1+1))');
+    await expect(app.getByTestId('terminal-pane')).toContainText('done-2');
+    expect((await screenLines(app)).join('\n')).not.toContain('pwned-42');
+  });
+
+  test('a link opens only after the dialog showed its real target', async ({ app, harness }, testInfo) => {
+    await openShell(app);
+    await run(
+      app,
+      String.raw`printf '\e]8;;https://example.com/real\e\\docs\e]8;;\e\\ or \e]8;;javascript:alert(1)\e\\script\e]8;;\e\\ or https://nixos.org/plain\n'`,
+    );
+    await expect.poll(() => lastLine(app)).toMatch(prompt);
+
+    await clickLink(app, 'docs');
+    const dialog = app.getByTestId('link-dialog');
+    await expect(dialog).toBeVisible();
+    await expect(app.getByTestId('link-url')).toHaveText('https://example.com/real');
+    await expect(app.getByTestId('link-text')).toHaveText('docs');
+    await app.screenshot({ path: testInfo.outputPath('link-dialog.png') });
+    await dialog.getByRole('button', { name: 'Open in browser' }).click();
+    await expect(dialog).toBeHidden();
+    await expect.poll(() => harness.openedUrls).toEqual(['https://example.com/real']);
+
+    await clickLink(app, 'https://nixos.org/plain');
+    await expect(app.getByTestId('link-url')).toHaveText('https://nixos.org/plain');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+
+    // A javascript: hyperlink is not a link at all.
+    expect(await hover(app, 'script')).toBe(false);
+    await app.mouse.down();
+    await app.mouse.up();
+    await expect(dialog).toBeHidden();
+    expect(harness.openedUrls).toEqual(['https://example.com/real']);
+  });
+
+  test('a run started by main gets a tab by itself, reachable by its address and kept across a reload', async ({
+    app,
+    harness,
+  }) => {
+    await app.getByTestId('nav-terminals').click();
+    const { id } = harness.services.terminals.spawn({
+      file: 'bash',
+      args: ['--norc', '--noprofile', '-c', 'echo "building /nix/store/demo"; sleep 60'],
+      title: 'nix build vps',
+      kind: 'run',
+    });
+    await expect(app.getByRole('tab', { name: /nix build vps/ })).toBeVisible();
+    await app.getByRole('button', { name: 'New shell' }).first().click();
+    await expect(app.getByRole('tab')).toHaveCount(2);
+
+    await app.goto(`${harness.url}#terminals/${id}`);
+    await expect(app.getByRole('tab', { name: /nix build vps/ })).toHaveAttribute('aria-selected', 'true');
+    await expect(app.getByTestId('terminal-pane')).toContainText('building /nix/store/demo');
+    await app.reload();
+    await expect(app.getByRole('tab')).toHaveCount(2);
+    await expect(app.getByTestId('terminal-pane')).toContainText('building /nix/store/demo');
+  });
+
+  test('search finds text in the scrollback and says when there is none', async ({ app }) => {
+    await openShell(app);
+    await run(app, 'seq 1 500');
+    await expect.poll(() => lastLine(app)).toMatch(prompt);
+    const search = app.getByLabel('Search the terminal');
+    await search.fill('137');
+    await search.press('Enter');
+    await expect(app.getByTestId('terminal-pane').locator('.xterm-rows')).toContainText('137');
+    await expect(app.getByTestId('terminal-pane').locator('.xterm-selection div').first()).toBeVisible();
+    await search.fill('no such text');
+    await search.press('Enter');
+    await expect(app.getByRole('status')).toHaveText('No match');
+  });
+
+  test('the terminal follows the light and dark theme', async ({ app }) => {
+    await openShell(app);
+    const background = () =>
+      app
+        .getByTestId('terminal-pane')
+        .locator('.xterm-scrollable-element')
+        .evaluate((el) => getComputedStyle(el).backgroundColor);
+    await app.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(background).toBe('rgb(255, 255, 255)');
+    await app.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(background).toBe('rgb(29, 32, 39)');
+  });
+});
