@@ -10,7 +10,7 @@ import { sourceRootOf } from './flake-folder.ts';
 import { parseGitIndex } from './git-index.ts';
 import type { IndexEntry } from './git-index.ts';
 
-function gitDirOf(root: string): string | undefined {
+export function gitDirOf(root: string): string | undefined {
   const dotGit = join(root, '.git');
   if (!existsSync(dotGit)) return undefined;
   if (statSync(dotGit).isDirectory()) return dotGit;

@@ -12,6 +12,7 @@ import type { RawHostResult } from './inspect.ts';
 import { toManifest } from './manifest.ts';
 import type { RawManifest } from './manifest.ts';
 import type { Nix } from './nix.ts';
+import { verifiedSourceMetadata } from './source-hash.ts';
 
 export interface InspectOptions {
   /** Only these hosts (all by default). */
@@ -101,8 +102,10 @@ export class ManifestService {
     let metadata;
     let results: Record<string, RawHostResult>;
     if (before) {
-      // A git flake whose content changed: nix hashes the source while it evaluates the hosts.
-      [metadata, results] = await Promise.all([flakeMetadata(this.#nix, folder), evaluateHosts(this.#nix, folder)]);
+      // A git flake whose content changed: one nix process evaluates every host, and the narHash is computed here
+      // (nix metadata only when the computed store path is not the one nix made).
+      results = await evaluateHosts(this.#nix, folder);
+      metadata = verifiedSourceMetadata(folder) ?? (await flakeMetadata(this.#nix, folder));
     } else {
       // Without a fingerprint, the narHash is the only way to know whether the content is one already evaluated.
       metadata = await flakeMetadata(this.#nix, folder);
