@@ -44,6 +44,8 @@ export function sourceRootOf(folder: string): string {
 }
 
 const plainAttr = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
+/** What nix takes in a flake reference's fragment as it is (RFC 3986 pchar, plus what nix adds); the rest is %-encoded. */
+const fragmentChar = /[A-Za-z0-9\-._~!$&'()*+,;=:@/? ^]/;
 
 /** `folder#a."b c".d`: components that are not plain identifiers are quoted; a quote itself cannot be. */
 export function installable(folder: string, attrPath: readonly string[]): string {
@@ -55,7 +57,9 @@ export function installable(folder: string, attrPath: readonly string[]): string
         message: `The name ${JSON.stringify(part)} cannot be passed to nix.`,
       });
     }
-    return `"${part}"`;
+    // Nix reads the fragment as a URL's and decodes it: a backtick or a brace passes only %-encoded.
+    const encoded = [...part].map((c) => (fragmentChar.test(c) ? c : encodeURIComponent(c))).join('');
+    return `"${encoded}"`;
   });
   return `${folder}#${parts.join('.')}`;
 }

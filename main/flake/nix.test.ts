@@ -104,5 +104,6 @@ describe('nix wrapper', () => {
     expect(installable('/f', ['nixosConfigurations', 'web-01', 'config'])).toBe('/f#nixosConfigurations.web-01.config');
     expect(installable('/f', ['nixosConfigurations', 'a b;rm -rf'])).toBe('/f#nixosConfigurations."a b;rm -rf"');
     expect(() => installable('/f', ['x"y'])).toThrow(/cannot be passed to nix/);
+    expect(installable('/f', ['a`b{c}%d'])).toBe('/f#"a%60b%7Bc%7D%25d"');
   });
 });
