@@ -5,13 +5,29 @@ import { ApiError } from '../common/api/errors.ts';
 import type { Command } from './cli/command.ts';
 import { CliContext, packageVersion } from './cli/context.ts';
 import type { Output } from './cli/context.ts';
+import { buildCommand } from './cli/build-command.ts';
+import { deployCommand } from './cli/deploy-command.ts';
+import { generationsCommand, rollbackCommand } from './cli/generations-command.ts';
+import { historyCommand } from './cli/history-command.ts';
+import type { ServiceConfig } from './services.ts';
 import { hostsCommand } from './cli/hosts-command.ts';
 import { inspectCommand } from './cli/inspect-command.ts';
 import { keysCommand } from './cli/keys-command.ts';
 import { rebootDiffCommand } from './cli/reboot-diff-command.ts';
 import { secretsCommand } from './cli/secrets-command.ts';
 
-const commands: readonly Command[] = [hostsCommand, inspectCommand, rebootDiffCommand, secretsCommand, keysCommand];
+const commands: readonly Command[] = [
+  hostsCommand,
+  inspectCommand,
+  rebootDiffCommand,
+  buildCommand,
+  deployCommand,
+  generationsCommand,
+  rollbackCommand,
+  historyCommand,
+  secretsCommand,
+  keysCommand,
+];
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -47,7 +63,11 @@ function describeError(error: unknown): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function runCli(argv: readonly string[], io: Output): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: Output,
+  config: Partial<ServiceConfig> = {},
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(helpText());
@@ -78,7 +98,7 @@ export async function runCli(argv: readonly string[], io: Output): Promise<numbe
     io.out(commandHelp(command));
     return 0;
   }
-  const ctx = new CliContext(io);
+  const ctx = new CliContext(io, config);
   try {
     return await command.run(ctx, parsed);
   } catch (error) {

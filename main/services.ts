@@ -2,6 +2,9 @@
 
 import { EventHub } from './api/event-hub.ts';
 import { historyFile } from './app-paths.ts';
+import { DeployService } from './deploy/deploy-service.ts';
+import { defaultEnvironment } from './deploy/settings.ts';
+import type { DeployEnvironment } from './deploy/settings.ts';
 import { FlakeSession } from './flake/flake-session.ts';
 import { ManifestService } from './flake/manifest-cache.ts';
 import { Nix } from './flake/nix.ts';
@@ -11,6 +14,7 @@ import type { RebootCheckOptions } from './flake/reboot-check.ts';
 import { openHistoryDatabase } from './history/database.ts';
 import type { HistoryDatabase } from './history/database.ts';
 import { ManifestStore } from './history/manifest-store.ts';
+import { RunStore } from './history/run-store.ts';
 import { Settings } from './history/settings.ts';
 import { KeyService } from './keys/key-service.ts';
 import type { Keychain } from './keys/keychain.ts';
@@ -34,6 +38,8 @@ export interface ServiceConfig {
   terminal?: PtyHostOptions;
   /** Opens web links; the Electron glue gives shell.openExternal, tests a recorder, the CLI none. */
   openExternal?: ExternalOpener;
+  /** Where deploys find things on a target, and how ssh reaches it (tests: a loopback sshd and a test folder). */
+  deploy?: Partial<DeployEnvironment>;
 }
 
 export interface Services {
@@ -50,6 +56,9 @@ export interface Services {
   /** Every pty session: shells the user opens and the runs of builds and deploys. */
   terminals: PtyHost;
   links: ExternalLinks;
+  /** The record of builds, deploys and rollbacks. */
+  runs: RunStore;
+  deploy: DeployService;
   close(): void;
 }
 
@@ -68,9 +77,20 @@ export function createServices(config: ServiceConfig): Services {
   );
   const terminals = new PtyHost(events, config.terminal);
   const links = new ExternalLinks(config.openExternal);
+  const runs = new RunStore(history);
+  const deploy = new DeployService({
+    nix,
+    manifests,
+    terminals,
+    runs,
+    events,
+    env: { ...defaultEnvironment, ...config.deploy },
+    dataDir: config.dataDir,
+  });
   const close = () => {
     terminals.dispose();
     secrets.sessions.closeAll();
+    runs.close();
     history.close();
   };
   return {
@@ -86,6 +106,8 @@ export function createServices(config: ServiceConfig): Services {
     secrets,
     terminals,
     links,
+    runs,
+    deploy,
     close,
   };
 }

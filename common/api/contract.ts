@@ -2,7 +2,9 @@
 
 import type { z } from 'zod';
 import { appEvents, appMethods } from './namespaces/app.ts';
+import { deployEvents, deployMethods } from './namespaces/deploy.ts';
 import { flakeEvents, flakeMethods } from './namespaces/flake.ts';
+import { historyEvents, historyMethods } from './namespaces/history.ts';
 import { inspectEvents, inspectMethods } from './namespaces/inspect.ts';
 import { keysEvents, keysMethods } from './namespaces/keys.ts';
 import { secretsEvents, secretsMethods } from './namespaces/secrets.ts';
@@ -11,6 +13,8 @@ import type { Envelope } from './errors.ts';
 
 export const contract = {
   ...appMethods,
+  ...deployMethods,
+  ...historyMethods,
   ...flakeMethods,
   ...inspectMethods,
   ...keysMethods,
@@ -20,6 +24,8 @@ export const contract = {
 
 export const events = {
   ...appEvents,
+  ...deployEvents,
+  ...historyEvents,
   ...flakeEvents,
   ...inspectEvents,
   ...keysEvents,

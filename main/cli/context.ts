@@ -6,7 +6,7 @@ import { dataDir } from '../app-paths.ts';
 import { findFlakeUpwards, resolveFlakeFolder } from '../flake/flake-folder.ts';
 import { Nix } from '../flake/nix.ts';
 import { createServices } from '../services.ts';
-import type { Services } from '../services.ts';
+import type { ServiceConfig, Services } from '../services.ts';
 
 /** The repository this CLI ships in: its flake is the default when the current folder has none. */
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -23,10 +23,13 @@ export interface Output {
 export class CliContext {
   readonly io: Output;
   readonly nix = new Nix();
+  /** Services settings beyond the defaults (tests point deploys at a loopback target this way). */
+  readonly #config: Partial<ServiceConfig>;
   #services?: Services;
 
-  constructor(io: Output) {
+  constructor(io: Output, config: Partial<ServiceConfig> = {}) {
     this.io = io;
+    this.#config = config;
   }
 
   /** `--flake PATH`, else the flake in the current folder (or above it), else this repository's. */
@@ -36,7 +39,12 @@ export class CliContext {
 
   /** The services with the history database the app also uses; opened only by commands that need it. */
   services(): Services {
-    this.#services ??= createServices({ dataDir: dataDir(), defaultFlake: repoRoot, appVersion: packageVersion() });
+    this.#services ??= createServices({
+      dataDir: dataDir(),
+      defaultFlake: repoRoot,
+      appVersion: packageVersion(),
+      ...this.#config,
+    });
     return this.#services;
   }
 

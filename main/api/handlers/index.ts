@@ -3,7 +3,9 @@
 import type { Services } from '../../services.ts';
 import type { Handlers } from '../router.ts';
 import { appHandlers } from './app.ts';
+import { deployHandlers } from './deploy.ts';
 import { flakeHandlers } from './flake.ts';
+import { historyHandlers } from './history.ts';
 import { inspectHandlers } from './inspect.ts';
 import { keysHandlers } from './keys.ts';
 import { secretsHandlers } from './secrets.ts';
@@ -12,6 +14,8 @@ import { terminalHandlers } from './terminal.ts';
 export function createHandlers(services: Services): Handlers {
   return {
     ...appHandlers(services),
+    ...deployHandlers(services),
+    ...historyHandlers(services),
     ...flakeHandlers(services),
     ...inspectHandlers(services),
     ...keysHandlers(services),

@@ -1,0 +1,38 @@
+// API of builds, deploys and rollbacks: start them for hosts, approve the diff, cancel, follow them as they go.
+
+import { z } from 'zod';
+import { event, hostName, method, noParams } from '../define.ts';
+import type { BatchStarted, GenerationList, LiveRun } from '../../model/runs.ts';
+import { deployModes } from '../../model/runs.ts';
+
+const hosts = z.array(hostName).min(1, 'name at least one host').max(200);
+const runId = z.strictObject({ runId: z.int().min(1) });
+
+export const deployMethods = {
+  /** Builds each host's system in the opened flake; each host is a run, in a terminal of its own. */
+  'build.start': method<BatchStarted>()(z.strictObject({ hosts })),
+  /**
+   * build → diff → approve → copy → profile → activate → confirm, for each host. With `requireApproval` (the
+   * default) a run waits after the diff until `deploy.approve`.
+   */
+  'deploy.start': method<BatchStarted>()(
+    z.strictObject({ hosts, mode: z.enum(deployModes), requireApproval: z.boolean().default(true) }),
+  ),
+  'deploy.approve': method<void>()(runId),
+  /** Stops a build, a deploy before it activates, or a wait for approval; an activation already going is not cut. */
+  'deploy.cancel': method<void>()(runId),
+  /** The runs going on now, then those that ended since the app started. */
+  'deploy.status': method<LiveRun[]>()(noParams),
+  'generations.list': method<GenerationList>()(z.strictObject({ host: hostName })),
+  /** Switches a host back to one of its generations, confirmed like a deploy (and rolled back if unconfirmed). */
+  'generations.rollback': method<BatchStarted>()(
+    z.strictObject({ host: hostName, generation: z.int().min(1), requireApproval: z.boolean().default(true) }),
+  ),
+};
+
+export const deployEvents = {
+  /** A run's state after any change: a step began or ended, the build progressed, it waits for approval. */
+  'run.progress': event<LiveRun>(),
+  /** A run ended (succeeded, failed, rolled back or cancelled). */
+  'run.finished': event<LiveRun>(),
+};

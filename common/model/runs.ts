@@ -1,0 +1,139 @@
+// Domain types of builds, deploys and rollbacks: runs, their steps, live progress, closure diffs, generations.
+
+export const deployModes = ['switch', 'boot', 'test', 'dry-activate'] as const;
+export type DeployMode = (typeof deployModes)[number];
+
+export type RunKind = 'build' | 'deploy' | 'rollback';
+
+/** `rolled-back` is a failure: the target refused or lost the new configuration and returned to the previous one. */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'rolled-back' | 'cancelled' | 'interrupted';
+
+export type StepName = 'build' | 'diff' | 'approve' | 'copy' | 'profile' | 'activate' | 'confirm' | 'rollback';
+
+export type StepStatus = 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'interrupted';
+
+export interface StepRecord {
+  name: StepName;
+  status: StepStatus;
+  /** Milliseconds since the epoch. */
+  startedAt: number;
+  endedAt: number | null;
+  /** What happened, in a sentence: an exit code, a generation, why it was skipped. */
+  message: string | null;
+  /** The terminal session the step ran in, while the app that ran it is alive. */
+  terminalId: string | null;
+}
+
+export interface Counts {
+  done: number;
+  expected: number;
+  running: number;
+  failed: number;
+}
+
+/** A derivation being built now, and where: nix names the machine of a remote builder ("" is this one). */
+export interface RunningBuild {
+  name: string;
+  drvPath: string;
+  machine: string;
+  phase: string | null;
+}
+
+export interface BuildFailure {
+  name: string;
+  drvPath: string;
+  /** The builder's last log lines, oldest first. */
+  lastLines: string[];
+}
+
+export interface BuildProgress {
+  builds: Counts;
+  /** Store paths copied: downloaded from a cache, or sent to the target. */
+  copies: Counts;
+  running: RunningBuild[];
+  failures: BuildFailure[];
+}
+
+export interface PackageChange {
+  name: string;
+  /** Versions before and after; several when the closure holds several (empty: unversioned). */
+  before: string[];
+  after: string[];
+}
+
+/** What a deploy changes on a host: between the system it runs now and the new one. */
+export interface ClosureDiff {
+  /** The host's current system; null when it has none yet (a first deploy). */
+  before: string | null;
+  after: string;
+  added: PackageChange[];
+  removed: PackageChange[];
+  changed: PackageChange[];
+  /** Closure sizes in bytes (NAR size of every path in the closure). */
+  sizeBefore: number;
+  sizeAfter: number;
+  pathsAdded: number;
+  pathsRemoved: number;
+}
+
+export interface RunSummary {
+  id: number;
+  /** Runs started by one action (a build or deploy of several hosts) share a batch. */
+  batch: string;
+  kind: RunKind;
+  host: string;
+  flake: string;
+  revision: string | null;
+  /** Whether the flake's tree had uncommitted changes; null when it is not a git repository. */
+  dirty: boolean | null;
+  mode: DeployMode | null;
+  /** user@host:port, for deploys and rollbacks. */
+  target: string | null;
+  outPath: string | null;
+  status: RunStatus;
+  message: string | null;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+export interface RunDetail extends RunSummary {
+  steps: StepRecord[];
+  diff: ClosureDiff | null;
+}
+
+/** A run as it goes: what the deploy view draws, sent with every change as `run.progress`. */
+export interface LiveRun extends RunDetail {
+  progress: BuildProgress | null;
+  /** Waiting for the user to approve the diff before anything is copied. */
+  awaitingApproval: boolean;
+  /** The terminal of the step running now, or of the last one. */
+  terminalId: string | null;
+}
+
+export interface RunComparison {
+  a: RunDetail;
+  b: RunDetail;
+  /** What changes from a's system to b's; null when either has no out path or its closure is not in this store. */
+  diff: ClosureDiff | null;
+  diffUnavailable: string | null;
+}
+
+export interface Generation {
+  number: number;
+  /** As nix-env prints it, in the target's local time: "2026-11-25 22:50:31". */
+  date: string;
+  current: boolean;
+  /** The system store path of the generation, when the target could resolve it. */
+  path: string | null;
+}
+
+export interface GenerationList {
+  host: string;
+  target: string;
+  generations: Generation[];
+}
+
+export interface BatchStarted {
+  batch: string;
+  runs: LiveRun[];
+}

@@ -1,0 +1,19 @@
+// Handlers of builds, deploys, rollbacks and generations, for the opened flake.
+
+import type { Services } from '../../services.ts';
+import type { HandlersFor } from '../router.ts';
+import type { deployMethods } from '../../../common/api/namespaces/deploy.ts';
+
+export function deployHandlers({ flake, deploy }: Services): HandlersFor<typeof deployMethods> {
+  return {
+    'build.start': ({ hosts }) => deploy.build(flake.current().path, hosts),
+    'deploy.start': ({ hosts, mode, requireApproval }) =>
+      deploy.deploy(flake.current().path, hosts, mode, requireApproval),
+    'deploy.approve': ({ runId }) => deploy.approve(runId),
+    'deploy.cancel': ({ runId }) => deploy.cancel(runId),
+    'deploy.status': () => deploy.status(),
+    'generations.list': ({ host }) => deploy.generations(flake.current().path, host),
+    'generations.rollback': ({ host, generation, requireApproval }) =>
+      deploy.rollback(flake.current().path, host, generation, requireApproval),
+  };
+}

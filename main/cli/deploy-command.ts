@@ -1,0 +1,29 @@
+// `flakedeck deploy HOST...`: build, diff, approve, copy, activate and confirm, each host in parallel.
+
+import { ApiError } from '../../common/api/errors.ts';
+import { deployModes } from '../../common/model/runs.ts';
+import type { DeployMode } from '../../common/model/runs.ts';
+import type { Command } from './command.ts';
+import { followRuns, reportRuns } from './follow-runs.ts';
+
+export const deployCommand: Command = {
+  name: 'deploy',
+  summary: 'Deploy hosts: build, show what changes and ask, copy, switch, confirm (an unconfirmed host rolls back)',
+  usage: `flakedeck deploy HOST... [--flake PATH] [--mode ${deployModes.join('|')}] [--yes]`,
+  options: { flake: { type: 'string' }, mode: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
+  async run(ctx, { values, positionals }) {
+    if (positionals.length === 0) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'Name at least one host.' });
+    const mode = (values.mode ?? 'switch') as DeployMode;
+    if (!deployModes.includes(mode)) {
+      throw new ApiError({
+        code: 'INVALID_ARGUMENTS',
+        message: `--mode ${String(mode)}: the modes are ${deployModes.join(', ')}.`,
+      });
+    }
+    const folder = ctx.flakeFolder(values.flake as string | undefined);
+    const services = ctx.services();
+    const batch = await services.deploy.deploy(folder, positionals, mode, true);
+    const runs = await followRuns(services, ctx.io, batch, { yes: values.yes === true, action: `Deploy (${mode}) to` });
+    return reportRuns(ctx.io, runs);
+  },
+};

@@ -1,0 +1,74 @@
+// `flakedeck history [RUN]`: every build, deploy and rollback recorded, or one run with its steps (and its log).
+
+import type { RunDetail, RunSummary } from '../../common/model/runs.ts';
+import { formatBytes } from '../deploy/closure-diff.ts';
+import { stripAnsi } from '../flake/nix-errors.ts';
+import type { Command } from './command.ts';
+import { printJson } from './context.ts';
+import type { Output } from './context.ts';
+
+const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+const seconds = (from: number, to: number | null) => (to === null ? '' : `${((to - from) / 1000).toFixed(1)} s`);
+
+function revision(run: RunSummary): string {
+  if (run.revision === null) return run.dirty === null ? '-' : 'dirty (no commit)';
+  return `${run.revision.slice(0, 12)}${run.dirty ? '+dirty' : ''}`;
+}
+
+function printList(io: Output, runs: RunSummary[]): void {
+  if (runs.length === 0) return io.out('No builds or deploys recorded yet.\n');
+  for (const r of runs) {
+    io.out(
+      [
+        `#${r.id}`.padStart(6),
+        time(r.startedAt),
+        r.kind.padEnd(8),
+        r.host.padEnd(12),
+        (r.mode ?? '').padEnd(12),
+        r.status.padEnd(11),
+        seconds(r.startedAt, r.endedAt).padStart(8),
+        revision(r),
+      ].join('  ') + '\n',
+    );
+  }
+}
+
+function printRun(io: Output, run: RunDetail): void {
+  io.out(`#${run.id} ${run.kind} of ${run.host}${run.mode ? ` (${run.mode})` : ''}: ${run.status}\n`);
+  if (run.message) io.out(`  ${run.message}\n`);
+  io.out(`  flake ${run.flake} at ${revision(run)}${run.target ? `, target ${run.target}` : ''}\n`);
+  if (run.outPath) io.out(`  system ${run.outPath}\n`);
+  for (const s of run.steps) {
+    io.out(
+      `  ${s.name.padEnd(9)} ${s.status.padEnd(11)} ${seconds(s.startedAt, s.endedAt).padStart(8)}  ${s.message ?? ''}\n`,
+    );
+  }
+  if (run.diff) {
+    const d = run.diff;
+    io.out(
+      `  diff: ${d.changed.length} changed, ${d.added.length} added, ${d.removed.length} removed; ` +
+        `closure ${formatBytes(d.sizeBefore)} → ${formatBytes(d.sizeAfter)}\n`,
+    );
+  }
+}
+
+export const historyCommand: Command = {
+  name: 'history',
+  summary: 'List recorded builds, deploys and rollbacks, or show one run (with --log, its whole log)',
+  usage: 'flakedeck history [RUN] [--host HOST] [--json] [--log]',
+  options: { json: { type: 'boolean' }, host: { type: 'string' }, log: { type: 'boolean' } },
+  async run(ctx, { values, positionals }) {
+    const { runs } = ctx.services();
+    if (positionals[0] !== undefined) {
+      const id = Number(positionals[0].replace(/^#/, ''));
+      if (values.log) ctx.io.out(stripAnsi(runs.log(id)).replaceAll('\r\n', '\n'));
+      else if (values.json) printJson(ctx.io, runs.get(id));
+      else printRun(ctx.io, runs.get(id));
+      return 0;
+    }
+    const list = runs.list({ host: values.host as string | undefined });
+    if (values.json) printJson(ctx.io, list);
+    else printList(ctx.io, list);
+    return 0;
+  },
+};

@@ -1,0 +1,321 @@
+// The one fixed script Flakedeck runs on a target: probe, detached activation with a self-rollback, confirmation.
+//
+// It travels as one quoted argument (`sh -c 'eval "$1"' flakedeck SCRIPT ACTION ARGS…`), never with host names,
+// paths or modes spliced into its text; every argument is quoted by the caller and checked again here. The
+// activation runs in a worker outside the SSH session (systemd-run where the target runs systemd, else setsid), so a
+// dropped connection cannot stop it half-way. After switching, the worker waits for a canary file to be removed by
+// a confirmation; without one in time, it returns the profile to the previous generation and switches back.
+//
+// A confirmation counts only over an SSH connection opened after the switch: the target compares the start time of
+// the connection's sshd process with the switch's end. A session multiplexed into an older connection
+// (ControlMaster) proves nothing about whether the new configuration still lets anyone in, so it is refused.
+//
+// Lines starting with "@flakedeck " are markers the app reads; everything else is the activation's own output.
+
+export const activateScript = `set -u
+# Nothing here is secret, and a confirmation without sudo must read the status.
+umask 022
+action="$1"
+shift
+
+mark() { echo "@flakedeck $*"; }
+die() { code="$1"; shift; echo "flakedeck: $*" >&2; exit "$code"; }
+
+check_path() {
+  case "$1" in
+    /*) ;;
+    *) die 12 "not an absolute path: $1" ;;
+  esac
+  case "$1" in
+    *[!A-Za-z0-9._/+=@-]*) die 12 "unexpected characters in path: $1" ;;
+  esac
+}
+check_store_path() {
+  case "$1" in
+    /nix/store/*) check_path "$1" ;;
+    *) die 12 "not a store path: $1" ;;
+  esac
+}
+check_number() {
+  case "$1" in
+    '' | *[!0-9]*) die 12 "not a number: $1" ;;
+  esac
+}
+check_id() {
+  case "$1" in
+    '' | *[!a-z0-9-]*) die 12 "bad deploy id: $1" ;;
+  esac
+}
+
+# A chroot store (tests only) keeps its files under its own root; "" is the machine's /nix/store.
+nixenv() { if [ -n "$store" ]; then nix-env --store "$store" "$@"; else nix-env "$@"; fi; }
+nixstore() { if [ -n "$store" ]; then nix-store --store "$store" "$@"; else nix-store "$@"; fi; }
+real() { printf '%s%s' "$store" "$1"; }
+# The system a link (/run/current-system) points to, if it is there at all.
+system_of() {
+  p=$(readlink -f "$1" 2>/dev/null) && [ -e "$(real "$p")" ] && [ -L "$1" ] && echo "$p"
+}
+
+# The generation a profile points to, e.g. 41 for system -> system-41-link.
+generation_of() { readlink "$1" 2>/dev/null | sed -n 's/^.*-\\([0-9][0-9]*\\)-link$/\\1/p'; }
+generation_path() { readlink "$1-$2-link"; }
+
+# Clock ticks since boot at which a process started (field 22 of /proc/PID/stat; the name may hold spaces).
+started_ticks() { sed 's/^.*) //' "/proc/$1/stat" | cut -d' ' -f20; }
+now_ticks() { sh -c 'sed "s/^.*) //" /proc/$$/stat' | cut -d' ' -f20; }
+# Start of this SSH connection: its per-connection sshd is the nearest sshd above us.
+connection_ticks() {
+  p=$$
+  while [ "$p" -gt 1 ]; do
+    case "$(cat "/proc/$p/comm" 2>/dev/null)" in
+      sshd | sshd-session) started_ticks "$p"; return 0 ;;
+    esac
+    p=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f2)
+    [ -n "$p" ] || return 1
+  done
+  return 1
+}
+
+set_status() { echo "$1" > "$d/status.tmp" && mv "$d/status.tmp" "$d/status"; }
+param() { cat "$d/$1"; }
+
+release_lock() {
+  if [ "$(cat "$state/lock/id" 2>/dev/null)" = "$id" ]; then rm -rf "$state/lock"; fi
+}
+
+# Back to what ran before: the previous generation of the profile, and the previous system switched to again.
+roll_back() {
+  mark rollback-start
+  ok=1
+  prev_gen=$(param prev-gen)
+  new_gen=$(param new-gen)
+  prev_system=$(param prev-system)
+  if [ -n "$new_gen" ]; then
+    if [ -n "$prev_gen" ]; then
+      nixenv -p "$profile" --switch-generation "$prev_gen" || ok=0
+      # A generation made by this deploy is deleted, so neither the boot menu nor a later rollback offers it.
+      if [ "$(param made-generation)" = 1 ] && [ "$new_gen" != "$prev_gen" ]; then
+        nixenv -p "$profile" --delete-generations "$new_gen" || ok=0
+      fi
+    else
+      echo "flakedeck: the profile had no generation before this deploy; it is left as it is" >&2
+      ok=0
+    fi
+  fi
+  case "$mode" in
+    switch | test)
+      if [ -n "$prev_system" ] && [ -x "$(real "$prev_system")/bin/switch-to-configuration" ]; then
+        "$(real "$prev_system")/bin/switch-to-configuration" "$mode" || ok=0
+      else
+        echo "flakedeck: no previous system to switch back to" >&2
+        ok=0
+      fi
+      ;;
+  esac
+  if [ "$ok" = 1 ]; then mark rollback-done "$prev_gen"; else mark rollback-failed; fi
+  [ "$ok" = 1 ]
+}
+
+case "$action" in
+probe)
+  # probe STORE CURRENT-LINK [PATH…]: the running system and the closures (size, path) of it and of the paths.
+  store="$1"; current_link="$2"; shift 2
+  [ -z "$store" ] || check_path "$store"
+  check_path "$current_link"
+  current=$(system_of "$current_link")
+  mark current "$current"
+  if [ -d /run/systemd/system ]; then mark systemd 1; else mark systemd 0; fi
+  for root in "$current" "$@"; do
+    [ -n "$root" ] || continue
+    check_store_path "$root"
+    tmp=$(mktemp -d) || exit 1
+    if nixstore -q --requisites "$root" > "$tmp/paths"; then
+      # Store paths hold no spaces: one argument each.
+      nixstore -q --size $(cat "$tmp/paths") > "$tmp/sizes"
+      mark closure "$root"
+      paste -d' ' "$tmp/sizes" "$tmp/paths" | sed 's/^/@flakedeck path /'
+    else
+      mark missing "$root"
+    fi
+    rm -rf "$tmp"
+  done
+  ;;
+
+start)
+  # start STATE ID STORE PROFILE CURRENT-LINK SYSTEM MODE TIMEOUT [GENERATION]
+  state="$1"; id="$2"; store="$3"; profile="$4"; current_link="$5"; system="$6"; mode="$7"; timeout="$8"
+  generation="$9"
+  check_path "$state"; check_id "$id"; check_path "$profile"; check_path "$current_link"
+  [ -z "$store" ] || check_path "$store"
+  check_store_path "$system"; check_number "$timeout"
+  [ -z "$generation" ] || check_number "$generation"
+  case "$mode" in switch | boot | test | dry-activate) ;; *) die 12 "unknown mode: $mode" ;; esac
+  [ -x "$(real "$system")/bin/switch-to-configuration" ] ||
+    die 12 "$system is not on this machine or has no bin/switch-to-configuration"
+
+  # A dropped connection must not stop this half-way (profile set, worker not started): hang-ups are ignored, and
+  # output to a closed connection is lost, nothing else.
+  trap '' HUP PIPE
+  mkdir -p "$state" || exit 1
+  if ! mkdir "$state/lock" 2>/dev/null; then
+    other=$(cat "$state/lock/pid" 2>/dev/null)
+    if [ -n "$other" ] && kill -0 "$other" 2>/dev/null; then
+      mark busy "$(cat "$state/lock/id" 2>/dev/null)"
+      die 11 "another activation is running on this machine"
+    fi
+    rm -rf "$state/lock"
+    mkdir "$state/lock" || die 11 "cannot take the activation lock"
+  fi
+  echo "$id" > "$state/lock/id"
+  echo $$ > "$state/lock/pid"
+  # Old runs' folders go after a week (a tmpfs /run empties at boot anyway).
+  find "$state" -mindepth 1 -maxdepth 1 -type d ! -name lock -mtime +7 -exec rm -rf {} + 2>/dev/null
+  d="$state/$id"
+  mkdir "$d" "$d/confirm" || { release_lock; die 1 "cannot create $d"; }
+  # Through sudo, the confirmation comes back as the SSH user without sudo (a new tty would ask for the password
+  # again): the canary's folder is theirs.
+  [ -z "\${SUDO_USER:-}" ] || chown "$SUDO_USER" "$d/confirm"
+  echo "$mode" > "$d/mode"; echo "$store" > "$d/store"; echo "$profile" > "$d/profile"
+  echo "$system" > "$d/system"; echo "$timeout" > "$d/timeout"; echo "$state" > "$d/state"
+  echo "$id" > "$d/id"
+  prev_system=$(system_of "$current_link")
+  echo "$prev_system" > "$d/prev-system"
+  prev_gen=$(generation_of "$profile")
+  echo "$prev_gen" > "$d/prev-gen"
+  echo 0 > "$d/made-generation"
+  : > "$d/new-gen"
+  mark previous "$prev_gen" "$prev_system"
+
+  case "$mode" in
+    switch | boot)
+      mark profile-start
+      if [ -n "$generation" ]; then
+        [ "$(generation_path "$profile" "$generation")" = "$system" ] ||
+          { release_lock; die 13 "generation $generation of $profile is not $system"; }
+        nixenv -p "$profile" --switch-generation "$generation" || { release_lock; die 13 "setting the profile failed"; }
+      else
+        nixenv -p "$profile" --set "$system" || { release_lock; die 13 "setting the profile failed"; }
+        echo 1 > "$d/made-generation"
+      fi
+      generation_of "$profile" > "$d/new-gen"
+      mark profile-done "$(param new-gen)"
+      ;;
+    *) mark profile-skipped ;;
+  esac
+
+  printf '%s\\n' "$SCRIPT" > "$d/activate.sh"
+  set_status switching
+  : > "$d/log"
+  if [ -d /run/systemd/system ] && command -v systemd-run > /dev/null; then
+    mark detached systemd-run
+    systemd-run --unit="flakedeck-activate-$id" --description="Flakedeck activation $id" --collect --quiet \\
+      --service-type=exec --setenv=PATH /bin/sh "$d/activate.sh" worker "$d" ||
+      { set_status failed; release_lock; die 1 "systemd-run failed"; }
+  else
+    mark detached setsid
+    setsid /bin/sh "$d/activate.sh" worker "$d" < /dev/null >> "$d/log" 2>&1 &
+  fi
+
+  # Relay the worker's log until the switch is over; if this connection drops, the worker goes on regardless.
+  shown=0
+  while :; do
+    st=$(cat "$d/status")
+    size=$(wc -c < "$d/log")
+    if [ "$size" -gt "$shown" ]; then
+      tail -c +"$((shown + 1))" "$d/log" | head -c "$((size - shown))"
+      shown=$size
+    fi
+    case "$st" in switching | rolling-back) sleep 0.05 ;; *) break ;; esac
+  done
+  mark status "$st"
+  case "$st" in
+    switched | done) exit 0 ;;
+    failed-rolled-back) exit 10 ;;
+    rollback-failed) exit 14 ;;
+    *) exit 15 ;;
+  esac
+  ;;
+
+worker)
+  d="$1"
+  exec < /dev/null >> "$d/log" 2>&1
+  trap '' HUP PIPE
+  state=$(param state); id=$(param id); store=$(param store); profile=$(param profile)
+  system=$(param system); mode=$(param mode); timeout=$(param timeout)
+  echo $$ > "$state/lock/pid"
+  mark switch-start "$mode"
+  "$(real "$system")/bin/switch-to-configuration" "$mode"
+  rc=$?
+  mark switch-done "$rc"
+  now_ticks > "$d/switched-at"
+  if [ "$rc" -ne 0 ]; then
+    case "$mode" in
+      dry-activate) set_status failed ;;
+      *) set_status rolling-back
+        if roll_back; then set_status failed-rolled-back; else set_status rollback-failed; fi ;;
+    esac
+    release_lock
+    exit 0
+  fi
+  case "$mode" in boot | dry-activate) set_status done; release_lock; exit 0 ;; esac
+
+  : > "$d/confirm/canary"
+  set_status switched
+  mark awaiting-confirmation "$timeout"
+  deadline=$(($(date +%s) + timeout))
+  while [ -e "$d/confirm/canary" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
+  # Whoever renames the canary first wins: the confirmation, or this timeout.
+  if mv "$d/confirm/canary" "$d/confirm/canary.expired" 2> /dev/null; then
+    mark confirm-timeout
+    set_status rolling-back
+    if roll_back; then set_status rolled-back; else set_status rollback-failed; fi
+  else
+    mark confirmed
+    set_status confirmed
+  fi
+  release_lock
+  ;;
+
+confirm)
+  # confirm STATE ID: removes the canary, if this connection was opened after the switch.
+  state="$1"; id="$2"
+  check_path "$state"; check_id "$id"
+  d="$state/$id"
+  [ -d "$d" ] || { mark confirm unknown; exit 7; }
+  st=$(cat "$d/status")
+  case "$st" in
+    switching | rolling-back) mark confirm "$st"; exit 6 ;;
+    switched) ;;
+    confirmed | done) mark confirm "$st"; exit 0 ;;
+    *) mark confirm "$st"; exit 5 ;;
+  esac
+  opened=$(connection_ticks) || { mark confirm no-connection; exit 3; }
+  if [ "$opened" -le "$(cat "$d/switched-at")" ]; then
+    mark confirm stale-connection
+    exit 3
+  fi
+  if mv "$d/confirm/canary" "$d/confirm/canary.confirmed" 2> /dev/null; then mark confirm confirmed; exit 0; fi
+  mark confirm "$(cat "$d/status")"
+  exit 5
+  ;;
+
+status)
+  state="$1"; id="$2"
+  check_path "$state"; check_id "$id"
+  mark status "$(cat "$state/$id/status" 2>/dev/null || echo unknown)"
+  ;;
+
+generations)
+  # generations STORE PROFILE: number, date, time, path and "(current)" of every generation.
+  store="$1"; profile="$2"
+  [ -z "$store" ] || check_path "$store"
+  check_path "$profile"
+  [ -e "$profile" ] || exit 0
+  nixenv -p "$profile" --list-generations | while read -r n day time current; do
+    mark generation "$n" "$day" "$time" "$(generation_path "$profile" "$n")" "$current"
+  done
+  ;;
+
+*) die 12 "unknown action: $action" ;;
+esac
+`;

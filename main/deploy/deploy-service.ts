@@ -1,0 +1,249 @@
+// Builds, deploys, rollbacks and generations of a flake's hosts: checks the hosts, records the runs, drives each
+// host's pipeline (several hosts in parallel, within a bound) and tells the window how they go.
+
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { ApiError } from '../../common/api/errors.ts';
+import type { BatchStarted, DeployMode, GenerationList, LiveRun, RunKind } from '../../common/model/runs.ts';
+import type { EventHub } from '../api/event-hub.ts';
+import type { ManifestService } from '../flake/manifest-cache.ts';
+import type { Nix } from '../flake/nix.ts';
+import type { RunStore } from '../history/run-store.ts';
+import type { TerminalHost } from '../terminal/terminal-types.ts';
+import { flakeRevision } from './flake-revision.ts';
+import { Limiter } from './limiter.ts';
+import { Pipeline } from './pipeline.ts';
+import type { HostJob } from './pipeline.ts';
+import { Run, RunFailure } from './run.ts';
+import { checkEnvironment, checkSettings, describeTarget } from './settings.ts';
+import type { DeployEnvironment, DeploySettings } from './settings.ts';
+
+export interface DeployServiceDeps {
+  nix: Nix;
+  /** Host manifests: which hosts a flake declares, and how each is deployed. */
+  manifests: ManifestService;
+  terminals: TerminalHost;
+  runs: RunStore;
+  events: EventHub;
+  env: DeployEnvironment;
+  dataDir: string;
+}
+
+export type OutputListener = (run: LiveRun, text: string) => void;
+
+/** Finished runs kept for the deploy view after they end (the history has them all). */
+const keptFinished = 50;
+
+export class DeployService {
+  readonly #deps: DeployServiceDeps;
+  readonly #pipeline: Pipeline;
+  readonly #limiter: Limiter;
+  readonly #active = new Map<number, Run>();
+  readonly #finished: LiveRun[] = [];
+  readonly #outputListeners = new Set<OutputListener>();
+  readonly #waiters = new Map<number, ((run: LiveRun) => void)[]>();
+
+  constructor(deps: DeployServiceDeps) {
+    this.#deps = { ...deps, env: checkEnvironment(deps.env) };
+    this.#pipeline = new Pipeline({ nix: deps.nix, env: deps.env, gcrootsDir: join(deps.dataDir, 'gcroots') });
+    this.#limiter = new Limiter(deps.env.parallel);
+  }
+
+  /** Builds each host's system (prints nothing to the target, except with buildOn = "remote"). */
+  build(folder: string, hosts: readonly string[]): Promise<BatchStarted> {
+    return this.#start('build', folder, hosts, null, async (run, job) => {
+      const out = await this.#limiter.run(() => this.#pipeline.build(run, job));
+      return `Built ${out}.`;
+    });
+  }
+
+  /** build → diff → approve → copy → profile → activate → confirm, for each host. */
+  deploy(folder: string, hosts: readonly string[], mode: DeployMode, requireApproval: boolean): Promise<BatchStarted> {
+    return this.#start('deploy', folder, hosts, mode, async (run, job) => {
+      const onTarget = job.settings.buildOn === 'remote';
+      const out = await this.#limiter.run(async () => {
+        const built = await this.#pipeline.build(run, job);
+        await this.#pipeline.diff(run, job, built, onTarget);
+        return built;
+      });
+      // Waiting for the user holds no slot: other hosts go on meanwhile.
+      await this.#pipeline.approve(run, requireApproval);
+      await this.#limiter.run(async () => {
+        if (onTarget) run.skip('copy', `Built on ${job.settings.targetHost}: nothing to copy.`);
+        else await this.#pipeline.copy(run, job, out);
+        await this.#pipeline.activate(run, job, out, mode);
+      });
+      return deployedMessage(job.host, mode, out);
+    });
+  }
+
+  /** Returns a host to one of its system generations, with the same activation, confirmation and self-rollback. */
+  async rollback(folder: string, host: string, generation: number, requireApproval: boolean): Promise<BatchStarted> {
+    const [settings] = await this.#settings(folder, [host]);
+    const generations = await this.#pipeline.generations({ host, folder, settings: settings! });
+    const target = generations.find((g) => g.number === generation);
+    if (!target?.path) {
+      throw new ApiError({
+        code: 'NOT_FOUND',
+        message: `${host} has no system generation ${generation}.`,
+        hint: `Its generations: ${generations.map((g) => g.number).join(', ') || 'none'}.`,
+      });
+    }
+    if (target.current) {
+      throw new ApiError({
+        code: 'INVALID_ARGUMENTS',
+        message: `Generation ${generation} is already ${host}'s current one.`,
+      });
+    }
+    const path = target.path;
+    return this.#start(
+      'rollback',
+      folder,
+      [host],
+      'switch',
+      async (run, job) => {
+        run.setOutPath(path);
+        run.skip('build', `Generation ${generation} is already on ${host}.`);
+        await this.#pipeline.diff(run, job, path, true);
+        await this.#pipeline.approve(run, requireApproval);
+        run.skip('copy', `Generation ${generation} is already on ${host}.`);
+        await this.#pipeline.activate(run, job, path, 'switch', generation);
+        return `${host} is back at generation ${generation} (${path}).`;
+      },
+      [settings!],
+    );
+  }
+
+  async generations(folder: string, host: string): Promise<GenerationList> {
+    const [settings] = await this.#settings(folder, [host]);
+    try {
+      const generations = await this.#pipeline.generations({ host, folder, settings: settings! });
+      return { host, target: describeTarget(settings!), generations };
+    } catch (error) {
+      if (error instanceof RunFailure) throw new ApiError({ code: 'NIX_FAILED', message: error.message });
+      throw error;
+    }
+  }
+
+  approve(runId: number): void {
+    this.#run(runId).approve();
+  }
+
+  cancel(runId: number): void {
+    this.#run(runId).cancel();
+  }
+
+  /** Runs going on now, then those that ended since the app started, newest first. */
+  status(): LiveRun[] {
+    return [...[...this.#active.values()].map((r) => r.live).reverse(), ...this.#finished];
+  }
+
+  /** Resolves with the run once it ended. */
+  finished(runId: number): Promise<LiveRun> {
+    const done = this.#finished.find((r) => r.id === runId);
+    if (done) return Promise.resolve(done);
+    if (!this.#active.has(runId)) return Promise.reject(new Error(`run #${runId} is not one of this session's`));
+    return new Promise((resolve) => this.#waiters.set(runId, [...(this.#waiters.get(runId) ?? []), resolve]));
+  }
+
+  /** What the runs' terminals show, as it comes (the CLI prints it). */
+  onOutput(listener: OutputListener): () => void {
+    this.#outputListeners.add(listener);
+    return () => void this.#outputListeners.delete(listener);
+  }
+
+  async #start(
+    kind: RunKind,
+    folder: string,
+    requested: readonly string[],
+    mode: DeployMode | null,
+    work: (run: Run, job: HostJob) => Promise<string>,
+    knownSettings?: DeploySettings[],
+  ): Promise<BatchStarted> {
+    const hosts = [...new Set(requested)];
+    if (hosts.length === 0) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'Name at least one host.' });
+    const settings = knownSettings ?? (await this.#settings(folder, hosts));
+    const { revision, dirty } = await flakeRevision(folder);
+    const batch = randomUUID();
+    const ids = this.#deps.runs.begin(
+      hosts.map((host, i) => ({
+        batch,
+        kind,
+        host,
+        flake: folder,
+        revision,
+        dirty,
+        mode,
+        target: kind === 'build' && settings[i]!.buildOn === 'local' ? null : describeTarget(settings[i]!),
+      })),
+    );
+    const runs = ids.map((id, i) => {
+      const run = new Run(this.#deps.runs.get(id), this.#deps.runs, this.#deps.terminals, {
+        changed: (live, final) => this.#changed(live, final),
+        output: (live, text) => this.#outputListeners.forEach((listener) => listener(live, text)),
+      });
+      this.#active.set(id, run);
+      void this.#drive(run, { host: hosts[i]!, folder, settings: settings[i]! }, work);
+      return run.live;
+    });
+    return { batch, runs };
+  }
+
+  async #drive(run: Run, job: HostJob, work: (run: Run, job: HostJob) => Promise<string>): Promise<void> {
+    try {
+      run.finish('succeeded', await work(run, job));
+    } catch (error) {
+      if (error instanceof RunFailure) run.finish(error.status, error.message);
+      else run.finish('failed', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  #changed(live: LiveRun, final: boolean): void {
+    this.#deps.events.emit('run.progress', live);
+    if (!final) return;
+    this.#active.delete(live.id);
+    this.#finished.unshift(live);
+    this.#finished.splice(keptFinished);
+    this.#deps.events.emit('run.finished', live);
+    for (const resolve of this.#waiters.get(live.id) ?? []) resolve(live);
+    this.#waiters.delete(live.id);
+  }
+
+  #run(runId: number): Run {
+    const run = this.#active.get(runId);
+    if (!run) throw new ApiError({ code: 'NOT_FOUND', message: `Run #${runId} is not running.` });
+    return run;
+  }
+
+  /** Refuses names the flake does not declare before anything runs, then takes each host's deploy settings. */
+  async #settings(folder: string, hosts: readonly string[]): Promise<DeploySettings[]> {
+    const inspection = await this.#deps.manifests.inspect(folder, { freshness: 'fresh' });
+    const declared = Object.keys(inspection.hosts);
+    const unknown = hosts.filter((h) => !Object.hasOwn(inspection.hosts, h));
+    if (unknown.length > 0) {
+      throw new ApiError({
+        code: 'UNKNOWN_HOST',
+        message: `${unknown.map((h) => JSON.stringify(h)).join(', ')} ${unknown.length === 1 ? 'is not a host' : 'are not hosts'} of ${folder}.`,
+        hint: declared.length ? `Its hosts: ${declared.join(', ')}.` : 'It declares no nixosConfigurations.',
+      });
+    }
+    return hosts.map((host) => {
+      const result = inspection.hosts[host]!;
+      if (!result.ok) throw ApiError.fromData(result.error);
+      return checkSettings(host, result.manifest.deploy);
+    });
+  }
+}
+
+function deployedMessage(host: string, mode: DeployMode, out: string): string {
+  switch (mode) {
+    case 'switch':
+      return `${host} runs ${out}, confirmed.`;
+    case 'test':
+      return `${host} runs ${out} until its next boot, confirmed.`;
+    case 'boot':
+      return `${host} boots ${out} next time.`;
+    case 'dry-activate':
+      return `Dry activation of ${out} on ${host} finished; nothing changed.`;
+  }
+}

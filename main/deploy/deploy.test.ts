@@ -1,0 +1,245 @@
+// Deploys with real nix to a real sshd on loopback, into a separate store: the path every host takes when it works.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LiveRun } from '../../common/model/runs.ts';
+import { deployFixture, startDeployTarget } from '../../tests/support/deploy-target.ts';
+import type { DeployFixture, DeployTarget } from '../../tests/support/deploy-target.ts';
+import { deployServices } from '../../tests/support/deploy-services.ts';
+import type { DeployServices } from '../../tests/support/deploy-services.ts';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(hosts?: string): Promise<{ target: DeployTarget; fixture: DeployFixture; app: DeployServices }> {
+  const target = await startDeployTarget();
+  cleanups.push(() => target.stop());
+  const fixture = deployFixture(target, hosts);
+  cleanups.push(() => fixture.repo.remove());
+  const app = deployServices(target, fixture.repo.path);
+  cleanups.push(() => app.close());
+  return { target, fixture, app };
+}
+
+/** Resolves when a run reaches the state `until` looks for. */
+function waitFor(app: DeployServices, runId: number, until: (run: LiveRun) => boolean): Promise<LiveRun> {
+  return new Promise((resolve) => {
+    const stop = app.services.events.connect((channel, payload) => {
+      const run = payload as LiveRun;
+      if (channel === 'run.progress' && run.id === runId && until(run)) {
+        stop();
+        resolve(structuredClone(run));
+      }
+    });
+  });
+}
+
+async function deploy(
+  app: DeployServices,
+  folder: string,
+  host: string,
+  mode: 'switch' | 'boot' | 'test' | 'dry-activate' = 'switch',
+) {
+  const { runs } = await app.services.deploy.deploy(folder, [host], mode, false);
+  return app.services.deploy.finished(runs[0]!.id);
+}
+
+const stepsOf = (run: LiveRun) => run.steps.map((s) => `${s.name}:${s.status}`);
+
+describe('deploy', () => {
+  it('runs every step, records it, and leaves the target on the new system in its own store', async () => {
+    const { target, fixture, app } = await setup();
+    const folder = fixture.repo.path;
+    const { runs } = await app.services.deploy.deploy(folder, ['web'], 'switch', true);
+    const waiting = await waitFor(app, runs[0]!.id, (r) => r.awaitingApproval);
+    // Nothing is on the target before the user said yes.
+    expect(target.profileTarget()).toBeNull();
+    expect(waiting.diff).toMatchObject({
+      before: null,
+      added: expect.arrayContaining([
+        { name: 'ripgrep', before: [], after: ['14.1.0'] },
+        { name: 'git', before: [], after: ['2.45.1'] },
+      ]),
+      removed: [],
+      changed: [],
+      sizeBefore: 0,
+    });
+    app.services.deploy.approve(waiting.id);
+    const run = await app.services.deploy.finished(waiting.id);
+
+    expect(run.status).toBe('succeeded');
+    expect(stepsOf(run)).toEqual([
+      'build:succeeded',
+      'diff:succeeded',
+      'approve:succeeded',
+      'copy:succeeded',
+      'profile:succeeded',
+      'activate:succeeded',
+      'confirm:succeeded',
+    ]);
+    const out = run.outPath!;
+    expect(out).toMatch(/^\/nix\/store\/[0-9a-z]{32}-nixos-system-web-24\.05\.fixture$/);
+    // The copy really copied: the whole closure is valid in the target's own store, which is not this one.
+    expect(target.storeHasClosure(out)).toBe(true);
+    expect(existsSync(join(target.store, out, 'bin', 'switch-to-configuration'))).toBe(true);
+    expect(target.profileTarget()).toBe(out);
+    expect(target.running()).toBe(out);
+    expect(target.activations('web')).toEqual([`switch ${out}`]);
+
+    // The history has the same record: every step with its times and terminal, the diff, the log.
+    const recorded = app.services.runs.get(run.id);
+    expect(recorded).toMatchObject({ kind: 'deploy', host: 'web', mode: 'switch', status: 'succeeded', outPath: out });
+    expect(recorded.revision).toMatch(/^[0-9a-f]{40}$/);
+    expect(recorded.dirty).toBe(true); // target.nix was written after the fixture's commit
+    expect(recorded.target).toBe(`root@127.0.0.1:${target.sshd.port}`);
+    expect(recorded.steps.map((s) => s.name)).toEqual(run.steps.map((s) => s.name));
+    for (const step of recorded.steps) {
+      expect(step.endedAt).toBeGreaterThanOrEqual(step.startedAt);
+      if (step.name !== 'approve') expect(step.terminalId).toBeTruthy();
+    }
+    expect(recorded.diff?.added.map((p) => p.name)).toContain('ripgrep');
+    const log = app.services.runs.log(run.id);
+    for (const text of [
+      '── build ──',
+      '── copy ──',
+      'copying ripgrep-14.1.0',
+      'activating web (switch)',
+      'confirmed',
+    ]) {
+      expect(log).toContain(text);
+    }
+  });
+
+  it('shows what changes between versions, lists generations and rolls back to one', async () => {
+    const { target, fixture, app } = await setup();
+    const folder = fixture.repo.path;
+    const first = await deploy(app, folder, 'web');
+    expect(first.status).toBe('succeeded');
+
+    fixture.setHosts('{ web = { packages = { ripgrep = "14.1.1"; git = "2.45.1"; htop = "3.3.0"; }; }; }');
+    const second = await deploy(app, folder, 'web');
+    expect(second.status).toBe('succeeded');
+    expect(second.diff).toMatchObject({
+      before: first.outPath,
+      after: second.outPath,
+      changed: [{ name: 'ripgrep', before: ['14.1.0'], after: ['14.1.1'] }],
+      added: [{ name: 'htop', before: [], after: ['3.3.0'] }],
+      removed: [],
+    });
+    expect(second.diff!.sizeBefore).toBeGreaterThan(0);
+    expect(second.diff!.sizeAfter).toBeGreaterThan(second.diff!.sizeBefore);
+
+    const list = await app.services.deploy.generations(folder, 'web');
+    expect(list.generations.map((g) => [g.number, g.current, g.path])).toEqual([
+      [1, false, first.outPath],
+      [2, true, second.outPath],
+    ]);
+
+    const { runs } = await app.services.deploy.rollback(folder, 'web', 1, false);
+    const rollback = await app.services.deploy.finished(runs[0]!.id);
+    expect(rollback.status).toBe('succeeded');
+    expect(rollback.kind).toBe('rollback');
+    expect(stepsOf(rollback)).toEqual([
+      'build:skipped',
+      'diff:succeeded',
+      'approve:skipped',
+      'copy:skipped',
+      'profile:succeeded',
+      'activate:succeeded',
+      'confirm:succeeded',
+    ]);
+    expect(rollback.diff).toMatchObject({
+      removed: [{ name: 'htop' }],
+      changed: [{ name: 'ripgrep', after: ['14.1.0'] }],
+    });
+    expect(target.profileTarget()).toBe(first.outPath);
+    expect(target.running()).toBe(first.outPath);
+    expect(target.activations('web').at(-1)).toBe(`switch ${first.outPath}`);
+    const after = await app.services.deploy.generations(folder, 'web');
+    expect(after.generations.find((g) => g.current)?.number).toBe(1);
+
+    await expect(app.services.deploy.rollback(folder, 'web', 1, false)).rejects.toThrow(/already web's current one/);
+    await expect(app.services.deploy.rollback(folder, 'web', 9, false)).rejects.toThrow(/has no system generation 9/);
+  });
+
+  it('honours the modes: test runs it without the profile, boot sets the profile only, dry-activate changes nothing', async () => {
+    const { target, fixture, app } = await setup();
+    const folder = fixture.repo.path;
+    const base = await deploy(app, folder, 'web');
+    fixture.setHosts('{ web = { packages = { ripgrep = "15.0.0"; }; }; }');
+
+    const test = await deploy(app, folder, 'web', 'test');
+    expect(test.status).toBe('succeeded');
+    expect(stepsOf(test)).toContain('profile:skipped');
+    expect(stepsOf(test)).toContain('confirm:succeeded');
+    expect(target.running()).toBe(test.outPath);
+    expect(target.profileTarget()).toBe(base.outPath);
+
+    const dry = await deploy(app, folder, 'web', 'dry-activate');
+    expect(dry.status).toBe('succeeded');
+    expect(stepsOf(dry)).toEqual(expect.arrayContaining(['profile:skipped', 'activate:succeeded', 'confirm:skipped']));
+    expect(target.profileTarget()).toBe(base.outPath);
+    expect(target.activations('web').at(-1)).toBe(`dry-activate ${dry.outPath}`);
+
+    const boot = await deploy(app, folder, 'web', 'boot');
+    expect(boot.status).toBe('succeeded');
+    expect(stepsOf(boot)).toEqual(
+      expect.arrayContaining(['profile:succeeded', 'activate:succeeded', 'confirm:skipped']),
+    );
+    expect(target.profileTarget()).toBe(boot.outPath);
+    expect(target.activations('web').at(-1)).toBe(`boot ${boot.outPath}`);
+  });
+
+  it('passes host names and attributes with shell characters as data, never as commands', async () => {
+    const canary = join(tmpdir(), `flakedeck-pwned-${process.pid}`);
+    const nasty = `web'; touch ${canary}; echo '$(touch ${canary})\`touch ${canary}\``;
+    const { target, fixture, app } = await setup(
+      `{ ${JSON.stringify(nasty).replaceAll('$', '\\$')} = { safeName = "nasty"; packages = { ripgrep = "14.1.0"; }; }; }`,
+    );
+    const run = await deploy(app, fixture.repo.path, nasty);
+    expect(run.status, run.message ?? '').toBe('succeeded');
+    expect(run.host).toBe(nasty);
+    expect(app.services.runs.list()[0]!.host).toBe(nasty);
+    expect(target.activations('nasty')).toEqual([`switch ${run.outPath}`]);
+    expect(existsSync(canary)).toBe(false);
+
+    // A target that is not a host name is refused before anything runs.
+    fixture.setHosts(`{ evil = { deploy.targetHost = "-oProxyCommand=touch ${canary}"; }; }`);
+    await expect(app.services.deploy.deploy(fixture.repo.path, ['evil'], 'switch', false)).rejects.toMatchObject({
+      code: 'DEPLOY_SETTINGS',
+    });
+    expect(existsSync(canary)).toBe(false);
+    expect(app.services.runs.list()).toHaveLength(1);
+  });
+
+  it('builds on the target when the host says so, and copies nothing', async () => {
+    const { target, fixture, app } = await setup(
+      `{ web = { deploy.buildOn = "remote"; packages = { remote-only = "${process.pid}.${Date.now()}"; }; }; }`,
+    );
+    const run = await deploy(app, fixture.repo.path, 'web');
+    expect(run.status, run.message ?? '').toBe('succeeded');
+    expect(stepsOf(run)).toContain('copy:skipped');
+    expect(run.steps[0]!.message).toContain('built on 127.0.0.1');
+    expect(target.storeHasClosure(run.outPath!)).toBe(true);
+    // Never built here: the path exists only in the target's store.
+    expect(() => execFileSync('nix', ['path-info', run.outPath!], { stdio: 'ignore' })).toThrow();
+    expect(target.profileTarget()).toBe(run.outPath);
+  });
+
+  it('refuses a host the flake does not declare before anything runs', async () => {
+    const { fixture, app } = await setup();
+    await expect(app.services.deploy.deploy(fixture.repo.path, ['web', 'nope'], 'switch', false)).rejects.toMatchObject(
+      {
+        code: 'UNKNOWN_HOST',
+        message: expect.stringContaining('"nope" is not a host'),
+        hint: 'Its hosts: db, web.',
+      },
+    );
+    expect(app.services.runs.list()).toEqual([]);
+  });
+});

@@ -1,0 +1,310 @@
+// Reads nix's `--log-format internal-json` stream into progress (builds and copies done and expected, what runs
+// where, phases, failures with their last log lines) and into readable terminal lines, as nix-output-monitor does.
+
+import type { BuildFailure, BuildProgress, Counts, RunningBuild } from '../../common/model/runs.ts';
+import { stripAnsi } from '../flake/nix-errors.ts';
+
+// Activity types (nix/src/libutil/logging.hh).
+const actCopyPath = 100;
+const actCopyPaths = 103;
+const actBuilds = 104;
+const actBuild = 105;
+const actSubstitute = 108;
+// Result types.
+const resBuildLogLine = 101;
+const resSetPhase = 104;
+const resProgress = 105;
+
+const tailLines = 25;
+const leadingControls = /^(?:\x1b\[[0-9;?]*[A-Za-z]|\r)+/;
+const rememberedTails = 64;
+
+interface NixEntry {
+  action: 'start' | 'stop' | 'result' | 'msg' | string;
+  id?: number;
+  type?: number;
+  level?: number;
+  text?: string;
+  msg?: string;
+  fields?: unknown[];
+}
+
+interface BuildResult {
+  drvPath: string;
+  outputs: Record<string, string>;
+}
+
+interface Build extends RunningBuild {
+  startedAt: number;
+  lines: string[];
+}
+
+const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
+const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
+const red = (s: string) => `\x1b[31m${s}\x1b[0m`;
+const green = (s: string) => `\x1b[32m${s}\x1b[0m`;
+
+/** `/nix/store/<hash>-ripgrep-14.1.0.drv` → `ripgrep-14.1.0`. */
+export function storeName(path: string): string {
+  return path.replace(/^\/nix\/store\/[0-9a-z]{32}-/, '').replace(/\.drv$/, '');
+}
+
+const zero = (): Counts => ({ done: 0, expected: 0, running: 0, failed: 0 });
+
+function sum(list: Iterable<Counts>): Counts {
+  const total = zero();
+  for (const c of list) {
+    total.done += c.done;
+    total.expected += c.expected;
+    total.running += c.running;
+    total.failed += c.failed;
+  }
+  return total;
+}
+
+function maxOf(a: Counts, b: Counts): Counts {
+  return {
+    done: Math.max(a.done, b.done),
+    expected: Math.max(a.expected, b.expected, b.done),
+    running: Math.max(a.running, b.running),
+    failed: Math.max(a.failed, b.failed),
+  };
+}
+
+export class NixLogParser {
+  /** Latest [done, expected, running, failed] of each aggregate activity, by its type. */
+  readonly #aggregates = new Map<number, { type: number; counts: Counts }>();
+  readonly #builds = new Map<number, Build>();
+  readonly #copies = new Map<number, string>();
+  /** Copies counted from the single copyPath activities: `nix copy` reports no progress on its aggregate. */
+  readonly #ownCopies = zero();
+  /** Last lines of finished builds: nix reports a failure after the build's activity stopped. */
+  readonly #tails = new Map<string, string[]>();
+  readonly #failures: BuildFailure[] = [];
+  readonly #errors: string[] = [];
+  /** The stdout of `nix build --json`, when it went through the same stream (a pty merges the two). */
+  #result: BuildResult[] | null = null;
+
+  /** Reads one line of the stream; returns what to show for it (null for nothing), without a line end. */
+  line(raw: string): string | null {
+    // On a tty, nix starts its lines by resetting colours and clearing the line.
+    const text = raw.replace(leadingControls, '');
+    if (!text.startsWith('@nix ')) return this.#plain(text);
+    let entry: NixEntry;
+    try {
+      entry = JSON.parse(text.slice(5)) as NixEntry;
+    } catch {
+      return text; // a builder printed something that only looks like ours
+    }
+    switch (entry.action) {
+      case 'start':
+        return this.#start(entry);
+      case 'stop':
+        return this.#stop(entry);
+      case 'result':
+        return this.#resultEntry(entry);
+      case 'msg':
+        return this.#message(entry);
+      default:
+        return null;
+    }
+  }
+
+  progress(): BuildProgress {
+    const ofType = (type: number) =>
+      sum([...this.#aggregates.values()].filter((a) => a.type === type).map((a) => a.counts));
+    return {
+      builds: ofType(actBuilds),
+      copies: maxOf(ofType(actCopyPaths), this.#ownCopies),
+      running: [...this.#builds.values()].map(({ name, drvPath, machine, phase }) => ({
+        name,
+        drvPath,
+        machine,
+        phase,
+      })),
+      failures: this.#failures.map((f) => ({ ...f, lastLines: [...f.lastLines] })),
+    };
+  }
+
+  /** The error messages nix printed, without colours. */
+  errors(): string[] {
+    return [...this.#errors];
+  }
+
+  /** Out paths from `nix build --json`, in the order of the installables. */
+  outPaths(): string[] {
+    return (this.#result ?? []).map((r) => r.outputs.out ?? Object.values(r.outputs)[0] ?? '');
+  }
+
+  #plain(text: string): string {
+    if (text.startsWith('[{"drvPath":')) {
+      try {
+        this.#result = JSON.parse(text) as BuildResult[];
+        return this.outPaths()
+          .map((out) => green(`→ ${out}`))
+          .join('\r\n');
+      } catch {
+        // not the result after all
+      }
+    }
+    return text;
+  }
+
+  #start(entry: NixEntry): string | null {
+    const id = entry.id ?? 0;
+    const fields = entry.fields ?? [];
+    switch (entry.type) {
+      case actBuilds:
+      case actCopyPaths: {
+        this.#aggregates.set(id, { type: entry.type, counts: zero() });
+        const paths = /^copying (\d+) paths/.exec(entry.text ?? '');
+        if (paths) this.#ownCopies.expected += Number(paths[1]);
+        return entry.text ? dim(entry.text) : null;
+      }
+      case actBuild: {
+        const drvPath = String(fields[0] ?? '');
+        const machine = String(fields[1] ?? '');
+        const build: Build = {
+          name: storeName(drvPath),
+          drvPath,
+          machine,
+          phase: null,
+          startedAt: performance.now(),
+          lines: [],
+        };
+        this.#builds.set(id, build);
+        return `${bold('building')} ${build.name}${machine ? ` on ${bold(machine)}` : ''}`;
+      }
+      case actCopyPath: {
+        const [path, , to] = fields.map(String);
+        this.#copies.set(id, storeName(path ?? ''));
+        this.#ownCopies.running++;
+        return `copying ${storeName(path ?? '')}${to ? dim(` to ${to}`) : ''}`;
+      }
+      case actSubstitute: {
+        const [path, from] = fields.map(String);
+        return `downloading ${storeName(path ?? '')}${from ? dim(` from ${from}`) : ''}`;
+      }
+      default:
+        return null;
+    }
+  }
+
+  #stop(entry: NixEntry): string | null {
+    const id = entry.id ?? 0;
+    if (this.#copies.delete(id)) {
+      this.#ownCopies.running--;
+      this.#ownCopies.done++;
+    }
+    const build = this.#builds.get(id);
+    if (!build) return null;
+    this.#builds.delete(id);
+    this.#tails.set(build.drvPath, build.lines);
+    if (this.#tails.size > rememberedTails) this.#tails.delete(this.#tails.keys().next().value!);
+    const seconds = ((performance.now() - build.startedAt) / 1000).toFixed(1);
+    return dim(`finished ${build.name} (${seconds} s)`);
+  }
+
+  #resultEntry(entry: NixEntry): string | null {
+    const id = entry.id ?? 0;
+    const fields = entry.fields ?? [];
+    switch (entry.type) {
+      case resProgress: {
+        const aggregate = this.#aggregates.get(id);
+        if (aggregate) {
+          const [done, expected, running, failed] = fields.map(Number);
+          aggregate.counts = { done: done ?? 0, expected: expected ?? 0, running: running ?? 0, failed: failed ?? 0 };
+        }
+        return null;
+      }
+      case resBuildLogLine: {
+        const line = stripAnsi(String(fields[0] ?? '')).replace(/\r$/, '');
+        const build = this.#builds.get(id);
+        if (!build) return line;
+        build.lines.push(line);
+        if (build.lines.length > tailLines) build.lines.shift();
+        return `${dim(`${build.name}>`)} ${line}`;
+      }
+      case resSetPhase: {
+        const build = this.#builds.get(id);
+        if (!build) return null;
+        build.phase = String(fields[0] ?? '');
+        return dim(`${build.name}: ${build.phase}`);
+      }
+      default:
+        return null;
+    }
+  }
+
+  #message(entry: NixEntry): string | null {
+    const level = entry.level ?? 0;
+    if (level > 3) return null;
+    const text = entry.msg ?? '';
+    if (level === 0) {
+      const plain = stripAnsi(text);
+      this.#errors.push(plain);
+      const failed = /builder for '([^']+)' failed/.exec(plain);
+      if (failed) return this.#failure(failed[1]!, text);
+    }
+    return text;
+  }
+
+  #failure(drvPath: string, message: string): string {
+    const lastLines = this.#tails.get(drvPath) ?? [];
+    const name = storeName(drvPath);
+    this.#failures.push({ name, drvPath, lastLines: [...lastLines] });
+    const tail = lastLines.map((l) => `  ${red('│')} ${l}`);
+    return [message, red(`✘ ${bold(name)} failed; its last log lines:`), ...tail].join('\r\n');
+  }
+}
+
+/**
+ * Splits a pty's output into lines for a line reader. A partial line is held back only while it may still become
+ * one of nix's `@nix` lines: anything else (a password prompt) shows at once.
+ */
+export class LineSplitter {
+  #pending = '';
+  /** The current line already went out in part, so the rest of it goes out as it comes. */
+  #passing = false;
+
+  readonly #read: (line: string) => string | null;
+
+  constructor(read: (line: string) => string | null) {
+    this.#read = read;
+  }
+
+  write(chunk: string): string {
+    const out: string[] = [];
+    let text = this.#pending + chunk;
+    this.#pending = '';
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n')) {
+      const line = text.slice(0, end).replace(/\r$/, '');
+      text = text.slice(end + 1);
+      if (this.#passing) {
+        out.push(`${line}\r\n`);
+        this.#passing = false;
+        continue;
+      }
+      const shown = this.#read(line);
+      if (shown !== null) out.push(`${shown}\r\n`);
+    }
+    if (text) {
+      const start = text.replace(leadingControls, '');
+      const mayBeOurs = !this.#passing && ('@nix '.startsWith(start.slice(0, 5)) || start.startsWith('[{'));
+      if (mayBeOurs) this.#pending = text;
+      else {
+        out.push(text);
+        this.#passing = true;
+      }
+    }
+    return out.join('');
+  }
+
+  end(): string {
+    const rest = this.#pending;
+    this.#pending = '';
+    if (!rest) return '';
+    const shown = this.#passing ? rest : this.#read(rest.replace(/\r$/, ''));
+    return shown === null ? '' : `${shown}\r\n`;
+  }
+}

@@ -1,0 +1,438 @@
+// The steps of a build, a deploy and a rollback of one host, each run in a terminal and recorded:
+// build → diff → approve → copy → profile → activate → confirm (→ rollback, by the target itself).
+
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { ClosureDiff, DeployMode, StepRecord } from '../../common/model/runs.ts';
+import { installable } from '../flake/flake-folder.ts';
+import type { Nix } from '../flake/nix.ts';
+import { stripAnsi } from '../flake/nix-errors.ts';
+import { closureDiff, describeDiff, parsePathInfo } from './closure-diff.ts';
+import type { ClosurePath } from './closure-diff.ts';
+import { NixLogParser } from './nix-log.ts';
+import { RemoteOutput } from './remote-output.ts';
+import type { Marker } from './remote-output.ts';
+import { Run, RunFailure } from './run.ts';
+import type { DeployEnvironment, DeploySettings } from './settings.ts';
+import { nixSshOpts, remoteAction, sshArgs, storeUrl } from './ssh.ts';
+
+export interface PipelineContext {
+  nix: Nix;
+  env: DeployEnvironment;
+  /** Where built systems are kept from garbage collection, one link per flake and host. */
+  gcrootsDir: string;
+}
+
+export interface HostJob {
+  host: string;
+  folder: string;
+  settings: DeploySettings;
+}
+
+/** Tries the confirmation until it is answered for good or the deadline passes; one terminal for every attempt. */
+const confirmLoop = `deadline="$1"; shift
+while :; do
+  "$@"; rc=$?
+  case "$rc" in 0 | 5 | 7 | 12) exit "$rc" ;; esac
+  if [ "$(date +%s)" -ge "$deadline" ]; then exit 124; fi
+  sleep 1
+done`;
+
+function lastLine(text: string): string {
+  return (
+    stripAnsi(text)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? ''
+  );
+}
+
+/** Collects a step's plain output lines, so a failure can say what the program said last. */
+function recorder(read: (line: string) => string | null): {
+  read: (line: string) => string | null;
+  tail: () => string;
+} {
+  const lines: string[] = [];
+  return {
+    read(line) {
+      const shown = read(line);
+      if (shown) {
+        lines.push(shown);
+        if (lines.length > 20) lines.shift();
+      }
+      return shown;
+    },
+    tail: () => lastLine(lines.join('\n')),
+  };
+}
+
+export class Pipeline {
+  readonly #ctx: PipelineContext;
+
+  constructor(ctx: PipelineContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Builds the host's system: on this machine, or on the target when its deck.deploy.buildOn says so. */
+  async build(run: Run, job: HostJob): Promise<string> {
+    const { nix, env } = this.#ctx;
+    const remote = job.settings.buildOn === 'remote';
+    return run.step('build', async (record) => {
+      const parser = new NixLogParser();
+      const toplevel = installable(job.folder, [
+        'nixosConfigurations',
+        job.host,
+        'config',
+        'system',
+        'build',
+        'toplevel',
+      ]);
+      const where = remote
+        ? ['--store', storeUrl(job.settings, env, 'ssh-ng'), '--eval-store', 'auto', '--no-link']
+        : ['--out-link', this.#gcroot(job)];
+      const command = nix.commandLine([
+        'build',
+        toplevel,
+        '--json',
+        '--no-write-lock-file',
+        '--log-format',
+        'internal-json',
+        ...where,
+      ]);
+      const status = await run.exec(
+        record,
+        {
+          ...command,
+          cwd: job.folder,
+          env: remote ? { NIX_SSHOPTS: nixSshOpts(job.settings, env) } : undefined,
+          title: `build ${job.host}`,
+          read: (line) => {
+            const shown = parser.line(line);
+            run.setProgress(parser.progress());
+            return shown;
+          },
+        },
+        true,
+      );
+      run.setProgress(parser.progress());
+      if (run.cancelRequested) throw new RunFailure('cancelled', 'Cancelled during the build.');
+      if (status.exitCode !== 0) {
+        const failure = parser.progress().failures[0];
+        if (failure) {
+          const tail = failure.lastLines.slice(-5).join('\n');
+          throw new RunFailure('failed', `${failure.name} failed to build${tail ? `:\n${tail}` : '.'}`);
+        }
+        const error = parser.errors().at(-1);
+        throw new RunFailure('failed', error ? lastLine(error) : `nix build exited with ${status.exitCode}.`);
+      }
+      const out = parser.outPaths()[0];
+      if (!out) throw new RunFailure('failed', 'nix build succeeded but named no out path.');
+      run.setOutPath(out);
+      return { value: out, message: remote ? `${out} (built on ${job.settings.targetHost})` : out };
+    });
+  }
+
+  /** What changes on the host: its running system against `out` (on the target too when `outOnTarget`). */
+  async diff(run: Run, job: HostJob, out: string, outOnTarget: boolean): Promise<ClosureDiff> {
+    return run.step('diff', async (record) => {
+      const local = outOnTarget ? null : this.#localClosure(out);
+      local?.catch(() => {}); // awaited below, after the probe
+      const probe = await this.#remote(run, record, job, 'probe', [
+        this.#ctx.env.store,
+        this.#ctx.env.currentSystem,
+        ...(outOnTarget ? [out] : []),
+      ]);
+      const current = probe.output.last('current')?.[0] || null;
+      const currentClosure = current ? probe.output.closures.get(current) : undefined;
+      if (current && !currentClosure) throw new RunFailure('failed', `Could not read the closure of ${current}.`);
+      const newClosure = outOnTarget ? probe.output.closures.get(out) : await local;
+      if (!newClosure) throw new RunFailure('failed', `${out} is not on the target.`);
+      const diff = closureDiff(current ? { root: current, closure: currentClosure! } : null, {
+        root: out,
+        closure: newClosure,
+      });
+      run.setDiff(diff);
+      run.log(`${describeDiff(diff).join('\r\n')}\r\n`);
+      const packages = diff.added.length + diff.removed.length + diff.changed.length;
+      return { value: diff, message: `${packages} package changes, ${diff.pathsAdded} paths to add` };
+    });
+  }
+
+  async approve(run: Run, required: boolean): Promise<void> {
+    if (!required) return run.skip('approve', 'Approved in advance.');
+    await run.step('approve', async () => {
+      await run.waitForApproval();
+      return { value: undefined, message: 'Approved.' };
+    });
+  }
+
+  /** Sends the closure to the target's store (`nix copy` over ssh); a copy cut short is simply copied again. */
+  async copy(run: Run, job: HostJob, out: string): Promise<void> {
+    const { nix, env } = this.#ctx;
+    const to = storeUrl(job.settings, env);
+    await run.step('copy', async (record) => {
+      const parser = new NixLogParser();
+      const command = nix.commandLine(['copy', '--to', to, out, '--log-format', 'internal-json']);
+      const output = recorder((line) => {
+        const shown = parser.line(line);
+        run.setProgress(parser.progress());
+        return shown;
+      });
+      const status = await run.exec(
+        record,
+        {
+          ...command,
+          cwd: job.folder,
+          env: { NIX_SSHOPTS: nixSshOpts(job.settings, env) },
+          title: `copy ${job.host}`,
+          read: output.read,
+        },
+        true,
+      );
+      if (run.cancelRequested) throw new RunFailure('cancelled', 'Cancelled during the copy.');
+      if (status.exitCode !== 0) {
+        const error = parser.errors().at(-1);
+        throw new RunFailure(
+          'failed',
+          `Copying to ${job.settings.targetHost} failed: ${error ? lastLine(error) : output.tail() || `exit ${status.exitCode}`}`,
+        );
+      }
+      const copies = parser.progress().copies;
+      return { value: undefined, message: `${copies.done} paths copied to ${to}` };
+    });
+  }
+
+  /**
+   * Sets the profile and switches, detached on the target, then confirms over a new connection. Resolves when the
+   * target confirmed (or, for boot and dry-activate, finished); throws RunFailure('rolled-back') when it went back.
+   */
+  async activate(run: Run, job: HostJob, system: string, mode: DeployMode, generation?: number): Promise<void> {
+    const { env } = this.#ctx;
+    run.pointOfNoReturn();
+    const id = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+    const changesProfile = mode === 'switch' || mode === 'boot';
+    if (!changesProfile) run.skip('profile', `${mode} leaves the system profile as it is.`);
+    const steps: { profile?: StepRecord; activate?: StepRecord; rollback?: StepRecord } = {};
+    const first = run.beginStep(changesProfile ? 'profile' : 'activate');
+    if (changesProfile) steps.profile = first;
+    else steps.activate = first;
+
+    const onMarker = ({ name, words }: Marker) => {
+      if (name === 'profile-done' && steps.profile) {
+        run.endStep(steps.profile, 'succeeded', `Generation ${words[0]} is ${system}.`);
+      } else if (name === 'switch-start' && !steps.activate) {
+        steps.activate = run.beginStep('activate', first.terminalId);
+      } else if (name === 'rollback-start') {
+        steps.rollback = run.beginStep('rollback', first.terminalId);
+      } else if (name === 'rollback-done' && steps.rollback) {
+        run.endStep(steps.rollback, 'succeeded', `Back at generation ${words[0] || '(none)'}.`);
+      } else if (name === 'rollback-failed' && steps.rollback) {
+        run.endStep(steps.rollback, 'failed', 'The rollback failed.');
+      }
+    };
+    const started = await this.#remote(
+      run,
+      first,
+      job,
+      'start',
+      [
+        env.stateDir,
+        id,
+        env.store,
+        env.profile,
+        env.currentSystem,
+        system,
+        mode,
+        String(env.confirmSeconds),
+        generation === undefined ? '' : String(generation),
+      ],
+      { sudo: job.settings.sudo, onMarker },
+    );
+    const output = started.output;
+    const previous = output.last('previous')?.[0] ?? '';
+    const status = output.last('status')?.[0];
+    const open = () => [steps.profile, steps.activate].filter((s): s is StepRecord => s?.status === 'running');
+    const failOpen = (message: string) => open().forEach((s) => run.endStep(s, 'failed', message));
+
+    switch (started.exitCode) {
+      case 0:
+        if (status === 'done') {
+          for (const s of open()) run.endStep(s, 'succeeded', describeDone(mode));
+          run.skip('confirm', `${mode} changes nothing that runs now: nothing to confirm.`);
+          return;
+        }
+        for (const s of open()) run.endStep(s, 'succeeded', `Switched (${mode}); waiting for the confirmation.`);
+        break;
+      case 10:
+        failOpen(`switch-to-configuration ${mode} failed (exit ${output.last('switch-done')?.[0] ?? '?'}).`);
+        throw new RunFailure(
+          'rolled-back',
+          `switch-to-configuration ${mode} failed on ${job.host}; the target rolled back${previous ? ` to generation ${previous}` : ''}.`,
+        );
+      case 11:
+        failOpen('Another activation runs on the target.');
+        throw new RunFailure('failed', `Another activation is running on ${job.settings.targetHost}.`);
+      case 14:
+        failOpen('The switch and then the rollback failed.');
+        throw new RunFailure(
+          'failed',
+          `The switch failed on ${job.host} and so did the rollback: the host needs attention.`,
+        );
+      case 255:
+        if (!output.has('detached')) {
+          failOpen(`The connection failed before the activation started: ${started.tail}`);
+          throw new RunFailure(
+            'failed',
+            `Could not start the activation on ${job.settings.targetHost}: ${started.tail}`,
+          );
+        }
+        // The worker goes on without us; the confirmation finds out how it ends.
+        for (const s of open())
+          run.endStep(s, 'succeeded', 'The connection dropped; the activation goes on, detached.');
+        break;
+      default:
+        failOpen(started.tail || `exit ${started.exitCode}`);
+        throw new RunFailure('failed', `The activation on ${job.settings.targetHost} failed: ${started.tail}`);
+    }
+    await this.#confirm(run, job, id, previous, steps);
+  }
+
+  async #confirm(
+    run: Run,
+    job: HostJob,
+    id: string,
+    previous: string,
+    steps: { rollback?: StepRecord },
+  ): Promise<void> {
+    const { env } = this.#ctx;
+    const record = run.beginStep('confirm');
+    const deadline = Math.ceil(Date.now() / 1000) + env.confirmGiveUpSeconds;
+    const output = new RemoteOutput();
+    const lines = recorder((line) => output.line(line));
+    const ssh = ['ssh', ...sshArgs(job.settings, env, { fresh: true }), remoteAction('confirm', [env.stateDir, id])];
+    // -o ConnectTimeout goes before the destination: sshArgs ends with "--", user@host.
+    ssh.splice(1, 0, '-o', 'ConnectTimeout=10');
+    const status = await run.exec(
+      record,
+      {
+        file: '/bin/sh',
+        args: ['-c', confirmLoop, 'confirm', String(deadline), ...ssh],
+        title: `confirm ${job.host}`,
+        read: lines.read,
+      },
+      false,
+    );
+    const answer = output.last('confirm')?.[0];
+    if (status.exitCode === 0) {
+      run.endStep(record, 'succeeded', 'Confirmed over a new SSH connection.');
+      return;
+    }
+    const back = previous ? ` to generation ${previous}` : '';
+    if (status.exitCode === 5 && (answer === 'rolled-back' || answer === 'failed-rolled-back')) {
+      run.endStep(record, 'failed', 'No confirmation reached the target in time.');
+      if (!steps.rollback) {
+        const rollback = run.beginStep('rollback', record.terminalId);
+        run.endStep(rollback, 'succeeded', `The target went back${back} by itself.`);
+      }
+      throw new RunFailure(
+        'rolled-back',
+        `${job.host} was not confirmed within ${env.confirmSeconds} s over a new connection and rolled back${back}.`,
+      );
+    }
+    if (answer === 'rollback-failed') {
+      run.endStep(record, 'failed', 'Not confirmed, and the rollback failed.');
+      throw new RunFailure(
+        'failed',
+        `${job.host} was not confirmed and its rollback failed: the host needs attention.`,
+      );
+    }
+    const reason =
+      status.exitCode === 124
+        ? `no new connection reached ${job.settings.targetHost} for ${env.confirmGiveUpSeconds} s`
+        : lines.tail() || `exit ${status.exitCode}`;
+    run.endStep(record, 'failed', reason);
+    throw new RunFailure(
+      'failed',
+      `Could not confirm ${job.host}: ${reason}. Unconfirmed, the target rolls back by itself after ${env.confirmSeconds} s.`,
+    );
+  }
+
+  /** The system generations of the host's profile, newest last. */
+  async generations(job: HostJob): Promise<{ number: number; date: string; current: boolean; path: string | null }[]> {
+    const { env } = this.#ctx;
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'ssh',
+        [...sshArgs(job.settings, env), remoteAction('generations', [env.store, env.profile])],
+        { maxBuffer: 16 * 1024 * 1024 },
+        (error, out, err) =>
+          error
+            ? reject(
+                new RunFailure(
+                  'failed',
+                  `Could not list the generations of ${job.host}: ${lastLine(err) || error.message}`,
+                ),
+              )
+            : resolve(out),
+      ),
+    );
+    const output = new RemoteOutput();
+    for (const line of stdout.split('\n')) output.line(line);
+    return output.markers
+      .filter((m) => m.name === 'generation')
+      .map(({ words: [n, day, time, path, current] }) => ({
+        number: Number(n),
+        date: `${day} ${time}`,
+        current: current === '(current)',
+        path: path || null,
+      }));
+  }
+
+  async #remote(
+    run: Run,
+    record: StepRecord,
+    job: HostJob,
+    action: string,
+    args: string[],
+    options: { sudo?: boolean; onMarker?: (marker: Marker) => void } = {},
+  ): Promise<{ exitCode: number; output: RemoteOutput; tail: string }> {
+    const output = new RemoteOutput(options.onMarker);
+    const lines = recorder((line) => output.line(line));
+    const status = await run.exec(
+      record,
+      {
+        file: 'ssh',
+        args: [
+          ...sshArgs(job.settings, this.#ctx.env, { tty: options.sudo }),
+          remoteAction(action, args, options.sudo),
+        ],
+        title: `${action === 'probe' ? 'diff' : 'activate'} ${job.host}`,
+        read: lines.read,
+      },
+      action === 'probe',
+    );
+    if (run.cancelRequested && action === 'probe') throw new RunFailure('cancelled', 'Cancelled.');
+    if (action === 'probe' && status.exitCode !== 0) {
+      throw new RunFailure(
+        'failed',
+        `Could not reach ${job.settings.targetHost}: ${lines.tail() || `ssh exited with ${status.exitCode}`}`,
+      );
+    }
+    return { exitCode: status.exitCode, output, tail: lines.tail() };
+  }
+
+  async #localClosure(out: string): Promise<ClosurePath[]> {
+    return parsePathInfo(await this.#ctx.nix.output(['path-info', '--recursive', '--json', out]));
+  }
+
+  #gcroot(job: HostJob): string {
+    const key = createHash('sha256').update(`${job.folder}\0${job.host}`).digest('hex').slice(0, 20);
+    return join(this.#ctx.gcrootsDir, key);
+  }
+}
+
+function describeDone(mode: DeployMode): string {
+  return mode === 'boot' ? 'The new system starts at the next boot.' : 'Dry activation finished: nothing changed.';
+}

@@ -1,0 +1,252 @@
+// One host's build, deploy or rollback as it goes: its steps recorded as they start and end, its output logged,
+// its programs run in terminals, its live state sent to the window, cancellation and approval.
+
+import { ApiError } from '../../common/api/errors.ts';
+import type {
+  BuildProgress,
+  LiveRun,
+  RunStatus,
+  RunSummary,
+  StepName,
+  StepRecord,
+  StepStatus,
+} from '../../common/model/runs.ts';
+import type { RunStore } from '../history/run-store.ts';
+import type { ExitStatus, OutputFilter, TerminalHost } from '../terminal/terminal-types.ts';
+import { LineSplitter } from './nix-log.ts';
+
+/** Ends a run early with this status; thrown from a step. */
+export class RunFailure extends Error {
+  readonly status: Exclude<RunStatus, 'running' | 'succeeded' | 'interrupted'>;
+
+  constructor(status: RunFailure['status'], message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export interface StepCommand {
+  file: string;
+  args: readonly string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  /** The terminal tab's title. */
+  title: string;
+  /** What each line of output shows as (null: nothing); it may also collect what the pipeline needs. */
+  read: (line: string) => string | null;
+}
+
+export interface RunHooks {
+  /** The run's state changed; `final` once it ended. */
+  changed(live: LiveRun, final: boolean): void;
+  /** What the run's terminals show, as text (the CLI prints it; the history keeps it). */
+  output(run: LiveRun, text: string): void;
+}
+
+const progressIntervalMs = 100;
+
+export class Run {
+  readonly live: LiveRun;
+  readonly #store: RunStore;
+  readonly #terminals: TerminalHost;
+  readonly #hooks: RunHooks;
+  readonly #seqs = new Map<StepRecord, number>();
+  #cancelRequested = false;
+  /** The program running now, and whether stopping it is safe (a build or a copy is; an activation is not). */
+  #running: { terminalId: string; interruptible: boolean } | null = null;
+  #pastPointOfNoReturn = false;
+  #approval: { resolve: () => void; reject: (e: Error) => void } | null = null;
+  #progressTimer: NodeJS.Timeout | undefined;
+
+  constructor(summary: RunSummary, store: RunStore, terminals: TerminalHost, hooks: RunHooks) {
+    this.live = { ...summary, steps: [], diff: null, progress: null, awaitingApproval: false, terminalId: null };
+    this.#store = store;
+    this.#terminals = terminals;
+    this.#hooks = hooks;
+  }
+
+  get id(): number {
+    return this.live.id;
+  }
+
+  get cancelRequested(): boolean {
+    return this.#cancelRequested;
+  }
+
+  /** Opens a step; the returned record is closed with endStep. It may share the terminal of a running program. */
+  beginStep(name: StepName, terminalId: string | null = null): StepRecord {
+    const record: StepRecord = {
+      name,
+      status: 'running',
+      startedAt: Date.now(),
+      endedAt: null,
+      message: null,
+      terminalId,
+    };
+    const seq = this.#store.startStep(this.id, name, record.startedAt);
+    this.#seqs.set(record, seq);
+    if (terminalId) this.#store.setStepTerminal(this.id, seq, terminalId);
+    this.live.steps.push(record);
+    this.log(`\r\n\x1b[1;34m── ${name} ──\x1b[0m\r\n`);
+    this.#changed();
+    return record;
+  }
+
+  endStep(record: StepRecord, status: StepStatus, message: string | null): void {
+    if (record.status !== 'running') return;
+    record.status = status;
+    record.message = message;
+    record.endedAt = Date.now();
+    this.#store.finishStep(this.id, this.#seqs.get(record)!, status, message, record.endedAt);
+    this.#changed();
+  }
+
+  skip(name: StepName, why: string): void {
+    const record = this.beginStep(name);
+    this.log(`\x1b[2m${why}\x1b[0m\r\n`);
+    this.endStep(record, 'skipped', why);
+  }
+
+  /** Runs `work` as one step: it succeeds with the message work returns, or fails with the error it throws. */
+  async step<T>(name: StepName, work: (record: StepRecord) => Promise<{ value: T; message: string }>): Promise<T> {
+    this.throwIfCancelled();
+    const record = this.beginStep(name);
+    try {
+      const { value, message } = await work(record);
+      this.endStep(record, 'succeeded', message);
+      return value;
+    } catch (error) {
+      const status = error instanceof RunFailure && error.status === 'cancelled' ? 'cancelled' : 'failed';
+      this.endStep(record, status, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  /** Runs a program in a terminal of its own, as part of the open step `record`. */
+  async exec(record: StepRecord, command: StepCommand, interruptible: boolean): Promise<ExitStatus> {
+    this.throwIfCancelled();
+    const splitter = new LineSplitter(command.read);
+    const filter: OutputFilter = {
+      write: (chunk) => this.#shown(splitter.write(chunk)),
+      end: () => this.#shown(splitter.end()),
+    };
+    const info = this.#terminals.spawn({
+      file: command.file,
+      args: command.args,
+      env: command.env,
+      cwd: command.cwd,
+      title: command.title,
+      kind: 'run',
+      cols: 120,
+      rows: 30,
+      filter,
+    });
+    record.terminalId = info.id;
+    this.live.terminalId = info.id;
+    this.#store.setStepTerminal(this.id, this.#seqs.get(record)!, info.id);
+    this.#running = { terminalId: info.id, interruptible };
+    this.#changed();
+    try {
+      return await this.#terminals.exited(info.id);
+    } finally {
+      this.#running = null;
+    }
+  }
+
+  /** From here on the target is changing: cancelling could leave it half done, so it is refused. */
+  pointOfNoReturn(): void {
+    this.throwIfCancelled();
+    this.#pastPointOfNoReturn = true;
+  }
+
+  log(text: string): void {
+    this.#shown(text);
+  }
+
+  setProgress(progress: BuildProgress | null): void {
+    this.live.progress = progress;
+    this.#progressTimer ??= setTimeout(() => {
+      this.#progressTimer = undefined;
+      this.#hooks.changed(this.live, false);
+    }, progressIntervalMs);
+  }
+
+  setOutPath(path: string): void {
+    this.live.outPath = path;
+    this.#store.setOutPath(this.id, path);
+    this.#changed();
+  }
+
+  setDiff(diff: NonNullable<LiveRun['diff']>): void {
+    this.live.diff = diff;
+    this.#store.setDiff(this.id, diff);
+    this.#changed();
+  }
+
+  /** Waits until the user approves the diff (or cancels). */
+  waitForApproval(): Promise<void> {
+    this.throwIfCancelled();
+    this.live.awaitingApproval = true;
+    this.#changed();
+    return new Promise<void>((resolve, reject) => (this.#approval = { resolve, reject })).finally(() => {
+      this.#approval = null;
+      this.live.awaitingApproval = false;
+    });
+  }
+
+  approve(): void {
+    if (!this.#approval) {
+      throw new ApiError({ code: 'BUSY', message: `Run #${this.id} (${this.live.host}) is not waiting for approval.` });
+    }
+    this.#approval.resolve();
+  }
+
+  /** Asks the run to stop: a build or copy is interrupted, a wait ends; once the target switches, it is too late. */
+  cancel(): void {
+    if (this.#pastPointOfNoReturn) {
+      throw new ApiError({
+        code: 'BUSY',
+        message: `${this.live.host} is already activating; stopping now could leave it half switched.`,
+        hint: 'It confirms the new configuration or rolls back by itself within the confirmation timeout.',
+      });
+    }
+    this.#cancelRequested = true;
+    this.#approval?.reject(new RunFailure('cancelled', 'Cancelled before anything was copied.'));
+    if (this.#running?.interruptible) this.#terminals.kill(this.#running.terminalId, 'SIGINT');
+  }
+
+  throwIfCancelled(): void {
+    if (this.#cancelRequested) throw new RunFailure('cancelled', 'Cancelled.');
+  }
+
+  finish(status: Exclude<RunStatus, 'running'>, message: string | null): void {
+    clearTimeout(this.#progressTimer);
+    this.#progressTimer = undefined;
+    this.live.status = status;
+    this.live.message = message;
+    this.live.endedAt = Date.now();
+    this.live.awaitingApproval = false;
+    this.#store.finish(this.id, status, message, this.live.endedAt);
+    for (const step of this.live.steps) {
+      if (step.status === 'running') {
+        step.status = status === 'cancelled' ? 'cancelled' : 'failed';
+        step.endedAt = this.live.endedAt;
+      }
+    }
+    this.#hooks.changed(this.live, true);
+  }
+
+  #shown(text: string): string {
+    if (text) {
+      this.#store.appendLog(this.id, text);
+      this.#hooks.output(this.live, text);
+    }
+    return text;
+  }
+
+  #changed(): void {
+    clearTimeout(this.#progressTimer);
+    this.#progressTimer = undefined;
+    this.#hooks.changed(this.live, false);
+  }
+}

@@ -1,0 +1,304 @@
+// The record of every build, deploy and rollback: runs, their steps, logs and diff summaries, durable per commit.
+
+import { ApiError } from '../../common/api/errors.ts';
+import type {
+  ClosureDiff,
+  DeployMode,
+  RunDetail,
+  RunKind,
+  RunStatus,
+  RunSummary,
+  StepName,
+  StepRecord,
+  StepStatus,
+} from '../../common/model/runs.ts';
+import type { HistoryDatabase } from './database.ts';
+
+export interface NewRun {
+  batch: string;
+  kind: RunKind;
+  host: string;
+  flake: string;
+  revision: string | null;
+  dirty: boolean | null;
+  mode: DeployMode | null;
+  target: string | null;
+}
+
+interface RunRow {
+  id: number;
+  batch: string;
+  kind: RunKind;
+  host: string;
+  flake: string;
+  revision: string | null;
+  dirty: number | null;
+  mode: DeployMode | null;
+  target: string | null;
+  out_path: string | null;
+  status: RunStatus;
+  message: string | null;
+  started_at: number;
+  ended_at: number | null;
+  owner_pid: number;
+}
+
+interface StepRow {
+  seq: number;
+  name: StepName;
+  status: StepStatus;
+  started_at: number;
+  ended_at: number | null;
+  message: string | null;
+  terminal_id: string | null;
+}
+
+/** Kinds that change a host: only one of them may run per host at a time, across every Flakedeck process. */
+const exclusiveKinds: readonly RunKind[] = ['deploy', 'rollback'];
+const logFlushMs = 200;
+const interruptedMessage = 'Flakedeck stopped while this ran (it was killed or crashed); the run did not finish.';
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function summary(row: RunRow): RunSummary {
+  return {
+    id: row.id,
+    batch: row.batch,
+    kind: row.kind,
+    host: row.host,
+    flake: row.flake,
+    revision: row.revision,
+    dirty: row.dirty === null ? null : row.dirty === 1,
+    mode: row.mode,
+    target: row.target,
+    outPath: row.out_path,
+    status: row.status,
+    message: row.message,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+  };
+}
+
+export class RunStore {
+  readonly #db: HistoryDatabase;
+  readonly #pid: number;
+  readonly #isAlive: (pid: number) => boolean;
+  /** Log text not yet committed, per run; written every few hundred milliseconds and at each step's end. */
+  readonly #pendingLogs = new Map<number, string[]>();
+  #flushTimer: NodeJS.Timeout | undefined;
+
+  constructor(db: HistoryDatabase, options: { pid?: number; isAlive?: (pid: number) => boolean } = {}) {
+    this.#db = db;
+    this.#pid = options.pid ?? process.pid;
+    this.#isAlive = options.isAlive ?? pidAlive;
+    this.sweepInterrupted();
+  }
+
+  /** Runs left `running` by a process that is gone (killed, crashed, power cut) become `interrupted`. */
+  sweepInterrupted(): number {
+    return this.#db
+      .transaction(() => {
+        const stale = this.#db
+          .prepare<[], { id: number; owner_pid: number }>("SELECT id, owner_pid FROM runs WHERE status = 'running'")
+          .all()
+          .filter((r) => r.owner_pid !== this.#pid && !this.#isAlive(r.owner_pid));
+        for (const { id } of stale) this.#interrupt(id);
+        return stale.length;
+      })
+      .immediate();
+  }
+
+  /**
+   * Records new runs and returns their ids, all or none. A deploy or rollback is refused while another one of the same
+   * host runs in any live Flakedeck process; the check and the inserts are one write transaction, so two processes
+   * cannot both pass.
+   */
+  begin(runs: readonly NewRun[], now = Date.now()): number[] {
+    const running = this.#db.prepare<[string], { id: number; owner_pid: number; kind: RunKind }>(
+      `SELECT id, owner_pid, kind FROM runs WHERE host = ? AND status = 'running' AND kind IN ('deploy', 'rollback')`,
+    );
+    const insert = this.#db.prepare(
+      `INSERT INTO runs (batch, kind, host, flake, revision, dirty, mode, target, status, started_at, owner_pid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+    );
+    return this.#db
+      .transaction(() =>
+        runs.map((run) => {
+          if (exclusiveKinds.includes(run.kind)) {
+            for (const other of running.all(run.host)) {
+              if (other.owner_pid !== this.#pid && !this.#isAlive(other.owner_pid)) {
+                this.#interrupt(other.id);
+                continue;
+              }
+              throw new ApiError({
+                code: 'BUSY',
+                message: `${run.host} is already being deployed (run #${other.id}, a ${other.kind}); one deploy per host runs at a time.`,
+                hint: 'Wait for it to finish or cancel it, then start again.',
+              });
+            }
+          }
+          const result = insert.run(
+            run.batch,
+            run.kind,
+            run.host,
+            run.flake,
+            run.revision,
+            run.dirty === null ? null : Number(run.dirty),
+            run.mode,
+            run.target,
+            now,
+            this.#pid,
+          );
+          return Number(result.lastInsertRowid);
+        }),
+      )
+      .immediate();
+  }
+
+  startStep(runId: number, name: StepName, now = Date.now()): number {
+    this.flushLogs(runId);
+    const next = this.#db
+      .prepare<[number], { seq: number }>('SELECT coalesce(max(seq), 0) + 1 AS seq FROM run_steps WHERE run_id = ?')
+      .get(runId)!.seq;
+    this.#db
+      .prepare("INSERT INTO run_steps (run_id, seq, name, status, started_at) VALUES (?, ?, ?, 'running', ?)")
+      .run(runId, next, name, now);
+    return next;
+  }
+
+  setStepTerminal(runId: number, seq: number, terminalId: string): void {
+    this.#db.prepare('UPDATE run_steps SET terminal_id = ? WHERE run_id = ? AND seq = ?').run(terminalId, runId, seq);
+  }
+
+  finishStep(runId: number, seq: number, status: StepStatus, message: string | null, now = Date.now()): void {
+    this.flushLogs(runId);
+    this.#db
+      .prepare('UPDATE run_steps SET status = ?, message = ?, ended_at = ? WHERE run_id = ? AND seq = ?')
+      .run(status, message, now, runId, seq);
+  }
+
+  /** A step that did not run, recorded with why. */
+  skipStep(runId: number, name: StepName, message: string, now = Date.now()): void {
+    const seq = this.startStep(runId, name, now);
+    this.finishStep(runId, seq, 'skipped', message, now);
+  }
+
+  setOutPath(runId: number, outPath: string): void {
+    this.#db.prepare('UPDATE runs SET out_path = ? WHERE id = ?').run(outPath, runId);
+  }
+
+  setDiff(runId: number, diff: ClosureDiff): void {
+    this.#db
+      .prepare(
+        'INSERT INTO run_diffs (run_id, summary) VALUES (?, ?) ON CONFLICT (run_id) DO UPDATE SET summary = excluded.summary',
+      )
+      .run(runId, JSON.stringify(diff));
+  }
+
+  appendLog(runId: number, text: string): void {
+    if (!text) return;
+    const pending = this.#pendingLogs.get(runId);
+    if (pending) pending.push(text);
+    else this.#pendingLogs.set(runId, [text]);
+    this.#flushTimer ??= setTimeout(() => this.flushLogs(), logFlushMs);
+  }
+
+  /** Commits pending log text, of one run or of all. */
+  flushLogs(runId?: number): void {
+    const ids = runId === undefined ? [...this.#pendingLogs.keys()] : [runId];
+    const insert = this.#db.prepare(
+      'INSERT INTO run_logs (run_id, seq, text) SELECT ?, coalesce(max(seq), 0) + 1, ? FROM run_logs WHERE run_id = ?',
+    );
+    for (const id of ids) {
+      const parts = this.#pendingLogs.get(id);
+      if (!parts) continue;
+      this.#pendingLogs.delete(id);
+      insert.run(id, parts.join(''), id);
+    }
+    if (this.#pendingLogs.size === 0 && this.#flushTimer) {
+      clearTimeout(this.#flushTimer);
+      this.#flushTimer = undefined;
+    }
+  }
+
+  finish(runId: number, status: Exclude<RunStatus, 'running'>, message: string | null, now = Date.now()): void {
+    this.flushLogs(runId);
+    this.#db.transaction(() => {
+      // A step still open when its run ends did not finish either.
+      this.#db
+        .prepare("UPDATE run_steps SET status = ?, ended_at = ? WHERE run_id = ? AND status = 'running'")
+        .run(status === 'cancelled' ? 'cancelled' : 'failed', now, runId);
+      this.#db
+        .prepare('UPDATE runs SET status = ?, message = ?, ended_at = ? WHERE id = ?')
+        .run(status, message, now, runId);
+    })();
+  }
+
+  list(options: { limit?: number; host?: string } = {}): RunSummary[] {
+    const limit = options.limit ?? 200;
+    const rows =
+      options.host === undefined
+        ? this.#db.prepare<[number], RunRow>('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit)
+        : this.#db
+            .prepare<[string, number], RunRow>('SELECT * FROM runs WHERE host = ? ORDER BY id DESC LIMIT ?')
+            .all(options.host, limit);
+    return rows.map(summary);
+  }
+
+  get(runId: number): RunDetail {
+    const row = this.#db.prepare<[number], RunRow>('SELECT * FROM runs WHERE id = ?').get(runId);
+    if (!row) throw new ApiError({ code: 'NOT_FOUND', message: `There is no run #${runId} in the history.` });
+    const steps = this.#db
+      .prepare<[number], StepRow>('SELECT * FROM run_steps WHERE run_id = ? ORDER BY seq')
+      .all(runId)
+      .map((s): StepRecord => ({
+        name: s.name,
+        status: s.status,
+        startedAt: s.started_at,
+        endedAt: s.ended_at,
+        message: s.message,
+        terminalId: s.terminal_id,
+      }));
+    const diff = this.#db
+      .prepare<[number], { summary: string }>('SELECT summary FROM run_diffs WHERE run_id = ?')
+      .get(runId);
+    return { ...summary(row), steps, diff: diff ? (JSON.parse(diff.summary) as ClosureDiff) : null };
+  }
+
+  log(runId: number): string {
+    this.flushLogs(runId);
+    this.get(runId); // a clear error for an unknown run
+    return this.#db
+      .prepare<[number], { text: string }>('SELECT text FROM run_logs WHERE run_id = ? ORDER BY seq')
+      .all(runId)
+      .map((r) => r.text)
+      .join('');
+  }
+
+  close(): void {
+    this.flushLogs();
+  }
+
+  #interrupt(runId: number): void {
+    // When it stopped is not known, only when it was last heard of: its last step's start or end.
+    const now = this.#db
+      .prepare<[number, number], { at: number }>(
+        `SELECT max(coalesce(ended_at, started_at)) AS at FROM run_steps WHERE run_id = ?
+         UNION ALL SELECT started_at FROM runs WHERE id = ? ORDER BY at DESC LIMIT 1`,
+      )
+      .get(runId, runId)!.at;
+    this.#db
+      .prepare("UPDATE run_steps SET status = 'interrupted', ended_at = ? WHERE run_id = ? AND status = 'running'")
+      .run(now, runId);
+    this.#db
+      .prepare("UPDATE runs SET status = 'interrupted', message = ?, ended_at = ? WHERE id = ?")
+      .run(interruptedMessage, now, runId);
+  }
+}

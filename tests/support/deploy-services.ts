@@ -1,0 +1,41 @@
+// The app's services pointed at a loopback deploy target, with their own history, for tests and benchmarks.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LiveRun } from '../../common/model/runs.ts';
+import { createServices } from '../../main/services.ts';
+import type { ServiceConfig, Services } from '../../main/services.ts';
+import type { DeployTarget } from './deploy-target.ts';
+
+export interface DeployServices {
+  services: Services;
+  dataDir: string;
+  /** A JSON file with the same settings, for tests/support/cli-with-config.ts. */
+  configFile: string;
+  /** The ends of every run, as `run.finished` announced them. */
+  finished: LiveRun[];
+  close(): void;
+}
+
+export function deployServices(target: DeployTarget, flake: string): DeployServices {
+  const dataDir = mkdtempSync(join(tmpdir(), 'flakedeck-deploy-data-'));
+  const config: ServiceConfig = { dataDir, defaultFlake: flake, appVersion: '0.0.0-test', deploy: target.env };
+  const services = createServices(config);
+  const configFile = join(dataDir, 'config.json');
+  writeFileSync(configFile, JSON.stringify(config));
+  const finished: LiveRun[] = [];
+  services.events.connect((channel, payload) => {
+    if (channel === 'run.finished') finished.push(structuredClone(payload as LiveRun));
+  });
+  return {
+    services,
+    dataDir,
+    configFile,
+    finished,
+    close() {
+      services.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// A deploy target on loopback for tests: a test sshd, a separate chroot store, and the profile, running system and
+// activation state in a test folder; plus the deploy fixture flake pointed at it.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DeployEnvironment } from '../../main/deploy/settings.ts';
+import { makeFlakeRepo } from './fixture-flake.ts';
+import type { FlakeRepo } from './fixture-flake.ts';
+import { startTestSshd } from './test-sshd.ts';
+import type { TestSshd } from './test-sshd.ts';
+
+export interface DeployTarget {
+  sshd: TestSshd;
+  /** FIXTURE_ROOT on the target: markers/, current-system, profiles/, state/, store/. */
+  root: string;
+  /** The services' deploy environment that points at this target. */
+  env: Partial<DeployEnvironment>;
+  store: string;
+  profile: string;
+  /** Where the profile points now (a store path), or null. */
+  profileTarget(): string | null;
+  /** The system the target "runs" (what current-system points to), or null. */
+  running(): string | null;
+  /** The activations of a host, oldest first: "switch /nix/store/…". */
+  activations(host: string): string[];
+  /** Whether the target's store holds the path and its whole closure, valid. */
+  storeHasClosure(path: string): boolean;
+  stop(): Promise<void>;
+}
+
+export interface DeployFixture {
+  repo: FlakeRepo;
+  /** Rewrites hosts.nix (a Nix attribute set of host specs, see the fixture's flake.nix). */
+  setHosts(nix: string): void;
+}
+
+export async function startDeployTarget(
+  options: { confirmSeconds?: number; port?: number } = {},
+): Promise<DeployTarget> {
+  const root = mkdtempSync(join(tmpdir(), 'flakedeck-target-'));
+  const store = join(root, 'store');
+  const profile = join(root, 'profiles', 'system');
+  mkdirSync(join(root, 'profiles'));
+  const sshd = await startTestSshd({
+    setEnv: ({ authorizedKeys, pidFile }) => ({
+      FIXTURE_ROOT: root,
+      FIXTURE_AUTHORIZED_KEYS: authorizedKeys,
+      FIXTURE_SSHD_PID: pidFile,
+    }),
+    // Builds into the chroot store (buildOn = "remote") need the host's /bin/sh inside their sandbox.
+    nixConfig: 'sandbox-paths = /bin /usr /lib /lib64',
+  });
+  return {
+    sshd,
+    root,
+    store,
+    profile,
+    env: {
+      profile,
+      currentSystem: join(root, 'current-system'),
+      stateDir: join(root, 'state'),
+      store,
+      sshOptions: sshd.sshOptions,
+      confirmSeconds: options.confirmSeconds ?? 4,
+      confirmGiveUpSeconds: 60,
+    },
+    profileTarget: () => {
+      const generation = link(profile);
+      return generation === null ? null : link(join(dirname(profile), generation));
+    },
+    running: () => link(join(root, 'current-system')),
+    activations: (host) => {
+      const file = join(root, 'markers', `switch-${host}`);
+      return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
+    },
+    storeHasClosure: (path) => {
+      try {
+        execFileSync('nix', ['path-info', '--store', store, '--recursive', path], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async stop() {
+      await sshd.stop();
+      // The chroot store's files are read-only, as in /nix/store.
+      execFileSync('chmod', ['-R', 'u+w', root]);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Where a symlink points (its target need not exist here: it may be in the target's store only). */
+function link(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** The deploy fixture flake in a fresh git repository, deploying to `target`. */
+export function deployFixture(target: DeployTarget, hosts?: string): DeployFixture {
+  const repo = makeFlakeRepo('deploy', 'flakedeck-deploy-flake-');
+  repo.write('target.nix', `{ targetHost = "127.0.0.1"; targetUser = "root"; targetPort = ${target.sshd.port}; }\n`);
+  if (hosts) repo.write('hosts.nix', hosts);
+  return { repo, setHosts: (nix) => repo.write('hosts.nix', nix) };
+}
