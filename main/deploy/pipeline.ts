@@ -222,7 +222,7 @@ export class Pipeline {
     const onMarker = ({ name, words }: Marker) => {
       if (name === 'profile-done' && steps.profile) {
         run.endStep(steps.profile, 'succeeded', `Generation ${words[0]} is ${system}.`);
-      } else if (name === 'switch-start' && !steps.activate) {
+      } else if ((name === 'detached' || name === 'switch-start') && !steps.activate) {
         steps.activate = run.beginStep('activate', first.terminalId);
       } else if (name === 'rollback-start') {
         steps.rollback = run.beginStep('rollback', first.terminalId);

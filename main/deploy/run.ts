@@ -83,11 +83,12 @@ export class Run {
       message: null,
       terminalId,
     };
+    // The heading goes first: starting the step commits the log so far with it.
+    this.log(`\r\n\x1b[1;34m── ${name} ──\x1b[0m\r\n`);
     const seq = this.#store.startStep(this.id, name, record.startedAt);
     this.#seqs.set(record, seq);
     if (terminalId) this.#store.setStepTerminal(this.id, seq, terminalId);
     this.live.steps.push(record);
-    this.log(`\r\n\x1b[1;34m── ${name} ──\x1b[0m\r\n`);
     this.#changed();
     return record;
   }
@@ -186,12 +187,14 @@ export class Run {
   /** Waits until the user approves the diff (or cancels). */
   waitForApproval(): Promise<void> {
     this.throwIfCancelled();
-    this.live.awaitingApproval = true;
-    this.#changed();
-    return new Promise<void>((resolve, reject) => (this.#approval = { resolve, reject })).finally(() => {
+    const approved = new Promise<void>((resolve, reject) => (this.#approval = { resolve, reject })).finally(() => {
       this.#approval = null;
       this.live.awaitingApproval = false;
     });
+    // Listeners may approve at once, from inside this event.
+    this.live.awaitingApproval = true;
+    this.#changed();
+    return approved;
   }
 
   approve(): void {

@@ -55,7 +55,7 @@ interface StepRow {
 
 /** Kinds that change a host: only one of them may run per host at a time, across every Flakedeck process. */
 const exclusiveKinds: readonly RunKind[] = ['deploy', 'rollback'];
-const logFlushMs = 200;
+const logFlushMs = 100;
 const interruptedMessage = 'Flakedeck stopped while this ran (it was killed or crashed); the run did not finish.';
 
 export function pidAlive(pid: number): boolean {

@@ -102,10 +102,10 @@ function link(path: string): string | null {
   }
 }
 
-/** The deploy fixture flake in a fresh git repository, deploying to `target`. */
-export function deployFixture(target: DeployTarget, hosts?: string): DeployFixture {
+/** The deploy fixture flake in a fresh git repository, deploying to `target` (through `port`, a proxy's, if given). */
+export function deployFixture(target: DeployTarget, hosts?: string, port = target.sshd.port): DeployFixture {
   const repo = makeFlakeRepo('deploy', 'flakedeck-deploy-flake-');
-  repo.write('target.nix', `{ targetHost = "127.0.0.1"; targetUser = "root"; targetPort = ${target.sshd.port}; }\n`);
+  repo.write('target.nix', `{ targetHost = "127.0.0.1"; targetUser = "root"; targetPort = ${port}; }\n`);
   if (hosts) repo.write('hosts.nix', hosts);
   return { repo, setHosts: (nix) => repo.write('hosts.nix', nix) };
 }

@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
+import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
+import { stripAnsi } from '../flake/nix-errors.ts';
+import { LineSplitter, NixLogParser, storeName } from './nix-log.ts';
+
+const repos: FlakeRepo[] = [];
+afterAll(() => repos.forEach((r) => r.remove()));
+
+/** A real `nix build --log-format internal-json` of fixture hosts: its stderr, stdout and exit code. */
+function build(hosts: string, attrs: string[]) {
+  const repo = makeFlakeRepo('deploy');
+  repos.push(repo);
+  repo.write('hosts.nix', hosts);
+  const installables = attrs.map((h) => `${repo.path}#nixosConfigurations.${h}.config.system.build.toplevel`);
+  const result = spawnSync('nix', ['build', ...installables, '--json', '--no-link', '--log-format', 'internal-json'], {
+    encoding: 'utf8',
+  });
+  return { stderr: result.stderr, stdout: result.stdout, code: result.status };
+}
+
+function feed(parser: NixLogParser, text: string): string[] {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => parser.line(line))
+    .filter((shown): shown is string => shown !== null)
+    .flatMap((shown) => stripAnsi(shown).split('\r\n'));
+}
+
+const unique = `${process.pid}-${Date.now()}`;
+
+describe('nix internal-json log', () => {
+  it('counts the builds of two hosts, shows each derivation being built and its log, and reads the out paths', () => {
+    const { stderr, stdout, code } = build(
+      `{ a = { buildSeconds = 1; generation = "${unique}"; packages = { tool = "${unique}"; }; };
+         b = { generation = "${unique}"; packages = { tool = "${unique}"; }; }; }`,
+      ['a', 'b'],
+    );
+    expect(code).toBe(0);
+    const parser = new NixLogParser();
+    const shown = feed(parser, `${stderr}\n${stdout}`);
+    const progress = parser.progress();
+    // The tool and the system path the hosts share, and each host's etc and toplevel.
+    expect(progress.builds).toEqual({ done: 6, expected: 6, running: 0, failed: 0 });
+    expect(progress.running).toEqual([]);
+    expect(shown).toContain(`building tool-${unique}`);
+    expect(shown).toContain('building nixos-system-a-24.05.fixture');
+    expect(shown).toContain('nixos-system-a-24.05.fixture> step 0 of 1');
+    expect(shown.filter((l) => l.startsWith('finished '))).toHaveLength(6);
+    expect(parser.outPaths()).toEqual([
+      expect.stringMatching(/-nixos-system-a-24\.05\.fixture$/),
+      expect.stringMatching(/-nixos-system-b-24\.05\.fixture$/),
+    ]);
+    expect(shown.filter((l) => l.startsWith('→ /nix/store/'))).toHaveLength(2);
+    expect(shown.some((l) => l.includes('@nix'))).toBe(false);
+  });
+
+  it('names the failing derivation with its last log lines', () => {
+    const { stderr, code } = build(`{ a = { buildFails = true; generation = "${unique}"; }; }`, ['a']);
+    expect(code).toBe(1);
+    const parser = new NixLogParser();
+    const shown = feed(parser, stderr);
+    expect(parser.progress().failures).toEqual([
+      {
+        name: 'nixos-system-a-24.05.fixture',
+        drvPath: expect.stringMatching(/^\/nix\/store\/[0-9a-z]{32}-nixos-system-a-24\.05\.fixture\.drv$/),
+        lastLines: [
+          'building the system of a',
+          'compiling the configuration',
+          "error: option 'services.nope' does not exist",
+        ],
+      },
+    ]);
+    const failure = shown.indexOf('✘ nixos-system-a-24.05.fixture failed; its last log lines:');
+    expect(failure).toBeGreaterThan(0);
+    expect(shown.slice(failure + 1, failure + 4)).toEqual([
+      '  │ building the system of a',
+      '  │ compiling the configuration',
+      "  │ error: option 'services.nope' does not exist",
+    ]);
+    expect(parser.errors().join('\n')).toMatch(
+      /builder for '.*-nixos-system-a-24\.05\.fixture\.drv' failed with exit code 1/,
+    );
+  });
+
+  it('says which machine builds what, running builds and their phase, as the activities name them', () => {
+    const parser = new NixLogParser();
+    const lines = [
+      '@nix {"action":"start","id":1,"level":0,"text":"","type":104}',
+      '@nix {"action":"start","fields":["/nix/store/00000000000000000000000000000000-big-1.0.drv","ssh://builder.lan",1,1],"id":2,"level":3,"text":"building","type":105}',
+      '@nix {"action":"start","fields":["/nix/store/11111111111111111111111111111111-small-2.0.drv","",1,1],"id":3,"level":3,"text":"building","type":105}',
+      '@nix {"action":"result","fields":[0,2,2,0],"id":1,"type":105}',
+      '@nix {"action":"result","fields":["buildPhase"],"id":2,"type":104}',
+    ];
+    const shown = lines.map((l) => parser.line(l)).map((s) => (s === null ? null : stripAnsi(s)));
+    expect(shown).toEqual([
+      null,
+      'building big-1.0 on ssh://builder.lan',
+      'building small-2.0',
+      null,
+      'big-1.0: buildPhase',
+    ]);
+    expect(parser.progress()).toMatchObject({
+      builds: { done: 0, expected: 2, running: 2, failed: 0 },
+      running: [
+        { name: 'big-1.0', machine: 'ssh://builder.lan', phase: 'buildPhase' },
+        { name: 'small-2.0', machine: '', phase: null },
+      ],
+    });
+  });
+
+  it('shows a prompt without a line end at once, and holds back only what may become a log line', () => {
+    const seen: string[] = [];
+    const splitter = new LineSplitter((line) => (seen.push(line), line.includes('@nix') ? null : `[${line}]`));
+    expect(splitter.write('[sudo] password for alice: ')).toBe('[sudo] password for alice: ');
+    expect(splitter.write('\r\n')).toBe('\r\n');
+    expect(splitter.write('@ni')).toBe('');
+    expect(splitter.write('x {"action":"stop","id":1}\r\nplain\r\n')).toBe('[plain]\r\n');
+    expect(splitter.write('\x1b[0m\x1b[K@nix {"act')).toBe('');
+    expect(splitter.end()).toBe('');
+    expect(seen).toEqual(['@nix {"action":"stop","id":1}', 'plain', '\x1b[0m\x1b[K@nix {"act']);
+    expect(storeName('/nix/store/00000000000000000000000000000000-git-2.45.1.drv')).toBe('git-2.45.1');
+  });
+});
