@@ -29,6 +29,8 @@ export interface HostRecipient {
   fromFile?: string;
   /** From `ssh-keyscan` of the host, when asked for and it answered. */
   fromScan?: string;
+  /** The `ssh-ed25519 AAAA…` key the scan found, to put into hosts/<host>/ when it is the right one. */
+  scannedKey?: string;
   /** Both are known and they are not the same key: the flake's copy is out of date, or the host was replaced. */
   differs: boolean;
   problem?: string;

@@ -40,6 +40,24 @@ describe.skipIf(!hasHosts)("hosts' age recipients", () => {
     expect(hosts.find((h) => h.host === 'laptop')).toMatchObject({ fromFile: laptop, differs: true });
   });
 
+  it('scans only the hosts asked for, and hands back the key the host offered, without its address', async () => {
+    const pub = readFileSync(join(repoRoot, 'hosts', 'vps', 'ssh_host_ed25519_key.pub'), 'utf8');
+    const offered = pub.split(' ').slice(0, 2).join(' ');
+    const asked: string[] = [];
+    const scanner = async (address: string) => {
+      asked.push(address);
+      return `# ${address}:22 SSH-2.0-OpenSSH_9.2\n[${address}]:2222 ${offered}\n`;
+    };
+    const hosts = await hostRecipients(repoRoot, {
+      scan: true,
+      hosts: ['vps'],
+      addresses: { vps: 'vps.lan:2222' },
+      scanner,
+    });
+    expect(asked).toEqual(['vps.lan:2222']);
+    expect(hosts).toEqual([{ host: 'vps', fromFile: vps, fromScan: vps, scannedKey: offered, differs: false }]);
+  });
+
   it('reports a host that does not answer instead of failing the others', async () => {
     const hosts = await hostRecipients(repoRoot, {
       scan: true,

@@ -57,33 +57,41 @@ export interface HostRecipientOptions {
   /** Ask each host for its key with ssh-keyscan, at this address per host (default: the host's name). */
   scan?: boolean;
   addresses?: Record<string, string>;
+  /** Only these hosts (all folders of hosts/ by default). */
+  hosts?: readonly string[];
   scanner?: KeyScanner;
 }
 
 export async function hostRecipients(flake: string, options: HostRecipientOptions = {}): Promise<HostRecipient[]> {
   const scanner = options.scanner ?? sshKeyscan;
   return Promise.all(
-    hostFolders(flake).map(async (host): Promise<HostRecipient> => {
-      const file = fromFile(flake, host);
-      const problems = file.problem ? [file.problem] : [];
-      let fromScan: string | undefined;
-      if (options.scan) {
-        const address = options.addresses?.[host] ?? host;
-        try {
-          const line = (await scanner(address)).split('\n').find((l) => l.includes(' ssh-ed25519 '));
-          if (!line) throw new Error(`${address} offered no ssh-ed25519 host key`);
-          fromScan = sshPublicKeyToAge(line);
-        } catch (error) {
-          problems.push(`ssh-keyscan ${address}: ${(error as Error).message}`);
+    hostFolders(flake)
+      .filter((host) => !options.hosts || options.hosts.includes(host))
+      .map(async (host): Promise<HostRecipient> => {
+        const file = fromFile(flake, host);
+        const problems = file.problem ? [file.problem] : [];
+        let fromScan: string | undefined;
+        let scannedKey: string | undefined;
+        if (options.scan) {
+          const address = options.addresses?.[host] ?? host;
+          try {
+            const line = (await scanner(address)).split('\n').find((l) => l.includes(' ssh-ed25519 '));
+            if (!line) throw new Error(`${address} offered no ssh-ed25519 host key`);
+            fromScan = sshPublicKeyToAge(line);
+            // The key itself, without the address ssh-keyscan puts first: what hosts/<name>/ would hold.
+            scannedKey = line.trim().split(/\s+/).slice(1, 3).join(' ');
+          } catch (error) {
+            problems.push(`ssh-keyscan ${address}: ${(error as Error).message}`);
+          }
         }
-      }
-      return {
-        host,
-        ...(file.recipient && { fromFile: file.recipient }),
-        ...(fromScan && { fromScan }),
-        differs: !!file.recipient && !!fromScan && file.recipient !== fromScan,
-        ...(problems.length && { problem: problems.join('; ') }),
-      };
-    }),
+        return {
+          host,
+          ...(file.recipient && { fromFile: file.recipient }),
+          ...(fromScan && { fromScan }),
+          ...(scannedKey && { scannedKey }),
+          differs: !!file.recipient && !!fromScan && file.recipient !== fromScan,
+          ...(problems.length && { problem: problems.join('; ') }),
+        };
+      }),
   );
 }

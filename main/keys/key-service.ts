@@ -66,6 +66,13 @@ export class KeyService {
     return (await this.#stored()).map((s) => s.identity);
   }
 
+  /** One identity's private key, for decrypting in the main process. Never returned through the API. */
+  async identity(label: string): Promise<string> {
+    const entry = (await this.#stored()).find((s) => s.label === label);
+    if (!entry) throw notFound(label);
+    return entry.identity;
+  }
+
   async #store(label: string, identity: string): Promise<KeyIdentity> {
     await this.#keychain.set(accountPrefix + label, identity);
     // Read it back: a keychain that silently dropped the write must not lead to deleting the only copy.

@@ -39,6 +39,12 @@ export function keychainUnavailable(error: unknown): ApiError {
 
 export class KeytarKeychain implements Keychain {
   #keytar?: Promise<Keytar>;
+  /** The keychain service the entries live under; tests that share one Secret Service give each its own. */
+  readonly #service: string;
+
+  constructor(service = keychainService) {
+    this.#service = service;
+  }
 
   /** Loaded on first use, so a machine without libsecret still runs every command that needs no key. */
   async #load(): Promise<Keytar> {
@@ -62,19 +68,19 @@ export class KeytarKeychain implements Keychain {
 
   list(): Promise<KeychainEntry[]> {
     return this.#call(async (k) =>
-      (await k.findCredentials(keychainService)).map((c) => ({ account: c.account, secret: c.password })),
+      (await k.findCredentials(this.#service)).map((c) => ({ account: c.account, secret: c.password })),
     );
   }
 
   get(account: string): Promise<string | null> {
-    return this.#call((k) => k.getPassword(keychainService, account));
+    return this.#call((k) => k.getPassword(this.#service, account));
   }
 
   set(account: string, secret: string): Promise<void> {
-    return this.#call((k) => k.setPassword(keychainService, account, secret));
+    return this.#call((k) => k.setPassword(this.#service, account, secret));
   }
 
   delete(account: string): Promise<boolean> {
-    return this.#call((k) => k.deletePassword(keychainService, account));
+    return this.#call((k) => k.deletePassword(this.#service, account));
   }
 }

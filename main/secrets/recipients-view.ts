@@ -3,7 +3,7 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { SecretFileList, SecretFileSummary, SecretRecipient } from '../../common/model/secrets.ts';
+import type { SecretFileList, SecretFileSummary, SecretFormat, SecretRecipient } from '../../common/model/secrets.ts';
 import { hostRecipients } from '../keys/host-recipients.ts';
 import { formatForPath, storeFor } from './stores/index.ts';
 import { ageRecipients, readMetadata } from './metadata.ts';
@@ -32,7 +32,9 @@ function named(recipients: { recipient: string; group: number }[], names: Map<st
 }
 
 /** A file that is not a sops file (a README, a plaintext spec) is not a secret, and is left out. */
-function isSopsFile(problem: string): boolean {
+function isSopsFile(problem: string, format: SecretFormat): boolean {
+  // sops keeps a binary secret as JSON: a file of another kind that is not JSON at all is not one.
+  if (format === 'binary' && /Invalid JSON/.test(problem)) return false;
   return !/has no sops metadata|has no \[sops\] section|not encrypted/.test(problem);
 }
 
@@ -53,7 +55,7 @@ export async function listSecretFiles(flake: string): Promise<SecretFileList> {
       groups = metadata.keyGroups.map((g) => g.age.map((k) => k.recipient));
     } catch (error) {
       problem = (error as Error).message;
-      if (!isSopsFile(problem)) continue;
+      if (!isSopsFile(problem, format)) continue;
     }
     let expected: SecretRecipient[] | undefined;
     let expectedGroups: string[][] | undefined;

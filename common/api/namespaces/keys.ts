@@ -20,7 +20,11 @@ export const keysMethods = {
   /** `confirmPublicKey` must be the identity's public key: the UI's confirmation, checked in main. */
   'keys.delete': method<{ deleted: true }>()(z.strictObject({ label: keyLabel, confirmPublicKey: z.string().min(1) })),
   'keys.hostRecipients': method<HostRecipient[]>()(
-    z.strictObject({ scan: z.boolean().default(false), addresses: z.record(hostName, hostName).optional() }),
+    z.strictObject({
+      scan: z.boolean().default(false),
+      addresses: z.record(hostName, hostName).optional(),
+      hosts: z.array(hostName).max(1000).optional(),
+    }),
   ),
 };
 

@@ -14,6 +14,7 @@ export function keysHandlers({ keys, flake }: Services): HandlersFor<typeof keys
       await keys.delete(label, confirmPublicKey);
       return { deleted: true };
     },
-    'keys.hostRecipients': ({ scan, addresses }) => hostRecipients(flake.current().path, { scan, addresses }),
+    'keys.hostRecipients': ({ scan, addresses, hosts }) =>
+      hostRecipients(flake.current().path, { scan, addresses, hosts }),
   };
 }
