@@ -1,0 +1,84 @@
+// Domain types of "make this repository yours": replacing the published demo keys with the user's own key and the
+// hosts' real keys in .sops.yaml, and rotating every secret file to them. A plan first, then the writes.
+
+import type { KeyIdentity } from './keys.ts';
+import type { SecretRecipient } from './secrets.ts';
+
+/** What the user chose; the plan and the apply take the same choices. */
+export interface MakeYoursChoices {
+  /** The keychain label of the identity that becomes the user's key. */
+  identity: string;
+  /** The `.sops.yaml` anchors the user's key replaces; by default `admin`, or the only anchor that is no host's. */
+  userAnchors?: string[];
+  /** A host's real SSH host key (`ssh-ed25519 AAAA…`), by host; a host not given keeps the key in hosts/<host>/. */
+  hostKeys?: Record<string, string>;
+  /** Open the files with the flake's published demo admin key (tests/demo-keys/) for this run only. */
+  useDemoKey?: boolean;
+}
+
+/** One recipient anchor of `.sops.yaml`, before and after. */
+export interface AnchorChange {
+  anchor: string;
+  /** `you`: becomes the user's key; `host`: becomes the host's key; `kept`: left as it is. */
+  role: 'you' | 'host' | 'kept';
+  host?: string;
+  from: string[];
+  to: string[];
+  /** What it is after the change is a published demo key (readable by anyone). */
+  demo: boolean;
+}
+
+/** A host's SSH host key: the one in hosts/<host>/ and the one it gets. */
+export interface HostKeyChange {
+  host: string;
+  /** hosts/<host>/ssh_host_ed25519_key.pub, relative to the flake. */
+  file: string;
+  /** Age recipients (ssh-to-age) of the current and the new key. */
+  from?: string;
+  to?: string;
+  /** The file is rewritten with the key the user gave. */
+  writes: boolean;
+  /** The key it keeps or gets is a published demo key. */
+  demo: boolean;
+}
+
+/** A secret file: who can read it now, who will, and which key opens it for the rotation. */
+export interface FileRotation {
+  file: string;
+  from: SecretRecipient[];
+  to: SecretRecipient[];
+  /** `keychain`: a key of the user's keychain; `demo`: the demo admin key; absent: nothing opens it (a blocker). */
+  opensWith?: 'keychain' | 'demo';
+}
+
+export interface MakeYoursPlan {
+  you: KeyIdentity;
+  /** The `.sops.yaml` that is rewritten, relative to the flake. */
+  sopsConfig: string;
+  anchors: AnchorChange[];
+  /** The lines of `.sops.yaml` that change; every other byte stays. */
+  configLines: { line: number; before: string; after: string }[];
+  hosts: HostKeyChange[];
+  files: FileRotation[];
+  /** The flake's published demo admin key, when it has one: offered to open files the keychain cannot. */
+  demoKey?: { file: string; publicKey: string };
+  /** Why it cannot be applied. Nothing is written while there is one. */
+  blockers: string[];
+  warnings: string[];
+  /** The state of the repository and the choices the plan was made from: applying refuses when either changed. */
+  fingerprint: string;
+}
+
+export interface MakeYoursReport {
+  /** Files written, relative to the flake, in order: .sops.yaml, host keys, then the secret files. */
+  written: string[];
+  files: {
+    file: string;
+    /** Read back from disk, it opened with the user's key and passed its MAC check. */
+    opensWithYourKey: boolean;
+    /** The demo admin key no longer opens it (checked when the flake has that key). */
+    demoKeyLockedOut?: boolean;
+  }[];
+  /** The demo admin key was put into the keychain because the user asked to keep it. */
+  keptDemoKey?: KeyIdentity;
+}

@@ -1,0 +1,174 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KeyService } from '../keys/key-service.ts';
+import { KeytarKeychain } from '../keys/keychain.ts';
+import { sshPrivateKeyToAge } from '../keys/ssh-to-age.ts';
+import { MakeYours, demoKeyLabel } from './make-yours.ts';
+import { decryptFile } from './file-operations.ts';
+import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
+import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
+import { repositorySecretsFiles } from '../../tests/support/repository-copy.ts';
+import { demoAdminIdentity } from '../../tests/support/secrets-flake.ts';
+
+const noBus = !process.env.DBUS_SESSION_BUS_ADDRESS;
+if (noBus) console.warn('make-yours tests skipped: run inside scripts/with-secret-service.sh for a real Secret Service');
+
+const demoAdmin = 'age1qn0qp2axaxrhmayrh4gahq7075cmzyp5ug52gghh0x5qp26np90sjc2fkm';
+const demoVps = 'age1dsp2gt9au6dswg9w9cmr469ftnhtqvtkhfd095w0mvy23z3jhvsslvjzzk';
+const secretFiles = ['common.yaml', 'desktop.yaml', 'homelab.yaml', 'laptop.yaml', 'vps.yaml'].map((f) => `secrets/${f}`);
+const hostKeyDir = mkdtempSync(join(tmpdir(), 'flakedeck-hostkey-'));
+afterAll(() => rmSync(hostKeyDir, { recursive: true, force: true }));
+
+/** A fresh ed25519 host key, as `ssh-keygen` makes it for a real machine. */
+function newHostKey(name: string): { publicLine: string; ageIdentity: string } {
+  const file = join(hostKeyDir, `${name}-${randomBytes(4).toString('hex')}`);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `${name} real host key`, '-f', file]);
+  return {
+    publicLine: readFileSync(`${file}.pub`, 'utf8').trim(),
+    ageIdentity: sshPrivateKeyToAge(readFileSync(file, 'utf8')),
+  };
+}
+
+/** Plaintext of a file with the given identity, or null when it does not open. */
+async function plaintext(path: string, identity: string): Promise<string | null> {
+  try {
+    const opened = await decryptFile(path, { identities: [identity] });
+    return new TextDecoder().decode(opened.store.writePlain(opened.plaintext));
+  } catch {
+    return null;
+  }
+}
+
+describe.skipIf(noBus)('make this repository yours, on a copy of the repository, with a real Secret Service', () => {
+  let repo: FlakeRepo;
+  let keys: KeyService;
+  let makeYours: MakeYours;
+  let me: { label: string; publicKey: string };
+  let before: Record<string, string>;
+
+  beforeEach(async () => {
+    repo = makeFlakeRepo(repositorySecretsFiles(), 'flakedeck-make-yours-');
+    // Its own keychain service: other test files share this Secret Service.
+    keys = new KeyService(new KeytarKeychain(`flakedeck-test-${randomBytes(6).toString('hex')}`));
+    makeYours = new MakeYours(() => repo.path, keys);
+    me = await keys.generate('me');
+    before = Object.fromEntries(
+      ['.sops.yaml', ...secretFiles].map((f) => [f, readFileSync(join(repo.path, f), 'utf8')]),
+    );
+  });
+  afterEach(async () => {
+    for (const k of await keys.list()) await keys.delete(k.label, k.publicKey);
+    repo.remove();
+  });
+
+  const unchanged = () => {
+    for (const [file, text] of Object.entries(before)) expect(readFileSync(join(repo.path, file), 'utf8')).toBe(text);
+  };
+
+  it('refuses, before writing anything, when the files do not open with the keys at hand', async () => {
+    const plan = await makeYours.plan({ identity: 'me' });
+    expect(plan.files.map((f) => f.file)).toEqual(secretFiles);
+    expect(plan.files.every((f) => f.opensWith === undefined)).toBe(true);
+    expect(plan.blockers).toHaveLength(5);
+    expect(plan.blockers[0]).toMatch(/secrets\/common\.yaml does not open: .*The demo admin key of this repository may open it/);
+    expect(plan.demoKey).toEqual({ file: 'tests/demo-keys/admin.age-key.DEMO.txt', publicKey: demoAdmin });
+    await expect(makeYours.apply({ identity: 'me' }, plan.fingerprint)).rejects.toMatchObject({
+      message: expect.stringMatching(/^Nothing was written/),
+    });
+    unchanged();
+  });
+
+  it("plans the new recipients with the demo key's help, and writes nothing", async () => {
+    const vps = newHostKey('vps');
+    const plan = await makeYours.plan({ identity: 'me', useDemoKey: true, hostKeys: { vps: vps.publicLine } });
+    expect(plan.blockers).toEqual([]);
+    expect(plan.you).toEqual(me);
+    expect(plan.anchors.map((a) => [a.anchor, a.role, a.demo])).toEqual([
+      ['admin', 'you', false],
+      ['desktop', 'host', true],
+      ['laptop', 'host', true],
+      ['vps', 'host', false],
+      ['homelab', 'host', true],
+    ]);
+    expect(plan.anchors[0]).toMatchObject({ from: [demoAdmin], to: [me.publicKey] });
+    expect(plan.configLines).toEqual([
+      { line: 9, before: `  - &admin ${demoAdmin}`, after: `  - &admin ${me.publicKey}` },
+      { line: 12, before: `  - &vps ${demoVps}`, after: expect.stringMatching(/^ {2}- &vps age1[0-9a-z]{58}$/) },
+    ]);
+    expect(plan.hosts.find((h) => h.host === 'vps')).toMatchObject({ from: demoVps, writes: true, demo: false });
+    expect(plan.files.every((f) => f.opensWith === 'demo')).toBe(true);
+    expect(plan.files.find((f) => f.file === 'secrets/vps.yaml')!.to.map((r) => r.name)).toEqual(['admin', 'vps']);
+    expect(plan.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^desktop keeps its published demo host key/),
+        expect.stringMatching(/demo admin key \(tests\/demo-keys\/admin\.age-key\.DEMO\.txt\) opens 5 of the files for this run only/),
+      ]),
+    );
+    unchanged();
+    expect(readdirSync(join(repo.path, 'secrets')).filter((f) => f.includes('flakedeck'))).toEqual([]);
+  });
+
+  it('rewrites .sops.yaml and rotates every file to the new keys; the demo keys open nothing afterwards', async () => {
+    const vps = newHostKey('vps');
+    const choices = { identity: 'me', useDemoKey: true, hostKeys: { vps: `vps.example.org ${vps.publicLine}` } };
+    const plan = await makeYours.plan(choices);
+    const report = await makeYours.apply(choices, plan.fingerprint);
+
+    expect(report.written).toEqual(['.sops.yaml', 'hosts/vps/ssh_host_ed25519_key.pub', ...secretFiles]);
+    expect(report.files).toEqual(
+      secretFiles.map((file) => ({ file, opensWithYourKey: true, demoKeyLockedOut: true })),
+    );
+    const config = readFileSync(join(repo.path, '.sops.yaml'), 'utf8');
+    const newVps = plan.anchors.find((a) => a.anchor === 'vps')!.to[0]!;
+    expect(config).toBe(before['.sops.yaml']!.replace(demoAdmin, me.publicKey).replace(demoVps, newVps));
+    expect(readFileSync(join(repo.path, 'hosts/vps/ssh_host_ed25519_key.pub'), 'utf8')).toBe(`${vps.publicLine}\n`);
+
+    const mine = await keys.identity('me');
+    for (const file of secretFiles) {
+      const path = join(repo.path, file);
+      // Same values, a new data key: nothing of the old file is left in the new one.
+      expect(await plaintext(path, mine)).toBe(await plaintextOf(before[file]!, file));
+      expect(await plaintext(path, demoAdminIdentity())).toBeNull();
+      expect(readFileSync(path, 'utf8')).not.toContain('data:' + before[file]!.match(/data:([^,]+)/)![1]);
+    }
+    // The vps, with its real key, reads its own file and the common one, and nothing else.
+    expect(await plaintext(join(repo.path, 'secrets/vps.yaml'), vps.ageIdentity)).toContain('restic');
+    expect(await plaintext(join(repo.path, 'secrets/common.yaml'), vps.ageIdentity)).toContain('alice');
+    expect(await plaintext(join(repo.path, 'secrets/laptop.yaml'), vps.ageIdentity)).toBeNull();
+    // The demo key was used for this run only.
+    expect((await keys.list()).map((k) => k.label)).toEqual(['me']);
+  });
+
+  it('refuses when a file changed after the plan was shown', async () => {
+    const choices = { identity: 'me', useDemoKey: true };
+    const plan = await makeYours.plan(choices);
+    appendFileSync(join(repo.path, 'secrets/vps.yaml'), '# edited meanwhile\n');
+    before['secrets/vps.yaml'] += '# edited meanwhile\n';
+    await expect(makeYours.apply(choices, plan.fingerprint)).rejects.toMatchObject({ code: 'FILE_CHANGED' });
+    unchanged();
+  });
+
+  it('keeps the demo key in the keychain only when asked, and refuses a demo key as yours', async () => {
+    const choices = { identity: 'me', useDemoKey: true };
+    const report = await makeYours.apply(choices, (await makeYours.plan(choices)).fingerprint, true);
+    expect(report.keptDemoKey).toEqual({ label: demoKeyLabel, publicKey: demoAdmin });
+    const plan = await makeYours.plan({ identity: demoKeyLabel });
+    expect(plan.blockers[0]).toMatch(/"demo-admin" is a published demo key/);
+  });
+});
+
+/** The plaintext of the repository's original file, opened with the demo admin key. */
+async function plaintextOf(text: string, file: string): Promise<string | null> {
+  const dir = mkdtempSync(join(tmpdir(), 'flakedeck-original-'));
+  try {
+    const path = join(dir, file.split('/').at(-1)!);
+    appendFileSync(path, text);
+    return await plaintext(path, demoAdminIdentity());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,410 @@
+// "Make this repository yours": the user's key and the hosts' real keys replace the published demo keys in
+// .sops.yaml, and every secret file gets the new recipients and a new data key. Everything is prepared and checked
+// in memory first (each file opened with a key that opens it now, rotated, and opened again with the user's key);
+// a plan shows it, and applying writes it only if nothing changed since and nothing blocks it.
+
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import { ApiError } from '../../common/api/errors.ts';
+import type {
+  AnchorChange,
+  FileRotation,
+  HostKeyChange,
+  MakeYoursChoices,
+  MakeYoursPlan,
+  MakeYoursReport,
+} from '../../common/model/make-yours.ts';
+import type { KeyIdentity } from '../../common/model/keys.ts';
+import type { SecretRecipient } from '../../common/model/secrets.ts';
+import { parseIdentities, recipientOf } from '../keys/age-identities.ts';
+import { hostFolders, hostKeyFile } from '../keys/host-recipients.ts';
+import type { KeyService } from '../keys/key-service.ts';
+import { sshPublicKeyToAge } from '../keys/ssh-to-age.ts';
+import { readVersioned, writeAtomically } from './atomic-file.ts';
+import type { FileVersion } from './atomic-file.ts';
+import { ageRecipients, readMetadata } from './metadata.ts';
+import { listSecretFiles } from './recipients-view.ts';
+import { openSops, rotate, updateKeys } from './sops-file.ts';
+import type { OpenedFile } from './sops-file.ts';
+import { findSopsConfig, parseSopsConfig, ruleForFile } from './sops-config.ts';
+import type { SopsConfig } from './sops-config.ts';
+import { recipientAnchors, replaceRecipients } from './sops-config-edit.ts';
+import { formatForPath, storeFor } from './stores/index.ts';
+
+/** Where a flake keeps its published demo keys (this repository's layout). */
+const demoFolder = join('tests', 'demo-keys');
+const demoKeyPattern = /\.age-key\.DEMO\.txt$/;
+export const demoKeyLabel = 'demo-admin';
+
+interface PendingWrite {
+  path: string;
+  bytes: Uint8Array;
+  version: FileVersion | undefined;
+}
+
+interface Prepared {
+  plan: MakeYoursPlan;
+  writes: PendingWrite[];
+  youIdentity: string;
+  demoIdentity?: string;
+}
+
+interface HostKey {
+  host: string;
+  file: string;
+  current?: { line: string; recipient: string };
+  given?: { line: string; recipient: string };
+}
+
+const utf8 = new TextEncoder();
+
+/** The key part of a host key line (`ssh-ed25519 AAAA… comment`), without what ssh-keyscan puts before it. */
+function keyLine(host: string, text: string): { line: string; recipient: string } {
+  const fields = text.trim().split(/\s+/);
+  const at = fields.indexOf('ssh-ed25519');
+  const line = at === -1 ? text.trim() : fields.slice(at).join(' ');
+  try {
+    return { line, recipient: sshPublicKeyToAge(line) };
+  } catch (error) {
+    const e = error as ApiError;
+    throw new ApiError({ code: 'INVALID_KEY', message: `The key given for ${host}: ${e.message}`, hint: e.hint });
+  }
+}
+
+function sha256(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The flake's published demo data: the recipients anyone can decrypt for, and the demo admin key file. */
+async function demoKeys(flake: string): Promise<{ recipients: Set<string>; file?: string; identity?: string }> {
+  const folder = join(flake, demoFolder);
+  const recipients = new Set<string>();
+  if (!existsSync(folder)) return { recipients };
+  const listed = join(folder, 'recipients.json');
+  if (existsSync(listed)) {
+    try {
+      for (const value of Object.values(JSON.parse(readFileSync(listed, 'utf8')) as Record<string, unknown>)) {
+        if (typeof value === 'string') recipients.add(value);
+      }
+    } catch {
+      // Not the layout this repository uses: the key file below still names the admin key.
+    }
+  }
+  const name = readdirSync(folder).find((f) => demoKeyPattern.test(f));
+  if (!name) return { recipients };
+  const file = join(folder, name);
+  const [identity] = parseIdentities(readFileSync(file, 'utf8'), file);
+  if (identity) recipients.add(await recipientOf(identity));
+  return { recipients, file, ...(identity && { identity }) };
+}
+
+export class MakeYours {
+  readonly #flake: () => string;
+  readonly #keys: KeyService;
+
+  constructor(flake: () => string, keys: KeyService) {
+    this.#flake = flake;
+    this.#keys = keys;
+  }
+
+  async plan(choices: MakeYoursChoices): Promise<MakeYoursPlan> {
+    return (await this.#prepare(choices)).plan;
+  }
+
+  /** Writes what the plan showed: .sops.yaml, the host keys given, then every secret file; then reads each back. */
+  async apply(choices: MakeYoursChoices, fingerprint: string, keepDemoKey = false): Promise<MakeYoursReport> {
+    const flake = this.#flake();
+    const prepared = await this.#prepare(choices);
+    if (prepared.plan.fingerprint !== fingerprint) {
+      throw new ApiError({
+        code: 'FILE_CHANGED',
+        message: 'The repository or the choices changed since the plan was shown; nothing was written.',
+        hint: 'Review the new plan, then confirm again.',
+      });
+    }
+    if (prepared.plan.blockers.length > 0) {
+      throw new ApiError({
+        code: 'INVALID_ARGUMENTS',
+        message: `Nothing was written: ${prepared.plan.blockers.join(' ')}`,
+      });
+    }
+    const written: string[] = [];
+    for (const write of prepared.writes) {
+      writeAtomically(write.path, write.bytes, write.version);
+      written.push(relative(flake, write.path));
+    }
+    const files: MakeYoursReport['files'] = [];
+    for (const { file } of prepared.plan.files) {
+      const path = join(flake, file);
+      const bytes = new Uint8Array(readFileSync(path));
+      const format = formatForPath(path);
+      const opens = (identity: string) =>
+        openSops(bytes, format, { identities: [identity], file: path }).then(
+          () => true,
+          () => false,
+        );
+      files.push({
+        file,
+        opensWithYourKey: await opens(prepared.youIdentity),
+        ...(prepared.demoIdentity && { demoKeyLockedOut: !(await opens(prepared.demoIdentity)) }),
+      });
+    }
+    const report: MakeYoursReport = { written, files };
+    if (keepDemoKey && prepared.plan.demoKey) {
+      const kept = await this.#keys.importFile(join(flake, prepared.plan.demoKey.file), demoKeyLabel, false);
+      report.keptDemoKey = kept.imported[0];
+    }
+    return report;
+  }
+
+  async #prepare(choices: MakeYoursChoices): Promise<Prepared> {
+    const flake = this.#flake();
+    const blockers: string[] = [];
+    const warnings: string[] = [];
+    const you = await this.#keys.publicKey(choices.identity);
+    const youIdentity = await this.#keys.identity(choices.identity);
+    const demo = await demoKeys(flake);
+    if (demo.recipients.has(you.publicKey)) {
+      blockers.push(`"${you.label}" is a published demo key: generate your own key, or pick another.`);
+    }
+
+    const configPath = findSopsConfig(flake);
+    const inFlake = configPath && !relative(flake, configPath).startsWith('..') && !isAbsolute(relative(flake, configPath));
+    if (!configPath || !inFlake) {
+      throw new ApiError({
+        code: 'SOPS_CONFIG',
+        message: `${flake} has no .sops.yaml.`,
+        hint: 'Making the repository yours rewrites the recipients of its .sops.yaml; create one first.',
+      });
+    }
+    const config = readVersioned(configPath);
+    const configText = new TextDecoder().decode(config.bytes);
+
+    const hosts = this.#hostKeys(flake, choices.hostKeys ?? {});
+    const anchors = this.#anchors(configText, configPath, hosts, you, choices.userAnchors, demo.recipients);
+    for (const a of anchors) {
+      if (a.role !== 'kept' && a.from.length > 1) {
+        blockers.push(`The anchor &${a.anchor} holds ${a.from.length} recipients; Flakedeck replaces one key per anchor.`);
+      }
+    }
+    if (!anchors.some((a) => a.role === 'you')) {
+      blockers.push('No anchor of .sops.yaml is marked as yours, so your key would read nothing: choose yours.');
+    }
+    const replacements = new Map<string, string>();
+    for (const a of anchors) if (a.role !== 'kept' && a.from.length === 1) replacements.set(a.from[0]!, a.to[0]!);
+    const edited = replaceRecipients(configText, replacements, configPath);
+    const newConfig = parseSopsConfig(edited.text, configPath);
+
+    const hostChanges: HostKeyChange[] = hosts.map((h) => {
+      const to = h.given ?? h.current;
+      return {
+        host: h.host,
+        file: relative(flake, h.file),
+        ...(h.current && { from: h.current.recipient }),
+        ...(to && { to: to.recipient }),
+        writes: !!h.given && h.given.line !== h.current?.line,
+        demo: !!to && demo.recipients.has(to.recipient),
+      };
+    });
+    for (const h of hostChanges) {
+      if (h.demo) {
+        warnings.push(`${h.host} keeps its published demo host key: anyone can read what is encrypted to it. Give its real key.`);
+      } else if (!h.to) warnings.push(`${h.host} has no host key in ${h.file}: it is left out.`);
+    }
+    for (const a of anchors) {
+      if (a.role === 'kept' && a.demo) warnings.push(`&${a.anchor} is kept and is a published demo key.`);
+    }
+
+    const useDemo = !!choices.useDemoKey && !!demo.identity;
+    const keychain = await this.#keys.identities();
+    const oldNames = recipientNamesOf(parseSopsConfig(configText, configPath), hosts, 'current');
+    const newNames = recipientNamesOf(newConfig, hosts, 'new');
+    const files: FileRotation[] = [];
+    const fileWrites: PendingWrite[] = [];
+    const fingerprintParts: string[] = [sha256(config.bytes)];
+    for (const summary of (await listSecretFiles(flake)).files) {
+      const path = join(flake, summary.file);
+      if (summary.problem) {
+        blockers.push(`${summary.file} cannot be read: ${summary.problem}`);
+        files.push({ file: summary.file, from: [], to: [] });
+        continue;
+      }
+      const { bytes, version } = readVersioned(path);
+      fingerprintParts.push(`${summary.file}:${version.sha256}`);
+      const format = formatForPath(path);
+      const metadata = readMetadata(storeFor(format).readEncrypted(bytes).metadata);
+      const groups = targetGroups(newConfig, path, metadata, replacements);
+      const rotation: FileRotation = {
+        file: summary.file,
+        from: named(ageRecipients(metadata), oldNames),
+        to: named(groups.flatMap((g, group) => g.map((recipient) => ({ recipient, group }))), newNames),
+      };
+      files.push(rotation);
+      const opened = await openWithAny(bytes, format, path, keychain, useDemo ? demo.identity : undefined);
+      if ('problem' in opened) {
+        const offer = demo.identity && !useDemo ? ' The demo admin key of this repository may open it: allow it.' : '';
+        blockers.push(`${summary.file} does not open: ${opened.problem}${offer}`);
+        continue;
+      }
+      rotation.opensWith = opened.by;
+      try {
+        const plan = { groups, shamirThreshold: metadata.shamirThreshold };
+        const keyed = { identities: [], dataKey: opened.file.dataKey, file: path };
+        const rotated = await rotate(await updateKeys(bytes, format, plan, keyed), format, keyed);
+        const check = await openSops(rotated, format, { identities: [youIdentity], file: path }).catch(() => null);
+        if (!check) blockers.push(`${summary.file} would not open with your key afterwards: make it a recipient in .sops.yaml.`);
+        fileWrites.push({ path, bytes: rotated, version });
+      } catch (error) {
+        blockers.push(`${summary.file} cannot be rotated: ${(error as Error).message}`);
+      }
+    }
+    if (files.some((f) => f.opensWith === 'demo')) {
+      warnings.push(
+        `The published demo admin key (${relative(flake, demo.file!)}) opens ${files.filter((f) => f.opensWith === 'demo').length} of the files for this run only: it is read from the repository into memory and not stored in your keychain.`,
+      );
+    }
+
+    const hostWrites: PendingWrite[] = hosts
+      .filter((h) => h.given && h.given.line !== h.current?.line)
+      .map((h) => ({
+        path: h.file,
+        bytes: utf8.encode(`${h.given!.line}\n`),
+        version: existsSync(h.file) ? readVersioned(h.file).version : undefined,
+      }));
+    for (const h of hosts) fingerprintParts.push(`${h.host}:${h.current?.line ?? ''}>${h.given?.line ?? ''}`);
+    fingerprintParts.push(
+      you.publicKey,
+      anchors.map((a) => `${a.anchor}=${a.role}`).join(','),
+      `demo:${useDemo}`,
+    );
+
+    const plan: MakeYoursPlan = {
+      you,
+      sopsConfig: relative(flake, configPath),
+      anchors,
+      configLines: edited.changed,
+      hosts: hostChanges,
+      files,
+      ...(demo.file &&
+        demo.identity && { demoKey: { file: relative(flake, demo.file), publicKey: await recipientOf(demo.identity) } }),
+      blockers,
+      warnings,
+      fingerprint: sha256(fingerprintParts.join('\n')),
+    };
+    const writes = [{ path: configPath, bytes: utf8.encode(edited.text), version: config.version }, ...hostWrites, ...fileWrites];
+    return { plan, writes, youIdentity, ...(demo.identity && { demoIdentity: demo.identity }) };
+  }
+
+  #hostKeys(flake: string, given: Record<string, string>): HostKey[] {
+    const folders = hostFolders(flake);
+    for (const host of Object.keys(given)) {
+      if (!folders.includes(host)) {
+        throw new ApiError({ code: 'UNKNOWN_HOST', message: `There is no folder hosts/${host}/ in this flake.` });
+      }
+    }
+    return folders.map((host) => {
+      const file = join(flake, 'hosts', host, hostKeyFile);
+      let current: HostKey['current'];
+      if (existsSync(file)) {
+        try {
+          current = keyLine(host, readFileSync(file, 'utf8'));
+        } catch {
+          // A damaged or non-ed25519 key file counts as no key; the plan says the host is left out.
+        }
+      }
+      const text = given[host]?.trim();
+      return { host, file, ...(current && { current }), ...(text && { given: keyLine(host, text) }) };
+    });
+  }
+
+  #anchors(
+    text: string,
+    file: string,
+    hosts: HostKey[],
+    you: KeyIdentity,
+    chosen: string[] | undefined,
+    demo: Set<string>,
+  ): AnchorChange[] {
+    const anchors = recipientAnchors(text, file);
+    const hostOf = (a: { anchor: string; recipients: string[] }) =>
+      hosts.find((h) => h.current && a.recipients.includes(h.current.recipient)) ??
+      hosts.find((h) => h.host === a.anchor);
+    const people = anchors.filter((a) => !hostOf(a)).map((a) => a.anchor);
+    for (const anchor of chosen ?? []) {
+      if (!people.includes(anchor)) {
+        throw new ApiError({
+          code: 'INVALID_ARGUMENTS',
+          message: `&${anchor} is not a recipient anchor of .sops.yaml that belongs to no host.`,
+          hint: `Anchors that can be yours: ${people.map((p) => `&${p}`).join(', ') || 'none'}.`,
+        });
+      }
+    }
+    const yours = chosen ?? (people.includes('admin') ? ['admin'] : people.length === 1 ? people : []);
+    return anchors.map((a): AnchorChange => {
+      const host = hostOf(a);
+      const hostKey = host && (host.given ?? host.current);
+      if (hostKey) {
+        return { anchor: a.anchor, role: 'host', host: host.host, from: a.recipients, to: [hostKey.recipient], demo: demo.has(hostKey.recipient) };
+      }
+      if (yours.includes(a.anchor)) {
+        return { anchor: a.anchor, role: 'you', from: a.recipients, to: [you.publicKey], demo: false };
+      }
+      return { anchor: a.anchor, role: 'kept', from: a.recipients, to: a.recipients, demo: a.recipients.some((r) => demo.has(r)) };
+    });
+  }
+}
+
+/** The recipients the file gets: its rule in the new .sops.yaml, else its own with the replaced keys swapped. */
+function targetGroups(
+  config: SopsConfig,
+  path: string,
+  metadata: ReturnType<typeof readMetadata>,
+  replacements: ReadonlyMap<string, string>,
+): string[][] {
+  try {
+    return ruleForFile(config, path).plan.groups;
+  } catch {
+    return metadata.keyGroups.map((g) => g.age.map((k) => replacements.get(k.recipient) ?? k.recipient));
+  }
+}
+
+/** Display names: `host:<name>` for host keys, then the config's anchors. */
+function recipientNamesOf(config: SopsConfig, hosts: HostKey[], which: 'current' | 'new'): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const h of hosts) {
+    const key = which === 'current' ? h.current : (h.given ?? h.current);
+    if (key) names.set(key.recipient, `host:${h.host}`);
+  }
+  for (const [recipient, anchor] of config.names) names.set(recipient, anchor);
+  return names;
+}
+
+function named(recipients: { recipient: string; group: number }[], names: Map<string, string>): SecretRecipient[] {
+  return recipients.map((r) => ({ ...r, ...(names.has(r.recipient) && { name: names.get(r.recipient) }) }));
+}
+
+/** Opens with the keychain's keys, else with the demo key when allowed; says which one did, or why none did. */
+async function openWithAny(
+  bytes: Uint8Array,
+  format: ReturnType<typeof formatForPath>,
+  file: string,
+  keychain: readonly string[],
+  demo: string | undefined,
+): Promise<{ file: OpenedFile; by: 'keychain' | 'demo' } | { problem: string }> {
+  let problem = 'no key';
+  for (const [by, identities] of [
+    ['keychain', keychain],
+    ['demo', demo ? [demo] : []],
+  ] as const) {
+    if (identities.length === 0) continue;
+    try {
+      return { file: await openSops(bytes, format, { identities, file }), by };
+    } catch (error) {
+      problem = (error as Error).message;
+      if (!(error instanceof ApiError) || error.code !== 'NO_IDENTITY') break;
+    }
+  }
+  if (problem === 'no key') problem = 'none of your age keys can decrypt it.';
+  return { problem };
+}
