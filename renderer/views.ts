@@ -1,7 +1,9 @@
 // The views of the app, in sidebar order: one line per feature.
 
 import type { Component } from 'svelte';
+import HomeView from './features/home/HomeView.svelte';
 import HostsView from './features/hosts/HostsView.svelte';
+import PersistenceView from './features/persistence/PersistenceView.svelte';
 import TerminalsView from './features/terminals/TerminalsView.svelte';
 
 export interface View {
@@ -12,5 +14,7 @@ export interface View {
 
 export const views: View[] = [
   { id: 'hosts', label: 'Hosts', component: HostsView },
+  { id: 'persistence', label: 'Persistence', component: PersistenceView },
+  { id: 'home', label: 'Home', component: HomeView },
   { id: 'terminals', label: 'Terminals', component: TerminalsView },
 ];
