@@ -19,6 +19,7 @@ import { Settings } from './history/settings.ts';
 import { KeyService } from './keys/key-service.ts';
 import type { Keychain } from './keys/keychain.ts';
 import { SecretsService } from './secrets/secrets-service.ts';
+import { MakeYours } from './secrets/make-yours.ts';
 import { ExternalLinks } from './links/external-links.ts';
 import type { ExternalOpener } from './links/external-links.ts';
 import { PtyHost } from './terminal/pty-host.ts';
@@ -53,6 +54,8 @@ export interface Services {
   rebootCheck: RebootCheck;
   keys: KeyService;
   secrets: SecretsService;
+  /** Replaces the published demo keys with the user's and the hosts' own, and rotates every secret file. */
+  makeYours: MakeYours;
   /** Every pty session: shells the user opens and the runs of builds and deploys. */
   terminals: PtyHost;
   links: ExternalLinks;
@@ -75,6 +78,7 @@ export function createServices(config: ServiceConfig): Services {
     () => flake.current().path,
     () => keys.identities(),
   );
+  const makeYours = new MakeYours(() => flake.current().path, keys);
   const terminals = new PtyHost(events, config.terminal);
   const links = new ExternalLinks(config.openExternal);
   const runs = new RunStore(history);
@@ -104,6 +108,7 @@ export function createServices(config: ServiceConfig): Services {
     rebootCheck,
     keys,
     secrets,
+    makeYours,
     terminals,
     links,
     runs,

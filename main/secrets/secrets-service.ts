@@ -4,6 +4,10 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 import type { EditorSession, SecretFileList, SecretFileSummary } from '../../common/model/secrets.ts';
+import type { Inspection } from '../../common/model/manifest.ts';
+import type { SecretChecks } from '../../common/model/secret-checks.ts';
+import { hostRecipients } from '../keys/host-recipients.ts';
+import { checkSecrets } from './secret-checks.ts';
 import { EditorSessions } from './editor-sessions.ts';
 import type { IdentitySource } from './editor-sessions.ts';
 import { listSecretFiles, recipientNames } from './recipients-view.ts';
@@ -34,6 +38,13 @@ export class SecretsService {
 
   list(): Promise<SecretFileList> {
     return listSecretFiles(this.#flake());
+  }
+
+  /** The hosts' manifests checked against the files of secrets/ and their recipients. */
+  async checks(inspection: Inspection): Promise<SecretChecks> {
+    const flake = this.#flake();
+    const [list, hosts] = await Promise.all([this.list(), hostRecipients(flake)]);
+    return checkSecrets({ flake, inspection, files: list.files, hosts });
   }
 
   async open(file: string, allowMacFailure: boolean): Promise<EditorSession> {

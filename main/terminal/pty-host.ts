@@ -46,9 +46,14 @@ export class PtyHost implements TerminalHost {
     this.#shell = shell;
   }
 
-  /** A plain shell in `folder`: the only program the renderer can start. */
-  openShell(folder: string, size: { cols?: number; rows?: number } = {}): TerminalInfo {
-    return this.spawn(shellSpec(this.#shell ?? userShell(), folder, size));
+  /**
+   * A plain shell in `folder`: the only program the renderer can start. `env` is added to that one shell's
+   * environment (the age key, when the user asked for it), and its tab says so.
+   */
+  openShell(folder: string, size: { cols?: number; rows?: number } = {}, env?: Record<string, string>): TerminalInfo {
+    const spec = shellSpec(this.#shell ?? userShell(), folder, size);
+    if (!env) return this.spawn(spec);
+    return this.spawn({ ...spec, env, title: `${spec.title} · ${Object.keys(env).join(', ')}` });
   }
 
   /** Starts the program at once; subscribe with onRawData in the same tick to see all of its output. */

@@ -1,13 +1,22 @@
 // API of the flake's sops secrets: files and recipients, editor sessions with masked values, updatekeys, rotate.
 
 import { z } from 'zod';
-import { event, method, noParams, pathString } from '../define.ts';
+import { event, hostName, method, noParams, pathString } from '../define.ts';
 import type { EditorSession, RevealedValue, SecretFileList, SecretFileSummary } from '../../model/secrets.ts';
+import type { SecretChecks } from '../../model/secret-checks.ts';
+import type { MakeYoursPlan, MakeYoursReport } from '../../model/make-yours.ts';
 
 const sessionId = z.uuid();
 const document = z.number().int().min(0).default(0);
 const secretPath = z.array(z.union([z.string().max(1024), z.number().int().min(0)])).max(64);
 const leafType = z.enum(['str', 'int', 'float', 'bool', 'time', 'null', 'bytes']);
+/** What "make this repository yours" is asked to do; the plan and the apply take the same choices. */
+const makeYoursChoices = {
+  identity: z.string().min(1).max(64),
+  userAnchors: z.array(z.string().min(1).max(256)).max(100).optional(),
+  hostKeys: z.record(hostName, z.string().max(16_384)).optional(),
+  useDemoKey: z.boolean().default(false),
+};
 const newValue = z.union([
   z.strictObject({ type: leafType, text: z.string().max(1_000_000) }),
   z.strictObject({ type: z.enum(['map', 'list']) }),
@@ -31,6 +40,17 @@ export const secretsMethods = {
   'secrets.close': method<{ closed: true }>()(z.strictObject({ sessionId })),
   'secrets.updatekeys': method<SecretFileSummary>()(z.strictObject({ file: pathString })),
   'secrets.rotate': method<SecretFileSummary>()(z.strictObject({ file: pathString })),
+  /** The hosts' declared secrets (their manifests) against the files: missing, unused, unreadable, outdated. */
+  'secrets.checks': method<SecretChecks>()(noParams),
+  /** Prepares everything in memory and writes nothing; `fingerprint` is what `makeYoursApply` confirms. */
+  'secrets.makeYoursPlan': method<MakeYoursPlan>()(z.strictObject(makeYoursChoices)),
+  'secrets.makeYoursApply': method<MakeYoursReport>()(
+    z.strictObject({
+      ...makeYoursChoices,
+      fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+      keepDemoKey: z.boolean().default(false),
+    }),
+  ),
 };
 
 export const secretsEvents = {

@@ -10,8 +10,13 @@ const cols = z.int().min(2).max(1000);
 const rows = z.int().min(1).max(500);
 
 export const terminalMethods = {
-  /** A shell (the user's $SHELL, else /bin/sh) in the opened flake's folder. */
-  'terminal.open': method<TerminalInfo>()(z.strictObject({ cols: cols.optional(), rows: rows.optional() })),
+  /**
+   * A shell (the user's $SHELL, else /bin/sh) in the opened flake's folder. `withAgeKey`: the user asked for the
+   * keychain's age keys in this one shell's environment (SOPS_AGE_KEY), for the `sops` commands they run there.
+   */
+  'terminal.open': method<TerminalInfo>()(
+    z.strictObject({ cols: cols.optional(), rows: rows.optional(), withAgeKey: z.boolean().default(false) }),
+  ),
   'terminal.list': method<TerminalInfo[]>()(noParams),
   /** Starts delivering the session's output to this window, beginning with its bounded scrollback. */
   'terminal.attach': method<TerminalAttachment>()(z.strictObject({ id: sessionId })),

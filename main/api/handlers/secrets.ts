@@ -5,7 +5,13 @@ import type { Services } from '../../services.ts';
 import type { HandlersFor } from '../router.ts';
 import type { secretsMethods } from '../../../common/api/namespaces/secrets.ts';
 
-export function secretsHandlers({ secrets, events, flake }: Services): HandlersFor<typeof secretsMethods> {
+export function secretsHandlers({
+  secrets,
+  events,
+  flake,
+  manifests,
+  makeYours,
+}: Services): HandlersFor<typeof secretsMethods> {
   const { sessions } = secrets;
   return {
     'secrets.list': () => secrets.list(),
@@ -33,6 +39,13 @@ export function secretsHandlers({ secrets, events, flake }: Services): HandlersF
       const summary = await secrets.rotate(file);
       events.emit('secrets.saved', { file: summary.file });
       return summary;
+    },
+    'secrets.checks': async () => secrets.checks(await manifests.inspect(flake.current().path, { freshness: 'fresh' })),
+    'secrets.makeYoursPlan': (choices) => makeYours.plan(choices),
+    'secrets.makeYoursApply': async ({ fingerprint, keepDemoKey, ...choices }) => {
+      const report = await makeYours.apply(choices, fingerprint, keepDemoKey);
+      for (const file of report.written) events.emit('secrets.saved', { file });
+      return report;
     },
   };
 }

@@ -4,9 +4,10 @@ import type { Services } from '../../services.ts';
 import type { HandlersFor } from '../router.ts';
 import type { terminalMethods } from '../../../common/api/namespaces/terminal.ts';
 
-export function terminalHandlers({ terminals, flake }: Services): HandlersFor<typeof terminalMethods> {
+export function terminalHandlers({ terminals, flake, keys }: Services): HandlersFor<typeof terminalMethods> {
   return {
-    'terminal.open': (size) => terminals.openShell(flake.current().path, size),
+    'terminal.open': async ({ withAgeKey, ...size }) =>
+      terminals.openShell(flake.current().path, size, withAgeKey ? await keys.sopsEnvironment() : undefined),
     'terminal.list': () => terminals.list(),
     'terminal.attach': ({ id }) => terminals.attach(id),
     'terminal.ack': ({ id, chars }) => terminals.acknowledge(id, chars),
