@@ -74,6 +74,7 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
     defaultFlake: options.flake ?? options.defaultFlake ?? repoRoot,
     appVersion: '0.0.0-test',
     ...(options.nix && { nix: options.nix }),
+    ...(options.rebootCheck && { rebootCheck: options.rebootCheck }),
     terminal: options.terminal ?? { shell: testShell },
     openExternal: async (url) => void openedUrls.push(url),
   });
