@@ -206,7 +206,7 @@ let
             builtins.deepSeq info info
           );
         in
-        if r.success then [ r.value ] else [ ]
+        if r.success && r.value.name != "" then [ r.value ] else [ ]
       ) (listOf (home.packages or [ ]));
       programs = enabledNames (attrsOf (hc.programs or { }));
       services = enabledNames (attrsOf (hc.services or { }));

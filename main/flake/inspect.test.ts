@@ -8,9 +8,11 @@ import { locatePath } from '../../common/model/path-location.ts';
 import { EventHub } from '../api/event-hub.ts';
 import { openHistoryDatabase } from '../history/database.ts';
 import { ManifestStore } from '../history/manifest-store.ts';
-import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
+import { makeFlakeRepo, repoRoot } from '../../tests/support/fixture-flake.ts';
 import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
 import { ManifestService } from './manifest-cache.ts';
+import { toManifest } from './manifest.ts';
+import type { RawManifest } from './manifest.ts';
 import { Nix } from './nix.ts';
 
 const cleanups: (() => void)[] = [];
@@ -391,5 +393,49 @@ describe('the manifest cache', () => {
     const again = await manifests.inspect(source.path);
     expect(spawned.map((a) => a.find((x) => x === 'metadata' || x === 'eval'))).toEqual(['metadata']);
     expect(manifestOf(again, 'laptop').ephemeralRoot).toBe(true);
+  });
+});
+
+describe("this repository's own hosts", () => {
+  it('read through inspect.nix, evaluated with the stub nixpkgs the flake tests use', () => {
+    // nixpkgs and the other inputs cannot be fetched here: tests/flake/stub stands in for them.
+    const expr = [
+      'let',
+      '  lib = import ./tests/flake/stub/lib.nix;',
+      '  inputs = import ./tests/flake/stub/inputs.nix { inherit lib; };',
+      '  outputs = (import ./flake.nix).outputs (inputs // { self = outputs // { outPath = toString ./.; }; });',
+      'in (import ./nix/inspect.nix) outputs.nixosConfigurations',
+    ].join('\n');
+    const raw = JSON.parse(
+      execFileSync('nix-instantiate', ['--eval', '--strict', '--json', '-E', expr], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      }),
+    ) as Record<string, RawManifest>;
+    const hosts = Object.fromEntries(
+      Object.entries(raw).map(([name, r]) => [name, toManifest(name, r, { localPath: (p) => p })]),
+    );
+    expect(Object.keys(hosts)).toEqual(['desktop', 'homelab', 'laptop', 'vps']);
+    for (const name of ['desktop', 'laptop', 'vps']) {
+      const host = hosts[name]!;
+      expect(host.ephemeralRoot, name).toBe(true);
+      expect(host.persistJson, name).toMatchObject({ supported: true, user: 'alice', storage: '/persist' });
+      expect(
+        host.persistence.map((e) => e.path),
+        name,
+      ).toEqual(expect.arrayContaining(['/var/lib/nixos', '/var/log', '/etc/machine-id']));
+    }
+    expect(hosts.homelab!.ephemeralRoot).toBe(false);
+    for (const host of Object.values(hosts)) {
+      expect(host.deploy.source).toBe('deck.deploy');
+      expect(host.persistence.every((e) => e.path.startsWith('/') && e.storage.startsWith('/'))).toBe(true);
+      expect(host.homeManager.alice?.homeDirectory).toBe('/home/alice');
+      expect(host.homeManager.alice?.programs.length).toBeGreaterThan(0);
+    }
+    expect(hosts.desktop!.persistence.find((e) => e.path === '/home/alice/.ssh')).toMatchObject({
+      user: 'alice',
+      homePath: '.ssh',
+      mode: '0700',
+    });
   });
 });
