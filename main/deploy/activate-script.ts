@@ -60,24 +60,37 @@ system_of() {
 generation_of() { readlink "$1" 2>/dev/null | sed -n 's/^.*-\\([0-9][0-9]*\\)-link$/\\1/p'; }
 generation_path() { readlink "$1-$2-link"; }
 
-# Clock ticks since boot at which a process started (field 22 of /proc/PID/stat; the name may hold spaces).
-started_ticks() { sed 's/^.*) //' "/proc/$1/stat" | cut -d' ' -f20; }
-now_ticks() { sh -c 'sed "s/^.*) //" /proc/$$/stat' | cut -d' ' -f20; }
+# Reads /proc/PID/stat into $ppid and $started (clock ticks since boot), without a process of its own: the name in
+# parentheses may hold spaces, so the fields are the words after its closing parenthesis.
+read_stat() {
+  read -r stat < "/proc/$1/stat" || return 1
+  set -f
+  # shellcheck disable=SC2086
+  set -- \${stat##*) }
+  set +f
+  ppid=$2
+  started=\${20}
+}
+# Now, in the same unit: the start of the subshell forked for the purpose (/proc/self is the process reading it).
+now_ticks() { (read_stat self && echo "$started"); }
 # Start of this SSH connection: its per-connection sshd is the nearest sshd above us.
 connection_ticks() {
   p=$$
   while [ "$p" -gt 1 ]; do
-    case "$(cat "/proc/$p/comm" 2>/dev/null)" in
-      sshd | sshd-session) started_ticks "$p"; return 0 ;;
+    read -r comm < "/proc/$p/comm" || return 1
+    read_stat "$p" || return 1
+    case "$comm" in
+      sshd | sshd-session) echo "$started"; return 0 ;;
     esac
-    p=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f2)
-    [ -n "$p" ] || return 1
+    p=$ppid
   done
   return 1
 }
 
 set_status() { echo "$1" > "$d/status.tmp" && mv "$d/status.tmp" "$d/status"; }
-param() { cat "$d/$1"; }
+# The values an activation keeps in its folder, one file each, named as the variables they load into.
+save() { printf '%s\\n' "$2" > "$d/$1"; }
+load() { for name in "$@"; do read -r "$name" < "$d/$name"; done; }
 
 release_lock() {
   if [ "$(cat "$state/lock/id" 2>/dev/null)" = "$id" ]; then rm -rf "$state/lock"; fi
@@ -87,14 +100,12 @@ release_lock() {
 roll_back() {
   mark rollback-start
   ok=1
-  prev_gen=$(param prev-gen)
-  new_gen=$(param new-gen)
-  prev_system=$(param prev-system)
+  load prev_gen new_gen prev_system made_generation
   if [ -n "$new_gen" ]; then
     if [ -n "$prev_gen" ]; then
       nixenv -p "$profile" --switch-generation "$prev_gen" || ok=0
       # A generation made by this deploy is deleted, so neither the boot menu nor a later rollback offers it.
-      if [ "$(param made-generation)" = 1 ] && [ "$new_gen" != "$prev_gen" ]; then
+      if [ "$made_generation" = 1 ] && [ "$new_gen" != "$prev_gen" ]; then
         nixenv -p "$profile" --delete-generations "$new_gen" || ok=0
       fi
     else
@@ -175,15 +186,14 @@ start)
   # Through sudo, the confirmation comes back as the SSH user without sudo (a new tty would ask for the password
   # again): the canary's folder is theirs.
   [ -z "\${SUDO_USER:-}" ] || chown "$SUDO_USER" "$d/confirm"
-  echo "$mode" > "$d/mode"; echo "$store" > "$d/store"; echo "$profile" > "$d/profile"
-  echo "$system" > "$d/system"; echo "$timeout" > "$d/timeout"; echo "$state" > "$d/state"
-  echo "$id" > "$d/id"
+  save mode "$mode"; save store "$store"; save profile "$profile"; save system "$system"
+  save timeout "$timeout"; save state "$state"; save id "$id"
   prev_system=$(system_of "$current_link")
-  echo "$prev_system" > "$d/prev-system"
   prev_gen=$(generation_of "$profile")
-  echo "$prev_gen" > "$d/prev-gen"
-  echo 0 > "$d/made-generation"
-  : > "$d/new-gen"
+  save prev_system "$prev_system"
+  save prev_gen "$prev_gen"
+  save made_generation 0
+  save new_gen ""
   mark previous "$prev_gen" "$prev_system"
 
   case "$mode" in
@@ -195,10 +205,11 @@ start)
         nixenv -p "$profile" --switch-generation "$generation" || { release_lock; die 13 "setting the profile failed"; }
       else
         nixenv -p "$profile" --set "$system" || { release_lock; die 13 "setting the profile failed"; }
-        echo 1 > "$d/made-generation"
+        save made_generation 1
       fi
-      generation_of "$profile" > "$d/new-gen"
-      mark profile-done "$(param new-gen)"
+      new_gen=$(generation_of "$profile")
+      save new_gen "$new_gen"
+      mark profile-done "$new_gen"
       ;;
     *) mark profile-skipped ;;
   esac
@@ -219,7 +230,7 @@ start)
   # Relay the worker's log until the switch is over; if this connection drops, the worker goes on regardless.
   shown=0
   while :; do
-    st=$(cat "$d/status")
+    read -r st < "$d/status"
     size=$(wc -c < "$d/log")
     if [ "$size" -gt "$shown" ]; then
       tail -c +"$((shown + 1))" "$d/log" | head -c "$((size - shown))"
@@ -240,8 +251,7 @@ worker)
   d="$1"
   exec < /dev/null >> "$d/log" 2>&1
   trap '' HUP PIPE
-  state=$(param state); id=$(param id); store=$(param store); profile=$(param profile)
-  system=$(param system); mode=$(param mode); timeout=$(param timeout)
+  load state id store profile system mode timeout
   echo $$ > "$state/lock/pid"
   mark switch-start "$mode"
   "$(real "$system")/bin/switch-to-configuration" "$mode"

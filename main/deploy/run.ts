@@ -1,6 +1,7 @@
 // One host's build, deploy or rollback as it goes: its steps recorded as they start and end, its output logged,
 // its programs run in terminals, its live state sent to the window, cancellation and approval.
 
+import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../common/api/errors.ts';
 import type {
   BuildProgress,
@@ -123,17 +124,30 @@ export class Run {
     }
   }
 
-  /** Runs a program in a terminal of its own, as part of the open step `record`. */
+  /**
+   * Runs a program in a terminal of its own, as part of the open step `record`. A small shell around it prints its
+   * exit code as the last line (with a nonce the program cannot know), so the step ends as soon as the program
+   * does, however long the terminal takes to report its exit.
+   */
   async exec(record: StepRecord, command: StepCommand, interruptible: boolean): Promise<ExitStatus> {
     this.throwIfCancelled();
-    const splitter = new LineSplitter(command.read);
+    const marker = `@flakedeck-exit-${randomBytes(8).toString('hex')} `;
+    let ended!: (status: ExitStatus) => void;
+    const byMarker = new Promise<ExitStatus>((resolve) => (ended = resolve));
+    const splitter = new LineSplitter((line) => {
+      const at = line.indexOf(marker);
+      const code = at === -1 ? '' : line.slice(at + marker.length);
+      if (!/^\d+$/.test(code)) return command.read(line);
+      ended({ exitCode: Number(code) });
+      return at > 0 ? command.read(line.slice(0, at)) : null;
+    });
     const filter: OutputFilter = {
       write: (chunk) => this.#shown(splitter.write(chunk)),
       end: () => this.#shown(splitter.end()),
     };
     const info = this.#terminals.spawn({
-      file: command.file,
-      args: command.args,
+      file: '/bin/sh',
+      args: ['-c', '"$@"; printf \'%s%d\\n\' "$0" "$?"', marker, command.file, ...command.args],
       env: command.env,
       cwd: command.cwd,
       title: command.title,
@@ -148,7 +162,8 @@ export class Run {
     this.#running = { terminalId: info.id, interruptible };
     this.#changed();
     try {
-      return await this.#terminals.exited(info.id);
+      // Without the marker (the shell was interrupted too), the terminal's own exit status tells.
+      return await Promise.race([byMarker, this.#terminals.exited(info.id)]);
     } finally {
       this.#running = null;
     }
@@ -215,7 +230,8 @@ export class Run {
     }
     this.#cancelRequested = true;
     this.#approval?.reject(new RunFailure('cancelled', 'Cancelled before anything was copied.'));
-    if (this.#running?.interruptible) this.#terminals.kill(this.#running.terminalId, 'SIGINT');
+    // Ctrl-C through the terminal: the program and the shell around it both get SIGINT, as in a shell.
+    if (this.#running?.interruptible) this.#terminals.write(this.#running.terminalId, '\x03');
   }
 
   throwIfCancelled(): void {
