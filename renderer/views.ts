@@ -3,7 +3,9 @@
 import type { Component } from 'svelte';
 import HomeView from './features/home/HomeView.svelte';
 import HostsView from './features/hosts/HostsView.svelte';
+import KeysView from './features/keys/KeysView.svelte';
 import PersistenceView from './features/persistence/PersistenceView.svelte';
+import SecretsView from './features/secrets/SecretsView.svelte';
 import TerminalsView from './features/terminals/TerminalsView.svelte';
 
 export interface View {
@@ -16,5 +18,7 @@ export const views: View[] = [
   { id: 'hosts', label: 'Hosts', component: HostsView },
   { id: 'persistence', label: 'Persistence', component: PersistenceView },
   { id: 'home', label: 'Home', component: HomeView },
+  { id: 'secrets', label: 'Secrets', component: SecretsView },
+  { id: 'keys', label: 'Keys', component: KeysView },
   { id: 'terminals', label: 'Terminals', component: TerminalsView },
 ];

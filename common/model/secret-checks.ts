@@ -43,7 +43,15 @@ export interface OutdatedRecipients {
   extra: SecretRecipient[];
 }
 
+/** Which secrets a host reads from a file, for the recipients matrix. */
+export interface SecretUse {
+  host: string;
+  file: string;
+  secrets: string[];
+}
+
 export interface SecretChecks {
+  uses: SecretUse[];
   missing: MissingSecret[];
   unused: UnusedValue[];
   unreadable: UnreadableFile[];

@@ -105,6 +105,11 @@ describe('secrets checks against the host manifests', () => {
       },
       { host: 'ghost', file: 'secrets/vps.yaml', secrets: ['restic/password'], why: 'no-host-key' },
     ]);
+    expect(checks.uses).toEqual([
+      { host: 'vps', file: 'secrets/common.yaml', secrets: ['alice'] },
+      { host: 'laptop', file: 'secrets/common.yaml', secrets: ['alice'] },
+      { host: 'ghost', file: 'secrets/vps.yaml', secrets: ['restic/password'] },
+    ]);
   });
 
   it('says which recipients .sops.yaml adds or drops for a file, and which hosts it could not evaluate', async () => {

@@ -151,6 +151,7 @@ export function checkSecrets({ flake, inspection, files, hosts }: CheckInput): S
     });
 
   return {
+    uses: [...reads.values()].map(({ host, path, secrets }) => ({ host, file: shown(path), secrets })),
     missing,
     unused,
     unreadable,

@@ -1,7 +1,9 @@
 // Playwright fixtures: a harness with real services for a fixture flake, and a page connected to it.
 
+import { randomBytes } from 'node:crypto';
 import { test as base, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
+import { KeytarKeychain } from '../../main/keys/keychain.ts';
 import { startHarness } from '../harness/harness.ts';
 import type { Harness } from '../harness/harness.ts';
 import { makeFlakeRepo } from '../support/fixture-flake.ts';
@@ -10,6 +12,8 @@ export interface AppFixtures {
   /** Fixture flake name, or files, for the flake the app opens. */
   flakeSource: string | Record<string, string>;
   flakePath: string;
+  /** The system keychain under a service of this test's own, emptied afterwards: tests never see each other's keys. */
+  keychain: KeytarKeychain;
   harness: Harness;
   app: Page;
 }
@@ -21,8 +25,17 @@ export const test = base.extend<AppFixtures>({
     await use(repo.path);
     repo.remove();
   },
-  harness: async ({ flakePath }, use) => {
-    const harness = await startHarness({ flake: flakePath });
+  // Playwright reads a fixture's dependencies from its first parameter's pattern: this one has none.
+  // eslint-disable-next-line no-empty-pattern
+  keychain: async ({}, use) => {
+    const keychain = new KeytarKeychain(`flakedeck-e2e-${randomBytes(6).toString('hex')}`);
+    await use(keychain);
+    // Without a Secret Service there is nothing to empty.
+    const entries = await keychain.list().catch(() => []);
+    for (const entry of entries) await keychain.delete(entry.account);
+  },
+  harness: async ({ flakePath, keychain }, use) => {
+    const harness = await startHarness({ flake: flakePath, keychain });
     await use(harness);
     await harness.close();
   },

@@ -75,6 +75,8 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
     appVersion: '0.0.0-test',
     ...(options.nix && { nix: options.nix }),
     ...(options.rebootCheck && { rebootCheck: options.rebootCheck }),
+    ...(options.deploy && { deploy: options.deploy }),
+    ...(options.keychain && { keychain: options.keychain }),
     terminal: options.terminal ?? { shell: testShell },
     openExternal: async (url) => void openedUrls.push(url),
   });
