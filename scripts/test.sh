@@ -19,6 +19,7 @@ check build npm run --silent build
 # Vitest runs inside a private D-Bus session with a throwaway keyring, so keychain tests use a real Secret Service.
 check unit scripts/with-secret-service.sh npx vitest run --reporter=default --reporter=json \
   --outputFile.json=test-results/vitest.json
-check e2e npx playwright test
+# Playwright too: the secrets and keys views keep age keys in a real Secret Service.
+check e2e scripts/with-secret-service.sh npx playwright test
 
 node scripts/summarize-tests.ts test-results/vitest.json test-results/e2e-report.json "${failed_checks[@]}"
