@@ -1,14 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFlakeRepo, repoRoot } from '../../tests/support/fixture-flake.ts';
+import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
 import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
+import { runCliInProcess } from '../../tests/support/run-cli.ts';
 import { startTestSshd } from '../../tests/support/test-sshd.ts';
 import type { TestSshd } from '../../tests/support/test-sshd.ts';
 
-const bin = join(repoRoot, 'bin', 'flakedeck.js');
 let sshd: TestSshd;
 let scratch: string;
 let flake: FlakeRepo;
@@ -25,19 +24,8 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** The CLI, run asynchronously: the sshd it talks to lives in this process's event loop. */
-function flakedeck(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, FLAKEDECK_DATA_DIR: join(scratch, 'data') },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The command line in this process (the sshd it talks to lives in this process's event loop, too). */
+const flakedeck = (args: string[]) => runCliInProcess(args, { FLAKEDECK_DATA_DIR: join(scratch, 'data') });
 
 /** The sshd's key and host checks as `-o` options, as a user would pass them. */
 const sshFlags = () => [
