@@ -31,6 +31,8 @@ export class MakeYoursState {
   /** The choices the plan was made for: a plan for other choices cannot be applied. */
   planFor = $state<string | null>(null);
   report = $state.raw<MakeYoursReport | null>(null);
+  /** Hosts the applied plan left on published demo keys. */
+  stillDemo = $state.raw<string[]>([]);
   busy = $state<'plan' | 'apply' | 'generate' | null>(null);
   error = $state<ApiError | null>(null);
 
@@ -125,6 +127,7 @@ export class MakeYoursState {
         fingerprint: plan.fingerprint,
         keepDemoKey: this.keepDemoKey,
       });
+      this.stillDemo = plan.hosts.filter((h) => h.demo).map((h) => h.host);
       this.plan = null;
       this.planFor = null;
       this.hostKeys = {};

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, expect } from './fixtures.ts';
+import { sshPrivateKeyToAge } from '../../main/keys/ssh-to-age.ts';
+import { decryptFile } from '../../main/secrets/file-operations.ts';
+import { secretsHostsFlake } from '../support/repository-copy.ts';
+import { demoAdminIdentity } from '../support/secrets-flake.ts';
+import { startTestSshd } from '../support/test-sshd.ts';
+import type { TestSshd } from '../support/test-sshd.ts';
+
+test.skip(!process.env.DBUS_SESSION_BUS_ADDRESS, 'needs a Secret Service: run under scripts/with-secret-service.sh');
+test.use({ flakeSource: secretsHostsFlake() });
+
+const demoAdmin = 'age1qn0qp2axaxrhmayrh4gahq7075cmzyp5ug52gghh0x5qp26np90sjc2fkm';
+const demoVps = 'age1dsp2gt9au6dswg9w9cmr469ftnhtqvtkhfd095w0mvy23z3jhvsslvjzzk';
+const files = ['common.yaml', 'desktop.yaml', 'homelab.yaml', 'laptop.yaml', 'vps.yaml'].map((f) => `secrets/${f}`);
+
+/** Whether the file opens (MAC checked) with the identity. */
+async function opens(path: string, identity: string): Promise<boolean> {
+  return decryptFile(path, { identities: [identity] }).then(
+    () => true,
+    () => false,
+  );
+}
+
+test.describe('make this repository yours', () => {
+  let sshd: TestSshd;
+  test.beforeAll(async () => {
+    // The "real" vps: a host with a key of its own, asked for it with ssh-keyscan.
+    sshd = await startTestSshd();
+  });
+  test.afterAll(async () => {
+    await sshd.stop();
+  });
+
+  test('generates your key, takes a host key from the host, shows the plan, writes it and rotates every file', async ({
+    app,
+    flakePath,
+    harness,
+  }, testInfo) => {
+    const before = Object.fromEntries(
+      ['.sops.yaml', ...files].map((f) => [f, readFileSync(join(flakePath, f), 'utf8')]),
+    );
+    await app.getByTestId('nav-secrets').click();
+    await app.getByTestId('make-yours').click();
+    const flow = app.getByTestId('make-yours-flow');
+
+    // 1. Your key: generated into the keychain.
+    await flow.getByLabel('Label of a new key').fill('me');
+    await flow.getByRole('button', { name: 'Generate a new key' }).click();
+    await expect(flow.getByRole('radio', { name: /^me / })).toBeChecked();
+    const me = await harness.services.keys.publicKey('me');
+
+    // 2. The vps's real key, from the host itself.
+    const vpsRow = flow.locator('[data-testid="step-hosts"] tr[data-host="vps"]');
+    await vpsRow.getByLabel('Address of vps').fill(`127.0.0.1:${sshd.port}`);
+    await vpsRow.getByRole('button', { name: 'ssh-keyscan' }).click();
+    await expect(vpsRow.getByLabel('Real host key of vps')).toHaveValue(/^ssh-ed25519 AAAA/);
+
+    // 3. The plan: your keychain cannot open the files yet, so nothing can be written.
+    await flow.getByTestId('review-plan').click();
+    const plan = flow.getByTestId('make-yours-plan');
+    await expect(plan.getByTestId('plan-blockers')).toContainText('secrets/common.yaml does not open');
+    await expect(flow.getByTestId('apply-plan')).toBeDisabled();
+
+    // The demo admin key opens them, for this run only.
+    await flow.getByTestId('demo-key-option').getByRole('checkbox').first().check();
+    await expect(flow.getByTestId('apply-plan')).toBeDisabled();
+    await flow.getByTestId('review-plan').click();
+    await expect(plan.getByTestId('plan-blockers')).toHaveCount(0);
+    await expect(plan.locator('[data-anchor="admin"]')).toHaveAttribute('data-role', 'you');
+    await expect(plan.locator('[data-anchor="vps"] td').nth(1)).toContainText('host key of vps');
+    await expect(plan.getByTestId('plan-diff')).toContainText(`9 −   - &admin ${demoAdmin}`);
+    await expect(plan.getByTestId('plan-diff')).toContainText(`9 +   - &admin ${me.publicKey}`);
+    await expect(plan.getByTestId('plan-files').locator('tbody tr')).toHaveCount(5);
+    await expect(plan.getByTestId('plan-files')).toContainText('the demo admin key');
+    await expect(plan.getByTestId('plan-warnings')).toContainText('desktop keeps its published demo host key');
+    await expect(flow.getByTestId('apply-plan')).toHaveText('Write .sops.yaml and rotate 5 files');
+    await app.screenshot({ path: testInfo.outputPath('make-yours-plan.png'), fullPage: true });
+    await plan.screenshot({ path: testInfo.outputPath('make-yours-plan-detail.png') });
+    // Nothing was written by planning.
+    for (const [file, text] of Object.entries(before)) expect(readFileSync(join(flakePath, file), 'utf8')).toBe(text);
+
+    // 4. Apply.
+    await flow.getByTestId('apply-plan').click();
+    const report = flow.getByTestId('make-yours-report');
+    await expect(report).toContainText('Done: .sops.yaml rewritten and 5 files rotated', { timeout: 30_000 });
+    await expect(report.getByTestId('still-demo')).toContainText(
+      'Still on published demo host keys: desktop, homelab, laptop.',
+    );
+    for (const file of files) {
+      await expect(report.locator(`li[data-file="${file}"]`)).toHaveText(
+        `${file}: opens with your key, the demo key no longer opens it`,
+      );
+    }
+    await expect(report).toContainText('The demo admin key was used for this run only; it is not in your keychain.');
+    await report.screenshot({ path: testInfo.outputPath('make-yours-report.png') });
+
+    // On disk: the anchors, and files only the new keys open.
+    const config = readFileSync(join(flakePath, '.sops.yaml'), 'utf8');
+    expect(config).toContain(`- &admin ${me.publicKey}`);
+    expect(config).not.toContain(demoVps);
+    const vpsIdentity = sshPrivateKeyToAge(readFileSync(join(sshd.dir, 'host_key'), 'utf8'));
+    const mine = await harness.services.keys.identity('me');
+    for (const file of files) {
+      expect(await opens(join(flakePath, file), mine)).toBe(true);
+      expect(await opens(join(flakePath, file), demoAdminIdentity())).toBe(false);
+    }
+    expect(await opens(join(flakePath, 'secrets/vps.yaml'), vpsIdentity)).toBe(true);
+    expect(await opens(join(flakePath, 'secrets/laptop.yaml'), vpsIdentity)).toBe(false);
+    expect((await harness.services.keys.list()).map((k) => k.label)).toEqual(['me']);
+
+    // The secrets view shows the new readers, and the editor opens the files with your key.
+    await flow.getByRole('button', { name: '← Secrets' }).click();
+    const vpsFile = app.locator('[data-testid="secret-file"][data-file="secrets/vps.yaml"]');
+    await expect(vpsFile.getByTestId('recipient').first()).toHaveAttribute('data-recipient', me.publicKey);
+    await vpsFile.getByRole('button', { name: 'secrets/vps.yaml' }).click();
+    await expect(app.getByTestId('secret-node')).toHaveCount(3);
+  });
+});
