@@ -20,7 +20,7 @@ export interface PtyHostOptions extends Partial<SessionOptions> {
 }
 
 const defaults: Required<Omit<PtyHostOptions, 'shell'>> = {
-  batch: { delayMs: 5, maxChars: 32_768 },
+  batch: { delayMs: 5, maxChars: 65_536 },
   watermarks: defaultWatermarks,
   scrollbackChars: 1_048_576,
   stallMs: 5_000,

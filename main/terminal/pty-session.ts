@@ -64,6 +64,8 @@ export class PtySession {
       {
         pause: () => {
           this.#pty.pause();
+          // Nothing more comes until the window catches up, so what is held for the batch goes now.
+          this.#batcher.flush();
           this.#lastProgress = performance.now();
           this.#pausedWatch = setInterval(() => this.#watchPaused(), options.exitPollMs);
         },

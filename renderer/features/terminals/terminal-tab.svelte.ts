@@ -8,12 +8,13 @@ import type { IBufferRange } from '@xterm/xterm';
 import type { FlakedeckApi } from '../../../common/api/contract.ts';
 import type { ExitStatus, TerminalData, TerminalInfo } from '../../../common/model/terminal.ts';
 import { sanitizePaste } from './paste.ts';
-import { terminalFont, terminalTheme } from './terminal-theme.ts';
+import { terminalOptions } from './terminal-options.ts';
+import { terminalTheme } from './terminal-theme.ts';
 
-/** Acknowledge consumed output in steps of this many characters: at most main's low watermark, or it never resumes. */
-const ackStep = 5_000;
-/** Lines of history each terminal keeps (main keeps the last MiB of output on its side). */
-const scrollbackLines = 10_000;
+/** Acknowledge consumed output in steps of this many characters: below main's low watermark, or it never resumes. */
+const ackStep = 32_768;
+/** Output is handed to xterm in pieces of at most this many characters, each acknowledged when parsed. */
+const writePiece = 32_768;
 
 export interface LinkRequest {
   uri: string;
@@ -43,10 +44,7 @@ export class TerminalTab {
     this.info = $state(info);
     this.element.className = 'terminal-host';
     this.terminal = new Terminal({
-      scrollback: scrollbackLines,
-      fontFamily: terminalFont(),
-      fontSize: 13,
-      theme: terminalTheme(),
+      ...terminalOptions(),
       // OSC 8 hyperlinks: only http(s) reach the handler, which asks before anything opens.
       linkHandler: {
         activate: (_event, uri, range) => onLink({ uri, text: this.#textAt(range) }),
@@ -148,8 +146,12 @@ export class TerminalTab {
     if (end <= this.#next) return;
     const fresh = offset < this.#next ? data.slice(this.#next - offset) : data;
     this.#next = end;
-    const counted = offset >= this.#countedFrom ? data.length : 0;
-    this.terminal.write(fresh, () => this.#consumed(counted));
+    const counted = offset >= this.#countedFrom;
+    // In pieces, so acknowledgements leave while xterm is still parsing and main refills in time.
+    for (let at = 0; at < fresh.length; at += writePiece) {
+      const piece = fresh.slice(at, at + writePiece);
+      this.terminal.write(piece, () => counted && this.#consumed(piece.length));
+    }
   }
 
   #consumed(chars: number): void {

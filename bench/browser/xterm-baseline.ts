@@ -1,0 +1,73 @@
+// Benchmark page script: a bare xterm.js terminal like the app's, fed as fast as it takes text (the baseline).
+
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import { terminalOptions } from '../../renderer/features/terminals/terminal-options.ts';
+
+/** Text queued in xterm at most: enough that its parser never waits, far below its 50 MB discard limit. */
+const inFlightLimit = 4 << 20;
+const pieceSize = 64 << 10;
+
+interface Baseline {
+  load(chunk: string): void;
+  /** Lays a terminal over `rect` (the app's terminal) and writes everything loaded; resolves once parsed. */
+  replay(rect: { x: number; y: number; width: number; height: number }): Promise<void>;
+  dispose(): void;
+}
+
+declare global {
+  interface Window {
+    xtermBaseline: Baseline;
+  }
+}
+
+let chunks: string[] = [];
+let terminal: Terminal | undefined;
+let host: HTMLDivElement | undefined;
+
+window.xtermBaseline = {
+  load(chunk) {
+    chunks.push(chunk);
+  },
+
+  async replay(rect) {
+    host = document.createElement('div');
+    host.dataset.testid = 'xterm-baseline';
+    Object.assign(host.style, {
+      position: 'fixed',
+      left: `${rect.x}px`,
+      top: `${rect.y}px`,
+      width: `${rect.width}px`,
+      height: `${rect.height}px`,
+      zIndex: '1000',
+    });
+    document.body.append(host);
+    terminal = new Terminal(terminalOptions());
+    const fit = new FitAddon();
+    terminal.loadAddon(fit);
+    terminal.open(host);
+    fit.fit();
+
+    let inFlight = 0;
+    let drained: (() => void) | undefined;
+    const term = terminal;
+    for (const chunk of chunks) {
+      for (let at = 0; at < chunk.length; at += pieceSize) {
+        if (inFlight > inFlightLimit) await new Promise<void>((resolve) => (drained = resolve));
+        const piece = chunk.slice(at, at + pieceSize);
+        inFlight += piece.length;
+        term.write(piece, () => {
+          inFlight -= piece.length;
+          if (inFlight <= inFlightLimit / 2) drained?.();
+        });
+      }
+    }
+    await new Promise<void>((resolve) => term.write('', resolve));
+  },
+
+  dispose() {
+    terminal?.dispose();
+    host?.remove();
+    chunks = [];
+  },
+};
