@@ -97,10 +97,23 @@ test.describe('the secrets editor', () => {
     await expect(app.getByTestId('secret-files')).toBeVisible();
   });
 
-  test('asks before closing a file with unsaved changes, and leaves the file as it was', async ({ app, flakePath }) => {
+  test('keeps unsaved changes across views but not revealed values; asks before discarding them', async ({
+    app,
+    flakePath,
+  }) => {
     const before = readFileSync(join(flakePath, 'secrets/vps.yaml'), 'utf8');
     await app.goto(`${app.url().split('#')[0]}#secrets/${encodeURIComponent('secrets/vps.yaml')}`);
     await row(app, 'restic/password').getByRole('button', { name: 'Delete password' }).click();
+    await row(app, 'restic/repository').getByRole('button', { name: 'Reveal' }).click();
+    await expect(row(app, 'restic/repository').getByTestId('secret-value')).toHaveText(/^sftp:/);
+    // Another view and back: the edit is still there, the revealed value is not.
+    await app.getByTestId('nav-keys').click();
+    expect(await app.content()).not.toContain('sftp:restic@');
+    await app.getByTestId('nav-secrets').click();
+    await app.getByRole('button', { name: 'Continue editing' }).click();
+    await expect(app.getByTestId('unsaved')).toBeVisible();
+    await expect(node(app, 'restic/password')).toHaveCount(0);
+    await expect(row(app, 'restic/repository').getByTestId('secret-value')).toHaveText('••••••••');
     await app.getByRole('button', { name: 'Close' }).click();
     const dialog = app.getByRole('dialog', { name: 'Discard unsaved changes?' });
     await expect(dialog).toContainText('has changes that are not saved');
