@@ -1,6 +1,8 @@
 // The views of the app, in sidebar order: one line per feature.
 
 import type { Component } from 'svelte';
+import DeployView from './features/deploy/DeployView.svelte';
+import HistoryView from './features/history/HistoryView.svelte';
 import HomeView from './features/home/HomeView.svelte';
 import HostsView from './features/hosts/HostsView.svelte';
 import KeysView from './features/keys/KeysView.svelte';
@@ -20,5 +22,7 @@ export const views: View[] = [
   { id: 'home', label: 'Home', component: HomeView },
   { id: 'secrets', label: 'Secrets', component: SecretsView },
   { id: 'keys', label: 'Keys', component: KeysView },
+  { id: 'deploy', label: 'Deploy', component: DeployView },
+  { id: 'history', label: 'History', component: HistoryView },
   { id: 'terminals', label: 'Terminals', component: TerminalsView },
 ];

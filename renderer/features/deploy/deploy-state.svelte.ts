@@ -1,0 +1,105 @@
+// The Deploy page: hosts and mode chosen, runs started, followed through `run.progress`, approved or cancelled;
+// a host's generations and a rollback to one of them.
+
+import type { FlakedeckApi } from '../../../common/api/contract.ts';
+import type { ApiError } from '../../../common/api/errors.ts';
+import type { DeployMode, GenerationList, LiveRun } from '../../../common/model/runs.ts';
+import { asApiError } from '../../lib/api.ts';
+
+export class DeployState {
+  /** Runs of this app session, newest first: going on, then ended. */
+  runs = $state.raw<LiveRun[]>([]);
+  selected = $state<string[]>([]);
+  mode = $state<DeployMode>('switch');
+  starting = $state(false);
+  error = $state<ApiError | null>(null);
+  generations = $state.raw<GenerationList | null>(null);
+  generationsHost = $state<string | null>(null);
+  generationsLoading = $state(false);
+  generationsError = $state<ApiError | null>(null);
+
+  readonly #api: FlakedeckApi;
+
+  constructor(api: FlakedeckApi) {
+    this.#api = api;
+  }
+
+  /** Loads the session's runs and follows them; returns the unsubscribe. */
+  follow(): () => void {
+    void this.#api.deploy.status().then((runs) => {
+      // Events that came meanwhile are newer than this answer.
+      this.runs = [...this.runs, ...runs.filter((r) => !this.runs.some((known) => known.id === r.id))];
+    });
+    const offProgress = this.#api.events.on('run.progress', (run) => this.#update(run));
+    const offFinished = this.#api.events.on('run.finished', (run) => {
+      this.#update(run);
+      if (run.kind !== 'build' && run.host === this.generationsHost) void this.loadGenerations(run.host);
+    });
+    return () => {
+      offProgress();
+      offFinished();
+    };
+  }
+
+  toggle = (host: string): void => {
+    this.selected = this.selected.includes(host) ? this.selected.filter((h) => h !== host) : [...this.selected, host];
+  };
+
+  build = (): Promise<void> => this.#start(() => this.#api.build.start({ hosts: this.selected }));
+
+  /** Starts the deploy; each host waits after its diff until approved. */
+  deploy = (): Promise<void> =>
+    this.#start(() => this.#api.deploy.start({ hosts: this.selected, mode: this.mode, requireApproval: true }));
+
+  approve = (runId: number): Promise<void> => this.#call(() => this.#api.deploy.approve({ runId }));
+
+  cancel = (runId: number): Promise<void> => this.#call(() => this.#api.deploy.cancel({ runId }));
+
+  loadGenerations = async (host: string): Promise<void> => {
+    this.generationsHost = host;
+    this.generationsLoading = true;
+    this.generationsError = null;
+    try {
+      const list = await this.#api.generations.list({ host });
+      if (this.generationsHost === host) this.generations = list;
+    } catch (error) {
+      if (this.generationsHost === host) {
+        this.generations = null;
+        this.generationsError = asApiError(error);
+      }
+    } finally {
+      if (this.generationsHost === host) this.generationsLoading = false;
+    }
+  };
+
+  rollback = (host: string, generation: number): Promise<void> =>
+    this.#start(() => this.#api.generations.rollback({ host, generation, requireApproval: true }));
+
+  async #start(start: () => Promise<{ runs: LiveRun[] }>): Promise<void> {
+    this.starting = true;
+    this.error = null;
+    try {
+      const { runs } = await start();
+      for (const run of runs) this.#update(run);
+    } catch (error) {
+      this.error = asApiError(error);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  async #call(action: () => Promise<void>): Promise<void> {
+    this.error = null;
+    try {
+      await action();
+    } catch (error) {
+      this.error = asApiError(error);
+    }
+  }
+
+  #update(run: LiveRun): void {
+    const at = this.runs.findIndex((r) => r.id === run.id);
+    if (at === -1) this.runs = [run, ...this.runs].sort((a, b) => b.id - a.id);
+    else if (this.runs[at]!.endedAt === null || run.endedAt !== null) this.runs = this.runs.with(at, run);
+  }
+}
