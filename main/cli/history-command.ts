@@ -1,7 +1,7 @@
 // `flakedeck history [RUN]`: every build, deploy and rollback recorded, or one run with its steps (and its log).
 
 import type { RunDetail, RunSummary } from '../../common/model/runs.ts';
-import { formatBytes } from '../deploy/closure-diff.ts';
+import { formatBytes } from '../../common/model/reboot-diff.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
 import type { Command } from './command.ts';
 import { printJson } from './context.ts';

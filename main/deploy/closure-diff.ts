@@ -1,6 +1,7 @@
 // What changes between two system closures: packages added, removed and changed with versions, and the size.
 
 import type { ClosureDiff, PackageChange } from '../../common/model/runs.ts';
+import { formatBytes } from '../../common/model/reboot-diff.ts';
 
 export interface ClosurePath {
   path: string;
@@ -74,18 +75,6 @@ export function parsePathInfo(json: string): ClosurePath[] {
   return entries.filter((e) => e.valid !== false).map((e) => ({ path: e.path, size: e.narSize ?? 0 }));
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = Math.abs(bytes);
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const text = unit === 0 ? String(value) : value.toFixed(value < 10 ? 1 : 0);
-  return `${bytes < 0 ? '-' : ''}${text} ${units[unit]}`;
-}
-
 /** The diff as a few lines of text, for the terminal, the CLI's question and the log. */
 export function describeDiff(diff: ClosureDiff): string[] {
   const versions = (v: string[]) => (v.length ? v.join(', ') : '(no version)');
@@ -96,7 +85,7 @@ export function describeDiff(diff: ClosureDiff): string[] {
     ...diff.changed.map((c) => `  ~ ${c.name}: ${versions(c.before)} → ${versions(c.after)}`),
     ...diff.added.map((c) => `  + ${c.name} ${versions(c.after)}`),
     ...diff.removed.map((c) => `  - ${c.name} ${versions(c.before)}`),
-    `closure: ${formatBytes(diff.sizeBefore)} → ${formatBytes(diff.sizeAfter)} (${delta >= 0 ? '+' : ''}${formatBytes(delta)}), ` +
+    `closure: ${formatBytes(diff.sizeBefore)} → ${formatBytes(diff.sizeAfter)} (${delta >= 0 ? '+' : '-'}${formatBytes(Math.abs(delta))}), ` +
       `${diff.pathsAdded} paths added, ${diff.pathsRemoved} removed`,
   ];
   if (diff.changed.length + diff.added.length + diff.removed.length === 0) lines.splice(2, 0, '  no package changes');

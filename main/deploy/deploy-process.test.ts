@@ -143,7 +143,7 @@ describe('flakedeck build, deploy, generations, rollback, history', () => {
     const result = await done;
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('+ ripgrep 14.1.0');
-    expect(result.stderr).toMatch(/closure: 0 B → [\d.]+ KiB/);
+    expect(result.stderr).toMatch(/closure: 0 B → [\d.]+ kB/);
     expect(result.stderr).toContain('web: cancelled');
     expect(target.profileTarget()).toBeNull();
   });
