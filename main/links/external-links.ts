@@ -24,6 +24,11 @@ export function webUrl(text: string): string {
   return url.href;
 }
 
+/** The allowlist itself, for the one place that hands URLs to the operating system to check again. */
+export function isAllowedExternalUrl(text: string): boolean {
+  return URL.canParse(text) && webSchemes.has(new URL(text).protocol);
+}
+
 export class ExternalLinks {
   readonly #opener: ExternalOpener | undefined;
 
