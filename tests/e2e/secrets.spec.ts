@@ -123,6 +123,20 @@ test.describe('the secrets editor', () => {
   });
 });
 
+test.describe('without a key that opens the file', () => {
+  test('says whose key it needs and leads to the Keys page', async ({ app }, testInfo) => {
+    await app.getByTestId('nav-secrets').click();
+    await app.getByRole('button', { name: 'secrets/vps.yaml' }).first().click();
+    const panel = app.getByTestId('error-panel');
+    await expect(panel).toHaveAttribute('data-code', 'NO_IDENTITY');
+    await expect(panel.getByRole('heading')).toHaveText('None of your keys opens this');
+    await expect(panel).toContainText('age1qn0qp2axaxrhmayrh4gahq7075cmzyp5ug52gghh0x5qp26np90sjc2fkm');
+    await app.screenshot({ path: testInfo.outputPath('secrets-no-identity.png'), fullPage: true });
+    await app.getByRole('button', { name: 'Go to Keys' }).click();
+    await expect(app.getByRole('heading', { name: 'Keys', exact: true })).toBeVisible();
+  });
+});
+
 test.describe('who can read which secret', () => {
   test.beforeEach(async ({ harness }) => {
     await harness.services.keys.importFile(demoAdminKeyFile, 'admin', false);
