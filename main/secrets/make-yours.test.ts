@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeyService } from '../keys/key-service.ts';
@@ -150,6 +150,24 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
     before['secrets/vps.yaml'] += '# edited meanwhile\n';
     await expect(makeYours.apply(choices, plan.fingerprint)).rejects.toMatchObject({ code: 'FILE_CHANGED' });
     unchanged();
+  });
+
+  it('refuses a .sops.yaml without anchors, and a key for a host the flake does not have', async () => {
+    writeFileSync(
+      join(repo.path, '.sops.yaml'),
+      `creation_rules:\n  - path_regex: secrets/.*\n    age: ${demoAdmin},${demoVps}\n`,
+    );
+    const plan = await makeYours.plan({ identity: 'me', useDemoKey: true });
+    expect(plan.blockers).toContain(
+      '.sops.yaml names no recipient with a YAML anchor (`- &admin age1…`); Flakedeck replaces anchored recipients only.',
+    );
+    await expect(makeYours.plan({ identity: 'me', hostKeys: { mars: newHostKey('mars').publicLine } })).rejects.toMatchObject(
+      { code: 'UNKNOWN_HOST' },
+    );
+    await expect(makeYours.plan({ identity: 'me', hostKeys: { vps: 'ssh-rsa AAAAB3Nza vps' } })).rejects.toMatchObject({
+      code: 'INVALID_KEY',
+      message: expect.stringMatching(/^The key given for vps: A ssh-rsa key cannot be converted to age/),
+    });
   });
 
   it('keeps the demo key in the keychain only when asked, and refuses a demo key as yours', async () => {

@@ -131,7 +131,16 @@ export class MakeYours {
     }
     const written: string[] = [];
     for (const write of prepared.writes) {
-      writeAtomically(write.path, write.bytes, write.version);
+      try {
+        writeAtomically(write.path, write.bytes, write.version);
+      } catch (error) {
+        const e = error instanceof ApiError ? error : undefined;
+        throw new ApiError({
+          code: e?.code ?? 'INTERNAL',
+          message: `Stopped at ${relative(flake, write.path)}: ${(error as Error).message} Written before it: ${written.join(', ') || 'nothing'}.`,
+          hint: 'The files not written keep their old keys. Run this again: it opens each file with the key that opens it now.',
+        });
+      }
       written.push(relative(flake, write.path));
     }
     const files: MakeYoursReport['files'] = [];
@@ -188,7 +197,11 @@ export class MakeYours {
         blockers.push(`The anchor &${a.anchor} holds ${a.from.length} recipients; Flakedeck replaces one key per anchor.`);
       }
     }
-    if (!anchors.some((a) => a.role === 'you')) {
+    if (anchors.length === 0) {
+      blockers.push(
+        '.sops.yaml names no recipient with a YAML anchor (`- &admin age1…`); Flakedeck replaces anchored recipients only.',
+      );
+    } else if (!anchors.some((a) => a.role === 'you')) {
       blockers.push('No anchor of .sops.yaml is marked as yours, so your key would read nothing: choose yours.');
     }
     const replacements = new Map<string, string>();
