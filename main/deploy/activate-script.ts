@@ -18,8 +18,9 @@ umask 022
 action="$1"
 shift
 
-mark() { echo "@flakedeck $*"; }
-die() { code="$1"; shift; echo "flakedeck: $*" >&2; exit "$code"; }
+# printf, not echo: echo may read backslashes in what it prints.
+mark() { printf '@flakedeck %s\\n' "$*"; }
+die() { code="$1"; shift; printf 'flakedeck: %s\\n' "$*" >&2; exit "$code"; }
 
 check_path() {
   case "$1" in

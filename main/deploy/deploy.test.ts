@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../common/model/runs.ts';
+import type { DeployEnvironment } from './settings.ts';
 import { deployFixture, startDeployTarget } from '../../tests/support/deploy-target.ts';
 import type { DeployFixture, DeployTarget } from '../../tests/support/deploy-target.ts';
 import { deployServices } from '../../tests/support/deploy-services.ts';
@@ -16,12 +17,15 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(hosts?: string): Promise<{ target: DeployTarget; fixture: DeployFixture; app: DeployServices }> {
+async function setup(
+  hosts?: string,
+  env: Partial<DeployEnvironment> = {},
+): Promise<{ target: DeployTarget; fixture: DeployFixture; app: DeployServices }> {
   const target = await startDeployTarget();
   cleanups.push(() => target.stop());
   const fixture = deployFixture(target, hosts);
   cleanups.push(() => fixture.repo.remove());
-  const app = deployServices(target, fixture.repo.path);
+  const app = deployServices(target, fixture.repo.path, env);
   cleanups.push(() => app.close());
   return { target, fixture, app };
 }
@@ -229,6 +233,23 @@ describe('deploy', () => {
     // Never built here: the path exists only in the target's store.
     expect(() => execFileSync('nix', ['path-info', run.outPath!], { stdio: 'ignore' })).toThrow();
     expect(target.profileTarget()).toBe(run.outPath);
+  });
+
+  it('builds several hosts at once, never more than the bound', async () => {
+    const unique = `${process.pid}-${Date.now()}`;
+    const spec = `{ buildSeconds = 2; generation = "${unique}"; }`;
+    const { fixture, app } = await setup(`{ a = ${spec}; b = ${spec}; c = ${spec}; }`, { parallel: 2 });
+    const { runs } = await app.services.deploy.build(fixture.repo.path, ['a', 'b', 'c']);
+    const built = await Promise.all(runs.map((r) => app.services.deploy.finished(r.id)));
+    expect(built.map((r) => [r.host, r.status])).toEqual([
+      ['a', 'succeeded'],
+      ['b', 'succeeded'],
+      ['c', 'succeeded'],
+    ]);
+    const spans = built.map((r) => r.steps[0]!).map((s) => [s.startedAt, s.endedAt!] as const);
+    const overlapping = (at: number) => spans.filter(([start, end]) => start <= at && at < end).length;
+    expect(Math.max(...spans.map(([start]) => overlapping(start)))).toBe(2);
+    expect(built.every((r) => r.outPath?.endsWith('24.05.fixture'))).toBe(true);
   });
 
   it('refuses a host the flake does not declare before anything runs', async () => {

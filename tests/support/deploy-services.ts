@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LiveRun } from '../../common/model/runs.ts';
+import type { DeployEnvironment } from '../../main/deploy/settings.ts';
 import { createServices } from '../../main/services.ts';
 import type { ServiceConfig, Services } from '../../main/services.ts';
 import type { DeployTarget } from './deploy-target.ts';
@@ -18,9 +19,18 @@ export interface DeployServices {
   close(): void;
 }
 
-export function deployServices(target: DeployTarget, flake: string): DeployServices {
+export function deployServices(
+  target: DeployTarget,
+  flake: string,
+  env: Partial<DeployEnvironment> = {},
+): DeployServices {
   const dataDir = mkdtempSync(join(tmpdir(), 'flakedeck-deploy-data-'));
-  const config: ServiceConfig = { dataDir, defaultFlake: flake, appVersion: '0.0.0-test', deploy: target.env };
+  const config: ServiceConfig = {
+    dataDir,
+    defaultFlake: flake,
+    appVersion: '0.0.0-test',
+    deploy: { ...target.env, ...env },
+  };
   const services = createServices(config);
   const configFile = join(dataDir, 'config.json');
   writeFileSync(configFile, JSON.stringify(config));

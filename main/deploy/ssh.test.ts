@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultEnvironment } from './settings.ts';
+import { checkSettings } from './settings.ts';
+import { nixSshOpts, remoteAction, shellQuote, sshArgs, storeUrl } from './ssh.ts';
+
+const hostile = [`it's`, '$(touch /tmp/x)', '`id`', 'a b\tc', '"; rm -rf / #', '\\n', '*', '-rf', ''];
+const scratch = mkdtempSync(join(tmpdir(), 'flakedeck-ssh-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** What the target's login shell does with the remote command ssh hands it. */
+const asTargetShell = (command: string, env: NodeJS.ProcessEnv = process.env) =>
+  execFileSync('/bin/sh', ['-c', command], { encoding: 'utf8', env });
+
+describe('remote commands', () => {
+  it('quotes every word so a shell reads it back unchanged', () => {
+    const echoed = asTargetShell(`printf '%s\\n' ${hostile.map(shellQuote).join(' ')}`);
+    expect(echoed).toBe(hostile.map((w) => `${w}\n`).join(''));
+  });
+
+  it('passes hostile arguments to the activation script as data, also through sudo', () => {
+    // sudo stand-in: drops its own options and runs the rest, as sudo would as root.
+    const bin = join(scratch, 'bin');
+    execFileSync('mkdir', ['-p', bin]);
+    writeFileSync(join(bin, 'sudo'), '#!/bin/sh\nwhile [ "$1" != "--" ]; do shift; done; shift; exec "$@"\n');
+    chmodSync(join(bin, 'sudo'), 0o755);
+    for (const sudo of [false, true]) {
+      // Every one of these has a character no path of ours has (-rf alone is a plain path component).
+      for (const word of hostile.filter((w) => w && w !== '-rf')) {
+        const command = remoteAction('status', [`/state/${word}`, 'abc'], sudo);
+        let stderr = '';
+        try {
+          asTargetShell(`${command} 2>&1`, { ...process.env, PATH: `${bin}:${process.env.PATH}` });
+        } catch (error) {
+          stderr = String((error as { stdout: string }).stdout);
+        }
+        // The script saw the path exactly as given, and refused it.
+        expect(stderr).toBe(`flakedeck: unexpected characters in path: /state/${word}\n`);
+      }
+    }
+    expect(() => execFileSync('test', ['-e', '/tmp/x'])).toThrow();
+  });
+
+  it('builds ssh and nix store arguments that never let a host be read as an option', () => {
+    const target = checkSettings('web', { targetHost: 'web.example.org', targetUser: 'deploy', targetPort: 2222 });
+    expect(target).toEqual({
+      targetHost: 'web.example.org',
+      targetUser: 'deploy',
+      targetPort: 2222,
+      buildOn: 'local',
+      sudo: true,
+    });
+    const env = { ...defaultEnvironment, sshOptions: ['-i', '/keys/id'] };
+    expect(sshArgs(target, env, { fresh: true })).toEqual([
+      '-o',
+      'ControlMaster=no',
+      '-o',
+      'ControlPath=none',
+      '-T',
+      '-o',
+      'ServerAliveInterval=5',
+      '-o',
+      'ServerAliveCountMax=3',
+      '-p',
+      '2222',
+      '-i',
+      '/keys/id',
+      '--',
+      'deploy@web.example.org',
+    ]);
+    expect(sshArgs(target, env, { tty: true })).toContain('-t');
+    expect(nixSshOpts(target, env)).toBe('-p 2222 -i /keys/id');
+    expect(storeUrl(target, env, 'ssh-ng')).toBe('ssh-ng://deploy@web.example.org');
+    for (const targetHost of ['-oProxyCommand=x', 'a b', 'host;id', '$(id)', '']) {
+      expect(() => checkSettings('web', { targetHost })).toThrow(/is not a host name or address/);
+    }
+    expect(() => checkSettings('web', { targetUser: 'root -o x' })).toThrow(/is not a user name/);
+    expect(() => checkSettings('web', { targetPort: 70000 })).toThrow(/is not a port/);
+    expect(() => checkSettings('web', { buildOn: 'cloud' })).toThrow(/buildOn/);
+  });
+});
