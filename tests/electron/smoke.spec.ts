@@ -1,29 +1,16 @@
 // Electron smoke test: the real app window opens and lists the hosts. Runs only where Electron's binary exists.
 
 import { _electron as electron, expect, test } from '@playwright/test';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { electronBinary, noElectronReason } from '../support/electron-binary.ts';
 import { makeFlakeRepo, repoRoot } from '../support/fixture-flake.ts';
-
-/** Checks for the binary without require('electron'), which would start a download. */
-function electronBinary(): string | undefined {
-  const dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-  const pathFile = join(dir, 'path.txt');
-  if (!existsSync(pathFile)) return undefined;
-  const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(binary) ? binary : undefined;
-}
 
 const binary = electronBinary();
 
 test('the Electron window opens and shows the hosts of the flake', async () => {
-  test.skip(
-    !binary,
-    'SKIPPED: no Electron binary in node_modules/electron/dist (it is downloaded outside the npm registry). ' +
-      'Run `npx install-electron` on a machine with internet to run this test.',
-  );
+  test.skip(!binary, noElectronReason);
   const flake = makeFlakeRepo('four-hosts');
   const dataDir = mkdtempSync(join(tmpdir(), 'flakedeck-electron-'));
   const app = await electron.launch({
