@@ -116,13 +116,8 @@ export class DeployService {
 
   async generations(folder: string, host: string): Promise<GenerationList> {
     const [settings] = await this.#settings(folder, [host]);
-    try {
-      const generations = await this.#pipeline.generations({ host, folder, settings: settings! });
-      return { host, target: describeTarget(settings!), generations };
-    } catch (error) {
-      if (error instanceof RunFailure) throw new ApiError({ code: 'NIX_FAILED', message: error.message });
-      throw error;
-    }
+    const generations = await this.#pipeline.generations({ host, folder, settings: settings! });
+    return { host, target: describeTarget(settings!), generations };
   }
 
   approve(runId: number): void {

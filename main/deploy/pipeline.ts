@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { ApiError } from '../../common/api/errors.ts';
 import type { ClosureDiff, DeployMode, StepRecord } from '../../common/model/runs.ts';
 import { installable } from '../flake/flake-folder.ts';
 import type { Nix } from '../flake/nix.ts';
@@ -370,10 +371,10 @@ export class Pipeline {
         (error, out, err) =>
           error
             ? reject(
-                new RunFailure(
-                  'failed',
-                  `Could not list the generations of ${job.host}: ${lastLine(err) || error.message}`,
-                ),
+                new ApiError({
+                  code: 'SSH_FAILED',
+                  message: `Could not list the generations of ${job.host}: ${lastLine(err) || error.message}`,
+                }),
               )
             : resolve(out),
       ),
