@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../common/model/runs.ts';
+import { stripAnsi } from '../flake/nix-errors.ts';
 import type { DeployEnvironment } from './settings.ts';
 import { deployFixture, startDeployTarget } from '../../tests/support/deploy-target.ts';
 import type { DeployFixture, DeployTarget } from '../../tests/support/deploy-target.ts';
@@ -250,6 +251,33 @@ describe('deploy', () => {
     const overlapping = (at: number) => spans.filter(([start, end]) => start <= at && at < end).length;
     expect(Math.max(...spans.map(([start]) => overlapping(start)))).toBe(2);
     expect(built.every((r) => r.outPath?.endsWith('24.05.fixture'))).toBe(true);
+  });
+
+  it("says which machine builds what when nix's remote builders do the building", async () => {
+    const { target, fixture, app } = await setup(
+      `{ web = { buildSeconds = 1; generation = "remote-${process.pid}-${Date.now()}"; }; }`,
+    );
+    // The user's nix settings, as nix.conf would give them: a builder (the loopback target, its own store).
+    const builder = `ssh://root@127.0.0.1?remote-store=${target.root}/builder-store`;
+    const saved = { NIX_CONFIG: process.env.NIX_CONFIG, NIX_SSHOPTS: process.env.NIX_SSHOPTS };
+    process.env.NIX_CONFIG = `${saved.NIX_CONFIG ?? ''}\nbuilders = ${builder} x86_64-linux\nmax-jobs = 0`;
+    process.env.NIX_SSHOPTS = ['-p', String(target.sshd.port), ...target.env.sshOptions!].join(' ');
+    cleanups.push(() => {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    });
+    const machines = new Set<string>();
+    app.services.events.connect((channel, payload) => {
+      if (channel === 'run.progress')
+        (payload as LiveRun).progress?.running.forEach((b) => machines.add(`${b.name} on ${b.machine}`));
+    });
+    const { runs } = await app.services.deploy.build(fixture.repo.path, ['web']);
+    const run = await app.services.deploy.finished(runs[0]!.id);
+    expect(run.status, run.message ?? '').toBe('succeeded');
+    expect(machines).toContain(`nixos-system-web-24.05.fixture on ${builder}`);
+    expect(stripAnsi(app.services.runs.log(run.id))).toContain(`building nixos-system-web-24.05.fixture on ${builder}`);
   });
 
   it('refuses a host the flake does not declare before anything runs', async () => {
