@@ -280,6 +280,22 @@ describe('deploy', () => {
     expect(stripAnsi(app.services.runs.log(run.id))).toContain(`building nixos-system-web-24.05.fixture on ${builder}`);
   });
 
+  it('cancels a deploy during its build, and nothing reaches the target', async () => {
+    const { target, fixture, app } = await setup(
+      `{ web = { buildSeconds = 60; generation = "cancel-${process.pid}-${Date.now()}"; }; }`,
+    );
+    const { runs } = await app.services.deploy.deploy(fixture.repo.path, ['web'], 'switch', false);
+    await waitFor(app, runs[0]!.id, (r) => (r.progress?.running.length ?? 0) > 0);
+    const started = Date.now();
+    app.services.deploy.cancel(runs[0]!.id);
+    const run = await app.services.deploy.finished(runs[0]!.id);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(run.status).toBe('cancelled');
+    expect(stepsOf(run)).toEqual(['build:cancelled']);
+    expect(target.profileTarget()).toBeNull();
+    expect(existsSync(target.store)).toBe(false);
+  });
+
   it('refuses a host the flake does not declare before anything runs', async () => {
     const { fixture, app } = await setup();
     await expect(app.services.deploy.deploy(fixture.repo.path, ['web', 'nope'], 'switch', false)).rejects.toMatchObject(
