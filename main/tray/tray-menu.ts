@@ -1,14 +1,12 @@
 // The tray menu as data, built by a pure function from the hosts and their runs; the Electron glue renders it.
 
-export type RunKind = 'build' | 'deploy' | 'rollback';
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
-export type DeployMode = 'switch' | 'boot' | 'test';
+import type { DeployMode, RunKind, RunStatus } from '../../common/model/runs.ts';
 
 export interface RunBrief {
   id: number;
   kind: RunKind;
   status: RunStatus;
-  mode?: DeployMode | 'dry-activate';
+  mode?: DeployMode | null;
   /** The step that is running, or the one that failed. */
   step?: string;
 }
@@ -21,7 +19,7 @@ export interface TrayHost {
 
 export type TrayAction =
   | { kind: 'build'; host: string }
-  | { kind: 'deploy'; host: string; mode: DeployMode }
+  | { kind: 'deploy'; host: string; mode: Exclude<DeployMode, 'dry-activate'> }
   | { kind: 'rollback'; host: string }
   | { kind: 'terminal'; host: string }
   | { kind: 'show-run'; runId: number }
@@ -48,13 +46,16 @@ const statusWords: Record<RunStatus, string> = {
   running: 'running',
   succeeded: 'succeeded',
   failed: 'failed',
+  'rolled-back': 'rolled back',
   interrupted: 'interrupted',
   cancelled: 'cancelled',
 };
 
+const failedStatuses: readonly RunStatus[] = ['failed', 'rolled-back', 'interrupted'];
+
 function describeRun(run: RunBrief): string {
   const what = run.kind === 'deploy' && run.mode ? `${run.kind} (${run.mode})` : run.kind;
-  const step = run.step && (run.status === 'running' || run.status === 'failed') ? ` at ${run.step}` : '';
+  const step = run.step && (run.status === 'running' || failedStatuses.includes(run.status)) ? ` at ${run.step}` : '';
   return `Last: ${what} ${statusWords[run.status]}${step}`;
 }
 
@@ -83,13 +84,14 @@ function hostMenu(host: TrayHost): TrayItem {
       enabled: true,
     });
   }
-  const marker = host.lastRun?.status === 'running' ? ' ⟳' : host.lastRun?.status === 'failed' ? ' ✗' : '';
+  const status = host.lastRun?.status;
+  const marker = status === 'running' ? ' ⟳' : status && failedStatuses.includes(status) ? ' ✗' : '';
   return { type: 'submenu', label: `${host.name}${marker}`, items };
 }
 
 export function trayState(hosts: readonly TrayHost[]): TrayState {
   if (hosts.some((h) => h.lastRun?.status === 'running')) return 'running';
-  if (hosts.some((h) => h.lastRun?.status === 'failed' || h.lastRun?.status === 'interrupted')) return 'failed';
+  if (hosts.some((h) => h.lastRun && failedStatuses.includes(h.lastRun.status))) return 'failed';
   return 'idle';
 }
 
@@ -97,7 +99,7 @@ function tooltipFor(state: TrayState, hosts: readonly TrayHost[]): string {
   const names = (status: RunStatus[]) =>
     hosts.filter((h) => h.lastRun && status.includes(h.lastRun.status)).map((h) => h.name);
   if (state === 'running') return `Flakedeck: running on ${names(['running']).join(', ')}`;
-  if (state === 'failed') return `Flakedeck: last run failed on ${names(['failed', 'interrupted']).join(', ')}`;
+  if (state === 'failed') return `Flakedeck: last run failed on ${names([...failedStatuses]).join(', ')}`;
   return 'Flakedeck';
 }
 

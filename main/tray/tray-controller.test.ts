@@ -1,0 +1,153 @@
+// The tray and the notifications against the real services: a real nix, a loopback sshd as the target.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LiveRun } from '../../common/model/runs.ts';
+import { deployFixture, startDeployTarget } from '../../tests/support/deploy-target.ts';
+import { deployServices } from '../../tests/support/deploy-services.ts';
+import type { DeployServices } from '../../tests/support/deploy-services.ts';
+import { notifyRunEnds } from '../notify/run-notifier.ts';
+import type { RunNotification } from '../notify/run-notifier.ts';
+import { TrayController } from './tray-controller.ts';
+import type { DeployQuestion, TrayPorts } from './tray-controller.ts';
+import type { TrayItem, TrayMenu } from './tray-menu.ts';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(hosts?: string) {
+  const target = await startDeployTarget();
+  cleanups.push(() => target.stop());
+  const fixture = deployFixture(target, hosts);
+  cleanups.push(() => fixture.repo.remove());
+  const app = deployServices(target, fixture.repo.path);
+  cleanups.push(() => app.close());
+  return { target, app };
+}
+
+class RecordingPorts implements TrayPorts {
+  menus: TrayMenu[] = [];
+  questions: DeployQuestion[] = [];
+  opened: (string | undefined)[] = [];
+  errors: string[] = [];
+  answer = true;
+  render = (menu: TrayMenu) => void this.menus.push(menu);
+  confirmDeploy = async (question: DeployQuestion) => (this.questions.push(question), this.answer);
+  openWindow = (route?: string) => void this.opened.push(route);
+  quit = () => {};
+  reportError = (title: string, error: unknown) => void this.errors.push(`${title}: ${(error as Error).message}`);
+}
+
+function nextEnd(app: DeployServices): Promise<LiveRun> {
+  return new Promise((resolve) => {
+    const stop = app.services.events.connect((channel, payload) => {
+      if (channel === 'run.finished') {
+        stop();
+        resolve(payload as LiveRun);
+      }
+    });
+  });
+}
+
+const hostItems = (menu: TrayMenu, host: string): TrayItem[] => {
+  const item = menu.items.find((i) => i.type === 'submenu' && i.label.startsWith(host));
+  return item?.type === 'submenu' ? item.items : [];
+};
+
+describe('tray controller', () => {
+  it('lists the flake hosts, and a tray deploy asks with the diff, then runs exactly as the window’s', async () => {
+    const { target, app } = await setup();
+    const ports = new RecordingPorts();
+    const tray = new TrayController(app.services, ports);
+    await tray.start();
+    cleanups.push(() => tray.dispose());
+    expect(
+      tray
+        .menu()
+        .items.filter((i) => i.type === 'submenu')
+        .map((i) => i.label),
+    ).toEqual(['db', 'web']);
+
+    const ended = nextEnd(app);
+    await tray.dispatch({ kind: 'deploy', host: 'web', mode: 'switch' });
+    const run = await ended;
+
+    // The question showed what the deploy changes before anything reached the target.
+    expect(ports.questions).toHaveLength(1);
+    expect(ports.questions[0]).toMatchObject({ host: 'web', action: 'Deploy (switch)' });
+    expect(ports.questions[0]!.diff.join('\n')).toMatch(/\+ ripgrep 14\.1\.0/);
+    expect(run).toMatchObject({ host: 'web', kind: 'deploy', mode: 'switch', status: 'succeeded' });
+    expect(target.profileTarget()).toBe(run.outPath);
+
+    // Recorded in the history the window reads, like any deploy.
+    const [recorded] = app.services.runs.list({ host: 'web' });
+    expect(recorded).toMatchObject({ id: run.id, kind: 'deploy', status: 'succeeded', mode: 'switch' });
+    // The menu followed the run: running while it went, then its result.
+    expect(ports.menus.some((m) => m.state === 'running')).toBe(true);
+    expect(tray.menu().state).toBe('idle');
+    expect(hostItems(tray.menu(), 'web').at(-1)).toMatchObject({
+      label: 'Last: deploy (switch) succeeded',
+      action: { kind: 'show-run', runId: run.id },
+    });
+    expect(ports.errors).toEqual([]);
+  });
+
+  it('cancels a tray deploy the user declines: nothing reaches the target', async () => {
+    const { target, app } = await setup();
+    const ports = new RecordingPorts();
+    ports.answer = false;
+    const tray = new TrayController(app.services, ports);
+    await tray.start();
+    cleanups.push(() => tray.dispose());
+    const ended = nextEnd(app);
+    await tray.dispatch({ kind: 'deploy', host: 'db', mode: 'test' });
+    expect((await ended).status).toBe('cancelled');
+    expect(target.profileTarget()).toBeNull();
+    expect(target.activations('db')).toEqual([]);
+  });
+
+  it('shows a failed build as failed, notifies it with the failing step, and the click opens its log', async () => {
+    const { app } = await setup('{ web = { packages = { git = "2.45.1"; }; buildFails = true; }; }\n');
+    const ports = new RecordingPorts();
+    const tray = new TrayController(app.services, ports);
+    await tray.start();
+    cleanups.push(() => tray.dispose());
+    const shown: { notification: RunNotification; click: () => void }[] = [];
+    const opened: number[] = [];
+    cleanups.push(
+      notifyRunEnds(app.services.events, { show: (notification, click) => shown.push({ notification, click }) }, (id) =>
+        opened.push(id),
+      ),
+    );
+
+    const ended = nextEnd(app);
+    await tray.dispatch({ kind: 'build', host: 'web' });
+    const run = await ended;
+    expect(run.status).toBe('failed');
+    expect(tray.menu().state).toBe('failed');
+    expect(hostItems(tray.menu(), 'web ✗').at(-1)).toMatchObject({ label: 'Last: build failed at build' });
+
+    expect(shown.map((s) => s.notification)).toEqual([
+      { title: 'web: Build failed at build', body: run.message ?? '', runId: run.id, failed: true },
+    ]);
+    shown[0]!.click();
+    expect(opened).toEqual([run.id]);
+  });
+
+  it('notifies a successful build, and a new tray shows the last results from the history', async () => {
+    const { app } = await setup();
+    const shown: RunNotification[] = [];
+    cleanups.push(notifyRunEnds(app.services.events, { show: (n) => shown.push(n) }, () => {}));
+    const ended = nextEnd(app);
+    await app.services.deploy.build(app.services.flake.current().path, ['db']);
+    const run = await ended;
+    expect(shown).toEqual([{ title: 'db: Build succeeded', body: run.message ?? '', runId: run.id, failed: false }]);
+
+    const tray = new TrayController(app.services, new RecordingPorts());
+    await tray.start();
+    cleanups.push(() => tray.dispose());
+    expect(hostItems(tray.menu(), 'db').at(-1)).toMatchObject({ label: 'Last: build succeeded' });
+    expect(hostItems(tray.menu(), 'web').some((i) => i.type === 'action' && i.action.kind === 'show-run')).toBe(false);
+  });
+});
