@@ -13,10 +13,10 @@ import { nativeModules } from './vite.main.config.ts';
 
 /**
  * Files the bundles read at run time beside them. The Vite plugin packages only its own output, so the native
- * modules (external to the bundle, rebuilt for Electron by Forge) and the nix expression the app evaluates are
- * copied into the package here.
+ * modules (external to the bundle, rebuilt for Electron by Forge), the nix expression the app evaluates and the
+ * tray icons are copied into the package here.
  */
-const runtimeFiles = ['nix/inspect.nix', ...nativeModules.map((name) => join('node_modules', name))];
+const runtimeFiles = ['nix/inspect.nix', 'assets', ...nativeModules.map((name) => join('node_modules', name))];
 
 const config: ForgeConfig = {
   packagerConfig: {

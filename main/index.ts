@@ -1,18 +1,26 @@
-// Composition root of the Electron app: lifecycle, then services, then IPC, then the window.
+// Composition root of the Electron app: lifecycle, then services, then IPC, then the window, tray and menus.
 
 import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
+import type { AppCommand } from '../common/model/app-command.ts';
 import { originCheck, Router } from './api/router.ts';
 import { createHandlers } from './api/handlers/index.ts';
 import { dataDir } from './app-paths.ts';
 import { findFlakeUpwards } from './flake/flake-folder.ts';
+import { notifyRunEnds } from './notify/run-notifier.ts';
 import { createServices } from './services.ts';
 import type { Services } from './services.ts';
+import { installAppMenu, setAboutPanel } from './shell/app-menu.ts';
 import { appOrigin, registerAppScheme, serveRenderer } from './shell/app-protocol.ts';
+import { chooseFlakeFolder, confirmDeploy, showError } from './shell/dialogs.ts';
 import { attachIpc } from './shell/ipc-adapter.ts';
 import { createMainWindow } from './shell/main-window.ts';
+import { desktopNotifications } from './shell/notifications.ts';
 import { openInBrowser } from './shell/open-in-browser.ts';
 import { hardenWebContents } from './shell/security.ts';
+import { createTray } from './shell/tray.ts';
+import type { AppTray } from './shell/tray.ts';
+import { TrayController } from './tray/tray-controller.ts';
 
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
@@ -54,24 +62,78 @@ async function start(): Promise<void> {
   const detachIpc = attachIpc(router, services.events, () => window);
   if (!devServer) serveRenderer(join(import.meta.dirname, '..', 'renderer', MAIN_WINDOW_VITE_NAME));
 
-  const openWindow = () => {
+  const send = (command: AppCommand) => services.events.emit('app.command', command);
+  /** Shows the window (making it if it was closed), at a view such as `history/12` when given. */
+  const showWindow = (route?: string) => {
+    if (window) {
+      if (window.isMinimized()) window.restore();
+      window.show();
+      window.focus();
+      if (route) {
+        const [view = 'hosts', param] = route.split('/', 2);
+        send({ command: 'navigate', view, ...(param !== undefined && { param: decodeURIComponent(param) }) });
+      }
+      return;
+    }
     window = createMainWindow({ settings: services.settings, preloadDir: import.meta.dirname, show: true });
     window.on('closed', () => (window = undefined));
-    void window.loadURL(devServer ?? `${appOrigin}/index.html`);
+    void window.loadURL(`${devServer ?? `${appOrigin}/index.html`}${route ? `#${route}` : ''}`);
   };
-  openWindow();
+
+  const assets = join(import.meta.dirname, '..', '..', 'assets');
+  let tray: AppTray | undefined;
+  const trayController = new TrayController(services, {
+    render: (menu) => tray?.render(menu),
+    confirmDeploy,
+    openWindow: showWindow,
+    quit: () => app.quit(),
+    reportError: showError,
+  });
+  try {
+    tray = createTray(assets, (action) => void trayController.dispatch(action));
+  } catch (error) {
+    // Some desktops have no system tray: the app then lives in its window only.
+    console.error('No system tray:', error);
+  }
+  await trayController.start();
+  // For the Electron smoke test: the tray's menu model, read from the main process.
+  Object.assign(globalThis, { flakedeckTrayMenu: () => trayController.menu() });
+  const stopNotifications = notifyRunEnds(services.events, desktopNotifications, (runId) =>
+    showWindow(`history/${runId}`),
+  );
+
+  installAppMenu(
+    {
+      command: (command) => (window ? send(command) : showWindow()),
+      openFlake: () =>
+        void chooseFlakeFolder().then((folder) => {
+          if (folder) openFlakeArgument(services, folder);
+        }),
+    },
+    !app.isPackaged,
+  );
+  setAboutPanel(
+    await services.nix.version().then(
+      (v) => v.version,
+      () => null,
+    ),
+  );
+
+  // `--hidden` (an autostart entry, say) starts in the tray alone, where there is a tray.
+  if (!(tray && process.argv.includes('--hidden'))) showWindow();
 
   app.on('second-instance', (_event, argv) => {
     const flake = flakeFromArgv(argv);
     if (flake) openFlakeArgument(services, flake);
-    if (!window) return openWindow();
-    if (window.isMinimized()) window.restore();
-    window.show();
-    window.focus();
+    showWindow();
   });
-  app.on('activate', () => window ?? openWindow());
-  app.on('window-all-closed', () => process.platform !== 'darwin' && app.quit());
+  app.on('activate', () => showWindow());
+  // With a tray, closing the window keeps Flakedeck running there; without one, it quits (but on macOS).
+  app.on('window-all-closed', () => !tray && process.platform !== 'darwin' && app.quit());
   app.on('will-quit', () => {
+    stopNotifications();
+    trayController.dispose();
+    tray?.destroy();
     detachIpc();
     services.close();
   });

@@ -9,7 +9,7 @@ import { makeFlakeRepo, repoRoot } from '../support/fixture-flake.ts';
 
 const binary = electronBinary();
 
-test('the Electron window opens and shows the hosts of the flake', async () => {
+test('the Electron window opens, shows the hosts of the flake, and the tray menu lists them', async () => {
   test.skip(!binary, noElectronReason);
   const flake = makeFlakeRepo('four-hosts');
   const dataDir = mkdtempSync(join(tmpdir(), 'flakedeck-electron-'));
@@ -28,6 +28,14 @@ test('the Electron window opens and shows the hosts of the flake', async () => {
       bridge: typeof window.flakedeck?.hosts.list,
     }));
     expect(pageGlobals).toEqual({ require: 'undefined', process: 'undefined', bridge: 'function' });
+    // The tray offers one submenu per host of the flake, then deploy all and quit.
+    const trayLabels = await app.evaluate(() => {
+      const menu = (
+        globalThis as unknown as { flakedeckTrayMenu: () => { items: { type: string; label?: string }[] } }
+      ).flakedeckTrayMenu();
+      return menu.items.filter((i) => i.type === 'submenu').map((i) => i.label);
+    });
+    expect(trayLabels).toEqual(['desktop', 'homelab', 'laptop', 'vps']);
   } finally {
     await app.close();
     flake.remove();

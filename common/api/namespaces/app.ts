@@ -1,7 +1,8 @@
 // API of the app itself: versions and environment.
 
 import { z } from 'zod';
-import { method, noParams } from '../define.ts';
+import { event, method, noParams } from '../define.ts';
+import type { AppCommand } from '../../model/app-command.ts';
 import type { AppInfo } from '../../model/flake.ts';
 
 export const appMethods = {
@@ -10,4 +11,7 @@ export const appMethods = {
   'app.openExternal': method<void>()(z.strictObject({ url: z.string().max(8192) })),
 };
 
-export const appEvents = {};
+export const appEvents = {
+  /** A menu item, shortcut or the tray asks the window to do something. */
+  'app.command': event<AppCommand>(),
+};

@@ -1,0 +1,27 @@
+// The commands the application menu, its shortcuts and the tray send to the window.
+
+import { test, expect } from './fixtures.ts';
+
+test.describe('menu and shortcut commands', () => {
+  test('open secrets, open a new terminal, deploy the host the window shows', async ({ app, harness }) => {
+    await expect(app.getByTestId('host-card')).toHaveCount(4);
+
+    harness.services.events.emit('app.command', { command: 'navigate', view: 'secrets' });
+    await expect(app).toHaveURL(/#secrets$/);
+    await expect(app.getByTestId('nav-secrets')).toHaveAttribute('aria-current', 'page');
+
+    harness.services.events.emit('app.command', { command: 'new-terminal' });
+    await expect(app).toHaveURL(/#terminals\/.+/);
+    const id = decodeURIComponent(new URL(app.url()).hash.split('/')[1]!);
+    expect(harness.services.terminals.list().map((t) => t.id)).toContain(id);
+
+    await app.goto(`${harness.url}#persistence/laptop`);
+    harness.services.events.emit('app.command', { command: 'deploy-current-host' });
+    await expect(app).toHaveURL(/#deploy\/laptop$/);
+
+    // Where no host is shown, the first one is the current host.
+    await app.goto(`${harness.url}#keys`);
+    harness.services.events.emit('app.command', { command: 'deploy-current-host' });
+    await expect(app).toHaveURL(/#deploy\/desktop$/);
+  });
+});
