@@ -171,8 +171,10 @@ start)
   mkdir -p "$state" || exit 1
   if ! mkdir "$state/lock" 2>/dev/null; then
     other=$(cat "$state/lock/pid" 2>/dev/null)
-    if [ -n "$other" ] && kill -0 "$other" 2>/dev/null; then
-      mark busy "$(cat "$state/lock/id" 2>/dev/null)"
+    other_id=$(cat "$state/lock/id" 2>/dev/null)
+    # A confirmed activation's worker only has to notice it before it lets go: that one is over.
+    if [ -n "$other" ] && kill -0 "$other" 2>/dev/null && ! [ -e "$state/$other_id/confirm/canary.confirmed" ]; then
+      mark busy "$other_id"
       die 11 "another activation is running on this machine"
     fi
     rm -rf "$state/lock"
@@ -230,6 +232,7 @@ start)
 
   # Relay the worker's log until the switch is over; if this connection drops, the worker goes on regardless.
   shown=0
+  polls=0
   while :; do
     read -r st < "$d/status"
     size=$(wc -c < "$d/log")
@@ -237,7 +240,10 @@ start)
       tail -c +"$((shown + 1))" "$d/log" | head -c "$((size - shown))"
       shown=$size
     fi
-    case "$st" in switching | rolling-back) sleep 0.05 ;; *) break ;; esac
+    case "$st" in switching | rolling-back) ;; *) break ;; esac
+    # Often at first (a switch may take a moment), then at ease (or it may take minutes).
+    if [ "$polls" -lt 25 ]; then sleep 0.02; else sleep 0.2; fi
+    polls=$((polls + 1))
   done
   mark status "$st"
   case "$st" in
