@@ -6,9 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../common/model/runs.ts';
-import { deployFixture, startDeployTarget } from '../../tests/support/deploy-target.ts';
-import type { DeployFixture, DeployTarget } from '../../tests/support/deploy-target.ts';
-import { deployServices } from '../../tests/support/deploy-services.ts';
+import { deployTestbed } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 import { startTcpProxy } from '../../tests/support/tcp-proxy.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
@@ -19,17 +17,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(
-  hosts?: string,
-  options: { port?: number } = {},
-): Promise<{ target: DeployTarget; fixture: DeployFixture; app: DeployServices }> {
-  const target = await startDeployTarget();
-  cleanups.push(() => target.stop());
-  const fixture = deployFixture(target, hosts, options.port);
-  cleanups.push(() => fixture.repo.remove());
-  const app = deployServices(target, fixture.repo.path);
-  cleanups.push(() => app.close());
-  return { target, fixture, app };
+async function setup(hosts?: string) {
+  const bed = await deployTestbed({ hosts });
+  cleanups.push(() => bed.close());
+  return bed;
 }
 
 async function deploy(app: DeployServices, folder: string, host = 'web'): Promise<LiveRun> {
@@ -149,18 +140,12 @@ describe('deploy failures', () => {
   });
 
   it('fails the run when the connection drops during the copy, and a second deploy copies and succeeds', async () => {
-    const target = await startDeployTarget();
-    cleanups.push(() => target.stop());
+    const { target, fixture, app } = await setup(
+      '{ web = { payloadKiB = 4096; packages = { ripgrep = "14.1.0"; }; }; }',
+    );
     const proxy = await startTcpProxy(target.sshd.port);
     cleanups.push(() => proxy.close());
-    const fixture = deployFixture(
-      target,
-      '{ web = { payloadKiB = 4096; packages = { ripgrep = "14.1.0"; }; }; }',
-      proxy.port,
-    );
-    cleanups.push(() => fixture.repo.remove());
-    const app = deployServices(target, fixture.repo.path);
-    cleanups.push(() => app.close());
+    fixture.pointAt(proxy.port);
 
     // The copy's connection gets through the handshake and part of the 4 MiB, then the network drops it.
     onStep(app, 'copy', () => proxy.cutAfter(512 * 1024));

@@ -8,9 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveRun, RunSummary } from '../../common/model/runs.ts';
 import { runCli } from '../cli.ts';
 import { repoRoot } from '../../tests/support/fixture-flake.ts';
-import { deployFixture, startDeployTarget } from '../../tests/support/deploy-target.ts';
-import type { DeployFixture, DeployTarget } from '../../tests/support/deploy-target.ts';
-import { deployServices } from '../../tests/support/deploy-services.ts';
+import { deployTestbed } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -18,14 +16,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(hosts?: string): Promise<{ target: DeployTarget; fixture: DeployFixture; app: DeployServices }> {
-  const target = await startDeployTarget();
-  cleanups.push(() => target.stop());
-  const fixture = deployFixture(target, hosts);
-  cleanups.push(() => fixture.repo.remove());
-  const app = deployServices(target, fixture.repo.path);
-  cleanups.push(() => app.close());
-  return { target, fixture, app };
+async function setup(hosts?: string) {
+  const bed = await deployTestbed({ hosts });
+  cleanups.push(() => bed.close());
+  return bed;
 }
 
 /** The CLI in this process, with the test target's settings; --flake is the fixture (history takes none). */

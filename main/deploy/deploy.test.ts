@@ -8,9 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../common/model/runs.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
 import type { DeployEnvironment } from './settings.ts';
-import { deployFixture, startDeployTarget } from '../../tests/support/deploy-target.ts';
-import type { DeployFixture, DeployTarget } from '../../tests/support/deploy-target.ts';
-import { deployServices } from '../../tests/support/deploy-services.ts';
+import { deployTestbed } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -18,17 +16,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(
-  hosts?: string,
-  env: Partial<DeployEnvironment> = {},
-): Promise<{ target: DeployTarget; fixture: DeployFixture; app: DeployServices }> {
-  const target = await startDeployTarget();
-  cleanups.push(() => target.stop());
-  const fixture = deployFixture(target, hosts);
-  cleanups.push(() => fixture.repo.remove());
-  const app = deployServices(target, fixture.repo.path, env);
-  cleanups.push(() => app.close());
-  return { target, fixture, app };
+async function setup(hosts?: string, env: Partial<DeployEnvironment> = {}) {
+  const bed = await deployTestbed({ hosts, env });
+  cleanups.push(() => bed.close());
+  return bed;
 }
 
 /** Resolves when a run reaches the state `until` looks for. */

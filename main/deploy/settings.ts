@@ -1,15 +1,10 @@
 // How a host is reached for deploys (its manifest's deck.deploy) and where things live on it, checked before use.
 
 import { ApiError } from '../../common/api/errors.ts';
+import type { DeploySettings as ManifestDeploySettings } from '../../common/model/manifest.ts';
 
-/** Per host, from its manifest (`config.deck.deploy`, colmena's `deployment`, or defaults). */
-export interface DeploySettings {
-  targetHost: string;
-  targetUser: string;
-  targetPort: number;
-  buildOn: 'local' | 'remote';
-  sudo: boolean;
-}
+/** Per host, from its manifest (`config.deck.deploy`, colmena's `deployment`, or defaults), checked. */
+export type DeploySettings = Omit<ManifestDeploySettings, 'source'>;
 
 /**
  * Where things are on every target, and how ssh reaches them. The defaults are a NixOS machine's; the services'

@@ -14,16 +14,8 @@ import type {
 } from '../../common/model/runs.ts';
 import type { HistoryDatabase } from './database.ts';
 
-export interface NewRun {
-  batch: string;
-  kind: RunKind;
-  host: string;
-  flake: string;
-  revision: string | null;
-  dirty: boolean | null;
-  mode: DeployMode | null;
-  target: string | null;
-}
+/** What a run is about, known when it starts. */
+export type NewRun = Pick<RunSummary, 'batch' | 'kind' | 'host' | 'flake' | 'revision' | 'dirty' | 'mode' | 'target'>;
 
 interface RunRow {
   id: number;

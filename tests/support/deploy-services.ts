@@ -7,7 +7,8 @@ import type { LiveRun } from '../../common/model/runs.ts';
 import type { DeployEnvironment } from '../../main/deploy/settings.ts';
 import { createServices } from '../../main/services.ts';
 import type { ServiceConfig, Services } from '../../main/services.ts';
-import type { DeployTarget } from './deploy-target.ts';
+import { deployFixture, startDeployTarget } from './deploy-target.ts';
+import type { DeployFixture, DeployTarget } from './deploy-target.ts';
 
 export interface DeployServices {
   services: Services;
@@ -46,6 +47,33 @@ export function deployServices(
     close() {
       services.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface DeployTestbed {
+  target: DeployTarget;
+  fixture: DeployFixture;
+  app: DeployServices;
+  /** Stops the services, removes the fixture, stops the target. */
+  close(): Promise<void>;
+}
+
+/** What a deploy test starts from: a loopback target, the deploy fixture (with `hosts`) pointed at it, the services. */
+export async function deployTestbed(
+  options: { hosts?: string; env?: Partial<DeployEnvironment> } = {},
+): Promise<DeployTestbed> {
+  const target = await startDeployTarget();
+  const fixture = deployFixture(target, options.hosts);
+  const app = deployServices(target, fixture.repo.path, options.env);
+  return {
+    target,
+    fixture,
+    app,
+    async close() {
+      app.close();
+      fixture.repo.remove();
+      await target.stop();
     },
   };
 }

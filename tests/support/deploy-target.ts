@@ -35,6 +35,8 @@ export interface DeployFixture {
   repo: FlakeRepo;
   /** Rewrites hosts.nix (a Nix attribute set of host specs, see the fixture's flake.nix). */
   setHosts(nix: string): void;
+  /** Points every host at this port of 127.0.0.1 (a proxy in front of the target's sshd, say). */
+  pointAt(port: number): void;
 }
 
 export async function startDeployTarget(
@@ -102,10 +104,12 @@ function link(path: string): string | null {
   }
 }
 
-/** The deploy fixture flake in a fresh git repository, deploying to `target` (through `port`, a proxy's, if given). */
-export function deployFixture(target: DeployTarget, hosts?: string, port = target.sshd.port): DeployFixture {
+/** The deploy fixture flake in a fresh git repository, deploying to `target`. */
+export function deployFixture(target: DeployTarget, hosts?: string): DeployFixture {
   const repo = makeFlakeRepo('deploy', 'flakedeck-deploy-flake-');
-  repo.write('target.nix', `{ targetHost = "127.0.0.1"; targetUser = "root"; targetPort = ${port}; }\n`);
+  const pointAt = (port: number) =>
+    repo.write('target.nix', `{ targetHost = "127.0.0.1"; targetUser = "root"; targetPort = ${port}; }\n`);
+  pointAt(target.sshd.port);
   if (hosts) repo.write('hosts.nix', hosts);
-  return { repo, setHosts: (nix) => repo.write('hosts.nix', nix) };
+  return { repo, setHosts: (nix) => repo.write('hosts.nix', nix), pointAt };
 }
