@@ -2,18 +2,24 @@
 
 import { execFile } from 'node:child_process';
 
-function git(folder: string, args: string[]): Promise<string | null> {
+/**
+ * One `git status` answers both. Untracked files are invisible to a git flake, so they do not make it dirty; and
+ * the user's index is left alone (no optional locks).
+ */
+export function flakeRevision(folder: string): Promise<{ revision: string | null; dirty: boolean | null }> {
   return new Promise((resolve) =>
-    execFile('git', ['-C', folder, ...args], (error, stdout) => resolve(error ? null : stdout.trim())),
+    execFile(
+      'git',
+      ['--no-optional-locks', '-C', folder, 'status', '--porcelain=v2', '--branch', '--untracked-files=no'],
+      (error, stdout) => {
+        if (error) return resolve({ revision: null, dirty: null });
+        const lines = stdout.split('\n').filter(Boolean);
+        const oid = lines.find((l) => l.startsWith('# branch.oid '))?.slice('# branch.oid '.length);
+        resolve({
+          revision: oid && /^[0-9a-f]{40,64}$/.test(oid) ? oid : null,
+          dirty: lines.some((l) => !l.startsWith('#')),
+        });
+      },
+    ),
   );
-}
-
-export async function flakeRevision(folder: string): Promise<{ revision: string | null; dirty: boolean | null }> {
-  const [revision, status] = await Promise.all([
-    git(folder, ['rev-parse', '--verify', '--quiet', 'HEAD']),
-    // Untracked files are invisible to a git flake, so they do not make it dirty.
-    git(folder, ['status', '--porcelain', '--untracked-files=no']),
-  ]);
-  if (status === null) return { revision: null, dirty: null };
-  return { revision: revision || null, dirty: status.length > 0 };
 }
