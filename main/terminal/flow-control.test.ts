@@ -21,6 +21,10 @@ describe('FlowControl', () => {
     flow.acknowledged(45);
     expect(p.calls).toEqual(['pause', 'resume']);
     expect(flow.paused).toBe(false);
+    // What is still in flight keeps counting towards the next pause.
+    expect(flow.unacknowledged).toBe(6);
+    flow.sent(95);
+    expect(p.calls).toEqual(['pause', 'resume', 'pause']);
   });
 
   it('forgets what was owed when a new consumer takes over', () => {

@@ -3,17 +3,16 @@
 export interface Watermarks {
   /** Unacknowledged characters above which the producer is paused. */
   high: number;
-  /** Unacknowledged characters below which it resumes; the consumer must acknowledge in smaller steps. */
+  /** Unacknowledged characters below which it resumes (the consumer acknowledges everything once caught up). */
   low: number;
 }
 
 /**
- * VS Code pauses at 100 000 and resumes at 5 000. xterm.js in Chromium's DOM renderer parses about 18 MiB/s here
- * and spends half of each frame drawing, so 100 000 characters last 5 ms: less than one frame's parsing, and the
- * terminal idles while main refills it (bench/terminal.bench.ts measured 30% of a bare xterm's throughput).
- * Resuming at half of 500 000 (xterm's own upper advice) keeps it fed for about 15 ms while main catches up.
+ * VS Code's figures. In bench/terminal.bench.ts on a 2-core machine 200 000/100 000 rendered no faster (5.2 MiB/s
+ * both: the CPU that the transport and xterm's drawing share is the limit), and larger windows only delay the
+ * prompt after Ctrl-C (500 000/250 000 put it on screen after 160-220 ms instead of 70-80 ms).
  */
-export const defaultWatermarks: Watermarks = { high: 500_000, low: 250_000 };
+export const defaultWatermarks: Watermarks = { high: 100_000, low: 5_000 };
 
 export interface Producer {
   pause(): void;
@@ -50,12 +49,16 @@ export class FlowControl {
 
   acknowledged(chars: number): void {
     this.#unacked = Math.max(0, this.#unacked - chars);
-    if (this.#paused && this.#unacked < this.#marks.low) this.reset();
+    if (this.#unacked < this.#marks.low) this.#resume();
   }
 
   /** Forgets what is owed and lets the producer run: a new consumer starts from a snapshot, or nobody consumes. */
   reset(): void {
     this.#unacked = 0;
+    this.#resume();
+  }
+
+  #resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
     this.#producer.resume();

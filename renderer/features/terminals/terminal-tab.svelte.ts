@@ -11,7 +11,7 @@ import { sanitizePaste } from './paste.ts';
 import { terminalOptions } from './terminal-options.ts';
 import { terminalTheme } from './terminal-theme.ts';
 
-/** Acknowledge consumed output in steps of this many characters: below main's low watermark, or it never resumes. */
+/** Acknowledge consumed output in steps of this many characters, and whatever is left once xterm has caught up. */
 const ackStep = 32_768;
 /** Output is handed to xterm in pieces of at most this many characters, each acknowledged when parsed. */
 const writePiece = 32_768;
@@ -36,6 +36,10 @@ export class TerminalTab {
   /** Output from here on was sent after this window attached, so main counts it and waits for our ack. */
   #countedFrom = 0;
   #unacked = 0;
+  /** Counted characters handed to xterm and not parsed yet. */
+  #parsing = 0;
+  /** Counts attachments: pieces written before the latest one are no longer main's to count. */
+  #attachment = 0;
   #sync: Promise<void> | undefined;
   #queued: TerminalData[] = [];
 
@@ -138,6 +142,8 @@ export class TerminalTab {
     this.#next = offset;
     this.#countedFrom = offset;
     this.#unacked = 0;
+    this.#parsing = 0;
+    this.#attachment++;
   }
 
   #write({ data, offset }: TerminalData): void {
@@ -147,16 +153,20 @@ export class TerminalTab {
     const fresh = offset < this.#next ? data.slice(this.#next - offset) : data;
     this.#next = end;
     const counted = offset >= this.#countedFrom;
+    const attachment = this.#attachment;
     // In pieces, so acknowledgements leave while xterm is still parsing and main refills in time.
     for (let at = 0; at < fresh.length; at += writePiece) {
       const piece = fresh.slice(at, at + writePiece);
-      this.terminal.write(piece, () => counted && this.#consumed(piece.length));
+      if (counted) this.#parsing += piece.length;
+      this.terminal.write(piece, () => counted && attachment === this.#attachment && this.#consumed(piece.length));
     }
   }
 
   #consumed(chars: number): void {
+    this.#parsing -= chars;
     this.#unacked += chars;
-    if (this.#unacked < ackStep) return;
+    // Once xterm has caught up, everything is acknowledged, whatever main's low watermark is.
+    if (this.#unacked < ackStep && this.#parsing > 0) return;
     const acked = this.#unacked;
     this.#unacked = 0;
     void this.#api.terminal.ack({ id: this.id, chars: acked });
