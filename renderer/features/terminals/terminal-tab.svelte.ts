@@ -110,6 +110,7 @@ export class TerminalTab {
 
   exited(status: ExitStatus): void {
     this.info = { ...this.info, exited: status };
+    this.#ended();
   }
 
   /** A `terminal.data` event for this session. */
@@ -139,6 +140,7 @@ export class TerminalTab {
     this.info = info;
     this.terminal.reset();
     this.terminal.write(scrollback);
+    if (info.exited) this.#ended();
     this.#next = offset;
     this.#countedFrom = offset;
     this.#unacked = 0;
@@ -160,6 +162,12 @@ export class TerminalTab {
       if (counted) this.#parsing += piece.length;
       this.terminal.write(piece, () => counted && attachment === this.#attachment && this.#consumed(piece.length));
     }
+  }
+
+  /** Nothing runs any more: no cursor, no input. */
+  #ended(): void {
+    this.terminal.write('\x1b[?25l');
+    this.terminal.options.disableStdin = true;
   }
 
   #consumed(chars: number): void {
