@@ -231,17 +231,21 @@ start)
   fi
 
   # Relay the worker's log until the switch is over; if this connection drops, the worker goes on regardless.
+  # The status is looked at often at first (a switch may take a moment), then at ease (or it may take minutes);
+  # the log is relayed every few looks and at the end.
   shown=0
   polls=0
   while :; do
     read -r st < "$d/status"
-    size=$(wc -c < "$d/log")
-    if [ "$size" -gt "$shown" ]; then
-      tail -c +"$((shown + 1))" "$d/log" | head -c "$((size - shown))"
-      shown=$size
+    case "$st" in switching | rolling-back) over=0 ;; *) over=1 ;; esac
+    if [ "$over" = 1 ] || [ $((polls % 5)) = 4 ]; then
+      size=$(wc -c < "$d/log")
+      if [ "$size" -gt "$shown" ]; then
+        tail -c +"$((shown + 1))" "$d/log" | head -c "$((size - shown))"
+        shown=$size
+      fi
     fi
-    case "$st" in switching | rolling-back) ;; *) break ;; esac
-    # Often at first (a switch may take a moment), then at ease (or it may take minutes).
+    [ "$over" = 0 ] || break
     if [ "$polls" -lt 25 ]; then sleep 0.02; else sleep 0.2; fi
     polls=$((polls + 1))
   done
