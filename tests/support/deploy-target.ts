@@ -88,9 +88,13 @@ export async function startDeployTarget(
     },
     async stop() {
       await sshd.stop();
+      // The last activation's worker lets go of its lock a moment after it ends; it writes until then.
+      for (let i = 0; i < 100 && existsSync(join(root, 'state', 'lock')); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       // The chroot store's files are read-only, as in /nix/store.
       execFileSync('chmod', ['-R', 'u+w', root]);
-      rmSync(root, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
