@@ -49,13 +49,16 @@ async function pointAt(app: Page, needle: string): Promise<{ x: number; y: numbe
   return point;
 }
 
-/** Points at `needle`; xterm finds links under the pointer asynchronously, so this waits until it did or not. */
-async function hover(app: Page, needle: string): Promise<boolean> {
+/**
+ * Points at `needle`; xterm finds links under the pointer asynchronously, so this waits until it did, or for
+ * `timeout` to say it did not (a loaded machine needs seconds, not one).
+ */
+async function hover(app: Page, needle: string, timeout = 5_000): Promise<boolean> {
   const { x, y } = await pointAt(app, needle);
   await app.mouse.move(x - 3, y);
   await app.mouse.move(x, y);
   const pointer = app.getByTestId('terminal-pane').locator('.xterm-screen.xterm-cursor-pointer');
-  return pointer.waitFor({ timeout: 1_000 }).then(
+  return pointer.waitFor({ timeout }).then(
     () => true,
     () => false,
   );
@@ -137,7 +140,7 @@ test.describe('terminals', () => {
     await expect(dialog).toBeHidden();
 
     // A javascript: hyperlink is not a link at all.
-    expect(await hover(app, 'script')).toBe(false);
+    expect(await hover(app, 'script', 2_000)).toBe(false);
     await app.mouse.down();
     await app.mouse.up();
     await expect(dialog).toBeHidden();
