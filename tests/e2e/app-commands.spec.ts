@@ -18,6 +18,10 @@ test.describe('menu and shortcut commands', () => {
     await app.goto(`${harness.url}#persistence/laptop`);
     harness.services.events.emit('app.command', { command: 'deploy-current-host' });
     await expect(app).toHaveURL(/#deploy\/laptop$/);
+    // The deploy view opens with that host chosen, for a deploy and for its generations.
+    const chosen = app.getByTestId('host-choice').filter({ has: app.locator('input:checked') });
+    await expect(chosen).toHaveText(['laptop']);
+    await expect(app.getByLabel('Host for generations')).toHaveValue('laptop');
 
     // Where no host is shown, the first one is the current host.
     await app.goto(`${harness.url}#keys`);
