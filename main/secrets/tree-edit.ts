@@ -2,7 +2,7 @@
 
 import { ApiError } from '../../common/api/errors.ts';
 import type { MaskedNode, NewValue, SecretFormat, SecretPath, SecretValueType } from '../../common/model/secrets.ts';
-import { Branch, Comment, Timestamp } from './tree.ts';
+import { Branch, Comment, Timestamp, scalarType } from './tree.ts';
 import type { TreeList, TreeValue } from './tree.ts';
 import { formatFloatF, parseYamlTimestamp } from './go-format.ts';
 import type { ShouldEncrypt } from './encryption-rules.ts';
@@ -99,16 +99,7 @@ export function typeOfValue(value: TreeValue): SecretValueType {
   if (value === null) return 'null';
   if (value instanceof Timestamp) return 'time';
   if (value instanceof Uint8Array) return 'bytes';
-  switch (typeof value) {
-    case 'string':
-      return 'str';
-    case 'bigint':
-      return 'int';
-    case 'number':
-      return 'float';
-    default:
-      return 'bool';
-  }
+  return scalarType(value);
 }
 
 /** The plaintext of a leaf as the user would type it back. */

@@ -58,6 +58,20 @@ export function isEntry(item: BranchItem): item is Entry {
   return !(item instanceof Comment);
 }
 
+/** The sops type of a string, int (bigint), float (number) or bool leaf: what the editor shows and `ENC[…]` records. */
+export function scalarType(value: string | bigint | number | boolean): 'str' | 'int' | 'float' | 'bool' {
+  switch (typeof value) {
+    case 'string':
+      return 'str';
+    case 'bigint':
+      return 'int';
+    case 'number':
+      return 'float';
+    default:
+      return 'bool';
+  }
+}
+
 export function isLeaf(value: TreeValue): value is Leaf {
   return !(value instanceof Branch) && !Array.isArray(value);
 }

@@ -1,7 +1,7 @@
 // One value's encryption (SPEC §2): AES-256-GCM with a 32-byte IV, the key path as AAD, typed plaintext bytes.
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { Comment, Timestamp } from './tree.ts';
+import { Comment, Timestamp, scalarType } from './tree.ts';
 import type { Leaf } from './tree.ts';
 import { formatFloatF } from './go-format.ts';
 import { invalidFile } from './sops-errors.ts';
@@ -25,16 +25,7 @@ export function typeOf(value: Plain): ValueType {
   if (value instanceof Timestamp) return 'time';
   // Raw bytes (the binary store's data) are a Go string to sops; `bytes` is only ever decrypted.
   if (value instanceof Uint8Array) return 'str';
-  switch (typeof value) {
-    case 'string':
-      return 'str';
-    case 'bigint':
-      return 'int';
-    case 'number':
-      return 'float';
-    default:
-      return 'bool';
-  }
+  return scalarType(value);
 }
 
 /** sops' `ToBytes`: the bytes that are encrypted and hashed into the MAC. */
