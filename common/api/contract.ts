@@ -39,7 +39,6 @@ export type EventPayloads = { [E in EventChannel]: (typeof events)[E] };
 
 /** The channel table: preload and the test transport expose exactly these, nothing else. */
 export const methodChannels = Object.keys(contract) as MethodChannel[];
-export const eventChannels = Object.keys(events) as EventChannel[];
 
 export function isMethodChannel(channel: unknown): channel is MethodChannel {
   return typeof channel === 'string' && Object.hasOwn(contract, channel);

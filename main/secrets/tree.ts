@@ -72,10 +72,6 @@ export function scalarType(value: string | bigint | number | boolean): 'str' | '
   }
 }
 
-export function isLeaf(value: TreeValue): value is Leaf {
-  return !(value instanceof Branch) && !Array.isArray(value);
-}
-
 /** A deep copy, so an edited tree never shares lists or branches with the one it came from. */
 export function cloneValue<T extends TreeValue | Comment>(value: T): T {
   if (value instanceof Branch) {

@@ -1,6 +1,6 @@
 // How each placement of a path reads in the UI: a short badge and a sentence.
 
-import type { PathNode, Placement } from './path-tree.ts';
+import type { PathNode } from './path-tree.ts';
 
 export function badge(node: Pick<PathNode, 'placement' | 'location'>): string {
   const where = node.location;
@@ -45,13 +45,3 @@ export function explanation(node: PathNode): string {
       return 'The host declares no file system for this path.';
   }
 }
-
-export const placementOrder: Placement[] = [
-  'ephemeral',
-  'persistent',
-  'mount',
-  'store',
-  'runtime',
-  'managed',
-  'unknown',
-];
