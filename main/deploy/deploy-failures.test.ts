@@ -4,18 +4,16 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../common/model/runs.ts';
+import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
 import { deployTestbed } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 import { startTcpProxy } from '../../tests/support/tcp-proxy.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
 import { remoteAction } from './ssh.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 async function setup(hosts?: string) {
   const bed = await deployTestbed({ hosts });

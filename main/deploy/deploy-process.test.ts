@@ -4,17 +4,15 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LiveRun, RunSummary } from '../../common/model/runs.ts';
 import { runCli } from '../cli.ts';
 import { repoRoot } from '../../tests/support/fixture-flake.ts';
+import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
 import { deployTestbed } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 async function setup(hosts?: string) {
   const bed = await deployTestbed({ hosts });

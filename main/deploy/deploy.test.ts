@@ -4,17 +4,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../common/model/runs.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
 import type { DeployEnvironment } from './settings.ts';
+import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
 import { deployTestbed } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 async function setup(hosts?: string, env: Partial<DeployEnvironment> = {}) {
   const bed = await deployTestbed({ hosts, env });

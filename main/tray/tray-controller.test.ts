@@ -1,9 +1,9 @@
 // The tray and the notifications against the real services: a real nix, a loopback sshd as the target.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../common/model/runs.ts';
-import { deployFixture, startDeployTarget } from '../../tests/support/deploy-target.ts';
-import { deployServices } from '../../tests/support/deploy-services.ts';
+import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
+import { deployTestbed } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 import { notifyRunEnds } from '../notify/run-notifier.ts';
 import type { RunNotification } from '../notify/run-notifier.ts';
@@ -11,19 +11,12 @@ import { TrayController } from './tray-controller.ts';
 import type { DeployQuestion, TrayPorts } from './tray-controller.ts';
 import type { TrayItem, TrayMenu } from './tray-menu.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 async function setup(hosts?: string) {
-  const target = await startDeployTarget();
-  cleanups.push(() => target.stop());
-  const fixture = deployFixture(target, hosts);
-  cleanups.push(() => fixture.repo.remove());
-  const app = deployServices(target, fixture.repo.path);
-  cleanups.push(() => app.close());
-  return { target, app };
+  const bed = await deployTestbed({ hosts });
+  cleanups.push(() => bed.close());
+  return bed;
 }
 
 class RecordingPorts implements TrayPorts {
