@@ -1,3 +1,5 @@
+// Vitest: unit tests beside their code and cross-process tests under tests/, in Node.
+
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

@@ -1,3 +1,5 @@
+// The router refuses unknown channels, foreign senders and bad arguments, and carries errors; the bridge and events.
+
 import { describe, expect, it } from 'vitest';
 import { buildBridge } from '../../common/api/build-bridge.ts';
 import type { Handlers } from './router.ts';

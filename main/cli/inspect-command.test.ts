@@ -1,3 +1,5 @@
+// `flakedeck inspect` on fixture flakes: the manifests as JSON or for people, a broken host, the cached answer.
+
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

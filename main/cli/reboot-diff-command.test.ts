@@ -1,3 +1,5 @@
+// `flakedeck reboot-diff` against a loopback sshd: what the next reboot wipes, and an unreachable host.
+
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

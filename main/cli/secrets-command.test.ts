@@ -1,3 +1,5 @@
+// `flakedeck secrets`: decrypt, encrypt, updatekeys and rotate as the command line does them, and their errors.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

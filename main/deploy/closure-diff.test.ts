@@ -1,3 +1,5 @@
+// The closure diff: package names and versions split as nix splits them, what is added, removed and changed.
+
 import { describe, expect, it } from 'vitest';
 import { closureDiff, describeDiff, parseName } from './closure-diff.ts';
 

@@ -1,3 +1,5 @@
+// Reading nix's internal-json log of real builds: counts, running derivations and machines, failures, prompts.
+
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';

@@ -1,3 +1,5 @@
+// Remote command lines: every word quoted, hostile words passed as data, ssh arguments never read as options.
+
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,5 @@
+// The git index reader and the flake fingerprint built on it, checked against git's own listing.
+
 import { execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,3 +1,5 @@
+// Host inspection with real nix: the manifests of the fixture hosts and of this repository, and their cache.
+
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,5 @@
+// The nix wrapper with real nix: the hosts of a flake, and evaluation errors named with their file and line.
+
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../common/api/errors.ts';
 import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';

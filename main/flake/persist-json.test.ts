@@ -1,3 +1,5 @@
+// Persisting a path through a host's persist.json, and what a re-evaluation with real nix shows afterwards.
+
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,5 @@
+// The live reboot check over SSH to a loopback sshd: what the next reboot wipes, its limits and its errors.
+
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

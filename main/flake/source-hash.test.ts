@@ -1,3 +1,5 @@
+// A git flake's narHash computed without nix, checked against what nix flake metadata says.
+
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

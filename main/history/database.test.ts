@@ -1,3 +1,5 @@
+// The history database: migrations, WAL with synchronous=FULL, a newer schema refused, a writer killed midway.
+
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

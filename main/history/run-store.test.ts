@@ -1,3 +1,5 @@
+// The run store: steps, logs and diffs of runs, one deploy per host across processes, interrupted runs.
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,5 @@
+// Hosts' age recipients from hosts/<name>/, against the keys the hosts offer to ssh-keyscan.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';

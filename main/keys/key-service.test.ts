@@ -1,3 +1,5 @@
+// The age keys in a real Secret Service through keytar, and a keychain that cannot be reached.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

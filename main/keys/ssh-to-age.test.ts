@@ -1,3 +1,5 @@
+// ssh-to-age: ed25519 SSH keys converted to age recipients and identities, and keys it refuses.
+
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

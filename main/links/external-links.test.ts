@@ -1,3 +1,5 @@
+// External links: only http and https reach the opener.
+
 import { describe, expect, it } from 'vitest';
 import { ExternalLinks } from './external-links.ts';
 

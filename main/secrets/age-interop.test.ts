@@ -1,3 +1,5 @@
+// Files Flakedeck encrypts, opened with Debian's age: the data key, every value and the MAC.
+
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createDecipheriv, createHash } from 'node:crypto';

@@ -1,3 +1,5 @@
+// A one-value edit of a sops file changes only that value, the MAC and lastmodified, in the style of the file.
+
 import { describe, expect, it } from 'vitest';
 import { openSops, reencrypt } from './sops-file.ts';
 import { setValue } from './tree-edit.ts';

@@ -1,3 +1,5 @@
+// Editor sessions: masked trees, revealed values, typed edits, atomic saves, plaintext only in memory.
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

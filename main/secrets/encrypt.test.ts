@@ -1,3 +1,5 @@
+// Encrypting new files in every format, laid out as sops 3.13 writes them, and decrypted back.
+
 import { describe, expect, it } from 'vitest';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import type { SecretFormat } from '../../common/model/secrets.ts';

@@ -1,3 +1,5 @@
+// The readers and the editor fed thousands of malformed and damaged files: errors, never crashes or writes.
+
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

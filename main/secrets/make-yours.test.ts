@@ -1,3 +1,5 @@
+// "Make this repository yours" on a copy of the repository, with a real Secret Service: plan, write, refusals.
+
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

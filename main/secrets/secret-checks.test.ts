@@ -1,3 +1,5 @@
+// The secrets checks against host manifests: missing, unused and unreadable secrets, recipients that differ.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { HostManifest, Inspection, SecretInfo } from '../../common/model/manifest.ts';

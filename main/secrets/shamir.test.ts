@@ -1,3 +1,5 @@
+// Shamir key groups: shares that rebuild the data key, and sops' refusal of a threshold of 1 across groups.
+
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';

@@ -1,3 +1,5 @@
+// Rewriting .sops.yaml's recipients without touching anything else in the file.
+
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

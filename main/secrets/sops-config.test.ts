@@ -1,3 +1,5 @@
+// .sops.yaml creation rules as sops reads them, and this repository's own .sops.yaml.
+
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

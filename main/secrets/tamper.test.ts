@@ -1,3 +1,5 @@
+// A changed sops file is refused: tampered or moved values, a tampered MAC, lastmodified or order.
+
 import { describe, expect, it } from 'vitest';
 import { openSops } from './sops-file.ts';
 import { vectorBytes, vectors } from '../../tests/support/sops-vectors.ts';

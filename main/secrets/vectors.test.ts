@@ -1,3 +1,5 @@
+// The sops test vectors: each decrypts to the expected plaintext, MAC verified, as sops decrypts it.
+
 import { describe, expect, it } from 'vitest';
 import { Timestamp } from './tree.ts';
 import { openSops, reencrypt } from './sops-file.ts';

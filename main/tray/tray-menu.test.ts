@@ -1,3 +1,5 @@
+// The tray menu model: each host's actions, and the tray's state while runs go and after they fail.
+
 import { describe, expect, it } from 'vitest';
 import { buildTrayMenu } from './tray-menu.ts';
 import type { TrayHost, TrayItem } from './tray-menu.ts';

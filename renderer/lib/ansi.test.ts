@@ -1,3 +1,5 @@
+// Splitting a log's ANSI text into coloured segments.
+
 import { describe, expect, it } from 'vitest';
 import { ansiSegments } from './ansi.ts';
 

@@ -1,3 +1,5 @@
+// The home-manager view in Chromium: a host's users, and one user compared across hosts.
+
 import { test, expect } from './fixtures.ts';
 
 test.use({ flakeSource: 'inspect-hosts' });

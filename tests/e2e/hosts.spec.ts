@@ -1,3 +1,5 @@
+// The host list in Chromium: the hosts, evaluation and syntax errors, no hosts, the dark theme.
+
 import { test, expect } from './fixtures.ts';
 
 test.describe('host list', () => {

@@ -1,3 +1,5 @@
+// The Keys view in Chromium with a real Secret Service: age keys, a shell with the key, host keys.
+
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

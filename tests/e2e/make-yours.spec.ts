@@ -1,3 +1,5 @@
+// "Make this repository yours" in Chromium, from your key to every file rotated.
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from './fixtures.ts';

@@ -1,3 +1,5 @@
+// The persistence view in Chromium: the tree, where entries are declared, warnings, persisting a path.
+
 import { test, expect } from './fixtures.ts';
 
 test.use({ flakeSource: 'inspect-hosts' });

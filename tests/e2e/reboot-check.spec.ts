@@ -1,3 +1,5 @@
+// The live reboot check in Chromium against a loopback sshd, and a host it cannot reach.
+
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,5 @@
+// The secrets view in Chromium: the editor, a file no key opens, the recipients matrix and the checks.
+
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';

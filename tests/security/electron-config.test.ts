@@ -1,3 +1,5 @@
+// The Electron security gate: it passes this repository and catches each weakening it looks for.
+
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/fixture-flake.ts';
 import { checkCsp, checkMainSource, checkRepository } from './electron-config.ts';

@@ -1,3 +1,5 @@
+// The keys and secrets methods called through the router as the page calls them, on a copy of a secrets flake.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

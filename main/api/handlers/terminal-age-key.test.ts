@@ -1,3 +1,5 @@
+// terminal.open with the age key: the keychain key reaches only the shell that asked for it, as SOPS_AGE_KEY.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

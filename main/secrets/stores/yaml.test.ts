@@ -1,3 +1,5 @@
+// YAML read and written as sops does it (yaml.v3): comments, scalars, quoting, blocks, floats, aliases.
+
 import { describe, expect, it } from 'vitest';
 import { readYaml } from './yaml-read.ts';
 import { writeYaml } from './yaml-write.ts';

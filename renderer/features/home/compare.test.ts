@@ -1,3 +1,5 @@
+// Comparing a user's home-manager environment across hosts: what is the same everywhere, what differs.
+
 import { describe, expect, it } from 'vitest';
 import type { HomeManagerUser } from '../../../common/model/manifest.ts';
 import { compareHomes } from './compare.ts';

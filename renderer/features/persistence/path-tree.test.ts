@@ -1,3 +1,5 @@
+// A host's paths as trees: where each path lives, homes apart, filters and search.
+
 import { describe, expect, it } from 'vitest';
 import type { HostManifest, PersistEntry } from '../../../common/model/manifest.ts';
 import { buildTrees, filterTree } from './path-tree.ts';

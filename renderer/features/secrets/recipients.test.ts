@@ -1,3 +1,5 @@
+// The recipients matrix: who is named how, and who can read which file.
+
 import { describe, expect, it } from 'vitest';
 import { buildMatrix, recipientLabel, shortKey } from './recipients.ts';
 import type { SecretFileSummary } from '../../../common/model/secrets.ts';
