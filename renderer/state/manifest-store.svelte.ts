@@ -30,6 +30,11 @@ export class ManifestStore {
     return name === undefined ? undefined : this.inspection?.hosts[name];
   }
 
+  /** The host a view shows: the one its address names (`#home/<host>`) when the flake has it, else the first. */
+  shownHost(param: string | undefined): string | undefined {
+    return param && this.host(param) ? param : this.hostNames[0];
+  }
+
   /** Loads the manifests of `flake` unless they are loaded or loading already. */
   ensure(flake: string | undefined): void {
     if (flake && flake !== this.#flake) void this.load(flake);
