@@ -1,4 +1,4 @@
-// Domain types of builds, deploys and rollbacks: runs, their steps, live progress, closure diffs, generations.
+// Domain types of builds, deploys and rollbacks: runs, their steps, progress, closure diffs, generations, durations.
 
 export const deployModes = ['switch', 'boot', 'test', 'dry-activate'] as const;
 export type DeployMode = (typeof deployModes)[number];
@@ -131,6 +131,11 @@ export interface GenerationList {
   host: string;
   target: string;
   generations: Generation[];
+}
+
+/** How long a run or a step took, from its start to its end (milliseconds since the epoch): "3.2 s". */
+export function formatDuration(startedAt: number, endedAt: number): string {
+  return `${((endedAt - startedAt) / 1000).toFixed(1)} s`;
 }
 
 export interface BatchStarted {

@@ -1,5 +1,6 @@
 // `flakedeck history [RUN]`: every build, deploy and rollback recorded, or one run with its steps (and its log).
 
+import { formatDuration } from '../../common/model/runs.ts';
 import type { RunDetail, RunSummary } from '../../common/model/runs.ts';
 import { formatBytes } from '../../common/model/reboot-diff.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
@@ -8,7 +9,7 @@ import { printJson } from './context.ts';
 import type { Output } from './context.ts';
 
 const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
-const seconds = (from: number, to: number | null) => (to === null ? '' : `${((to - from) / 1000).toFixed(1)} s`);
+const seconds = (from: number, to: number | null) => (to === null ? '' : formatDuration(from, to));
 
 function revision(run: RunSummary): string {
   if (run.revision === null) return run.dirty === null ? '-' : 'dirty (no commit)';
