@@ -2,7 +2,7 @@
 
 import { getContext, setContext } from 'svelte';
 import type { FlakedeckApi } from '../../common/api/contract.ts';
-import type { FlakeStore } from './flake-state.svelte.ts';
+import type { FlakeStore } from './flake-store.svelte.ts';
 import type { Navigation } from './navigation.svelte.ts';
 
 export interface AppContext {
