@@ -1,3 +1,5 @@
+// ACK flow control: when a producer pauses and resumes, and what it still owes.
+
 import { describe, expect, it } from 'vitest';
 import { FlowControl } from './flow-control.ts';
 

@@ -1,3 +1,5 @@
+// Output batching: a window's worth of chunks as one event, a full batch at once, nothing after discard.
+
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OutputBatcher } from './output-batcher.ts';
 

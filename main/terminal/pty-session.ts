@@ -1,6 +1,7 @@
 // One program on a pty: raw output to its listeners, filtered output batched and flow-controlled to the window.
 
-import { closeSync, constants, openSync } from 'node:fs';
+import { readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { spawn } from 'node-pty';
 import type { IPty } from 'node-pty';
 import type { TerminalAttachment } from '../../common/model/terminal.ts';
@@ -42,8 +43,8 @@ export class PtySession {
   #draining = false;
   #pausedWatch: NodeJS.Timeout | undefined;
   #lastProgress = 0;
-  /** Our own handle on the pty's terminal side, held until the program exits (see holdTerminalSide). */
-  #terminalSide: number | undefined;
+  /** The pty gives bytes; a character cut between two reads is completed by the next (or by the tail, see #readTail). */
+  readonly #decoder = new StringDecoder('utf8');
 
   constructor(id: string, spec: SpawnSpec, events: EventHub, options: SessionOptions) {
     this.#events = events;
@@ -58,7 +59,7 @@ export class PtySession {
       rows: spec.rows ?? 24,
       cwd: spec.cwd,
       env: childEnv(process.env, spec.env, spec.replaceEnv),
-      encoding: 'utf8',
+      encoding: null,
     });
     this.#flow = new FlowControl(
       {
@@ -76,9 +77,10 @@ export class PtySession {
       },
       options.watermarks,
     );
-    this.#terminalSide = holdTerminalSide(this.#pty);
     this.#info = { id, title: spec.title, kind: spec.kind, pid: this.#pty.pid, exited: null };
-    this.#pty.onData((chunk) => this.#output(chunk));
+    // With encoding null, node-pty hands over the bytes it read (its typings say string).
+    this.#pty.onData((bytes) => this.#output(this.#decoder.write(bytes as unknown as Buffer)));
+    (this.#pty as UnixPty).on?.('end', () => this.#readTail((this.#pty as UnixPty).fd));
     this.#pty.onExit(({ exitCode, signal }) => this.#finish(signal ? { exitCode, signal } : { exitCode }));
   }
 
@@ -131,6 +133,7 @@ export class PtySession {
   }
 
   #output(chunk: string): void {
+    if (chunk.length === 0) return;
     for (const listener of this.#raw) {
       try {
         listener(chunk);
@@ -165,6 +168,27 @@ export class PtySession {
   }
 
   /**
+   * libuv ends a pty's read stream when the terminal side hangs up just after a short read, though the pty may still
+   * hold output (`seq 1 100000` lost its last KiB one run in two). When the stream ends the pty is still open: read
+   * what is left, until EIO (all of it) or EAGAIN. node-pty reports the exit right after, as the stream closes.
+   * (Holding the terminal side open instead avoids the hang-up, but then node-pty reports every exit 200 ms late.)
+   */
+  #readTail(fd: number | undefined): void {
+    if (fd === undefined) return;
+    const buffer = Buffer.allocUnsafe(65_536);
+    for (;;) {
+      let read: number;
+      try {
+        read = readSync(fd, buffer, 0, buffer.length, null);
+      } catch {
+        return;
+      }
+      if (read <= 0) return;
+      this.#output(this.#decoder.write(buffer.subarray(0, read)));
+    }
+  }
+
+  /**
    * node-pty destroys the pty's socket 200 ms after the program exits if it has not closed by then, and a paused
    * socket never closes: the program's last output would be lost. So a paused session checks that its program
    * still runs, and drains the pty once it is gone. A window that stopped acknowledging is detached.
@@ -182,8 +206,7 @@ export class PtySession {
 
   #finish(status: ExitStatus): void {
     clearInterval(this.#pausedWatch);
-    if (this.#terminalSide !== undefined) closeSync(this.#terminalSide);
-    this.#terminalSide = undefined;
+    this.#output(this.#decoder.end());
     this.#show(this.#filtered(() => this.#filter?.end() ?? '', ''));
     this.#batcher.flush();
     this.#attached = false;
@@ -194,20 +217,10 @@ export class PtySession {
   }
 }
 
-/**
- * libuv ends a pty's read stream when the terminal side hangs up after a short read, though the pty still holds
- * output: node-pty then loses the last few KiB of a program that writes a lot and exits (`seq 1 100000` loses the
- * tail one run in two). While we hold the terminal side open, there is no hang-up; node-pty reads on and closes
- * the stream 200 ms after the program's exit, by which time the pty is drained.
- */
-function holdTerminalSide(pty: IPty): number | undefined {
-  const path = (pty as IPty & { ptsName?: string }).ptsName;
-  if (!path) return undefined;
-  try {
-    return openSync(path, constants.O_RDWR | constants.O_NOCTTY);
-  } catch {
-    return undefined;
-  }
+/** node-pty's Unix terminal beyond IPty: its read stream's events, and the pty's file descriptor. */
+interface UnixPty extends IPty {
+  readonly fd?: number;
+  on?(event: 'end', listener: () => void): void;
 }
 
 function isAlive(pid: number): boolean {

@@ -1,3 +1,5 @@
+// The bounded scrollback: the last characters, cut at a line start where one is near.
+
 import { describe, expect, it } from 'vitest';
 import { Scrollback } from './scrollback.ts';
 
