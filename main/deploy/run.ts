@@ -1,7 +1,6 @@
 // One host's build, deploy or rollback as it goes: its steps recorded as they start and end, its output logged,
 // its programs run in terminals, its live state sent to the window, cancellation and approval.
 
-import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../common/api/errors.ts';
 import type {
   BuildProgress,
@@ -125,29 +124,19 @@ export class Run {
   }
 
   /**
-   * Runs a program in a terminal of its own, as part of the open step `record`. A small shell around it prints its
-   * exit code as the last line (with a nonce the program cannot know), so the step ends as soon as the program
-   * does, however long the terminal takes to report its exit.
+   * Runs a program in a terminal of its own, as part of the open step `record`. Its exit code, or 128 + the signal
+   * that ended it (as a shell's `$?` says), once the terminal has shown all of its output.
    */
   async exec(record: StepRecord, command: StepCommand, interruptible: boolean): Promise<ExitStatus> {
     this.throwIfCancelled();
-    const marker = `@flakedeck-exit-${randomBytes(8).toString('hex')} `;
-    let ended!: (status: ExitStatus) => void;
-    const byMarker = new Promise<ExitStatus>((resolve) => (ended = resolve));
-    const splitter = new LineSplitter((line) => {
-      const at = line.indexOf(marker);
-      const code = at === -1 ? '' : line.slice(at + marker.length);
-      if (!/^\d+$/.test(code)) return command.read(line);
-      ended({ exitCode: Number(code) });
-      return at > 0 ? command.read(line.slice(0, at)) : null;
-    });
+    const splitter = new LineSplitter(command.read);
     const filter: OutputFilter = {
       write: (chunk) => this.#shown(splitter.write(chunk)),
       end: () => this.#shown(splitter.end()),
     };
     const info = this.#terminals.spawn({
-      file: '/bin/sh',
-      args: ['-c', '"$@"; printf \'%s%d\\n\' "$0" "$?"', marker, command.file, ...command.args],
+      file: command.file,
+      args: command.args,
       env: command.env,
       cwd: command.cwd,
       title: command.title,
@@ -162,8 +151,8 @@ export class Run {
     this.#running = { terminalId: info.id, interruptible };
     this.#changed();
     try {
-      // Without the marker (the shell was interrupted too), the terminal's own exit status tells.
-      return await Promise.race([byMarker, this.#terminals.exited(info.id)]);
+      const status = await this.#terminals.exited(info.id);
+      return status.signal ? { exitCode: 128 + status.signal, signal: status.signal } : status;
     } finally {
       this.#running = null;
     }
@@ -230,7 +219,7 @@ export class Run {
     }
     this.#cancelRequested = true;
     this.#approval?.reject(new RunFailure('cancelled', 'Cancelled before anything was copied.'));
-    // Ctrl-C through the terminal: the program and the shell around it both get SIGINT, as in a shell.
+    // Ctrl-C through the terminal: the program and whatever it started in the foreground get SIGINT, as in a shell.
     if (this.#running?.interruptible) this.#terminals.write(this.#running.terminalId, '\x03');
   }
 
