@@ -10,9 +10,14 @@ const pieceSize = 64 << 10;
 
 interface Baseline {
   load(chunk: string): void;
-  /** Lays a terminal over `rect` (the app's terminal) and writes everything loaded; resolves once parsed. */
-  replay(rect: { x: number; y: number; width: number; height: number }): Promise<void>;
+  /**
+   * Lays a terminal over `rect` (the app's terminal) and writes everything loaded; resolves once parsed. Without
+   * `rect`, the terminal is never opened: xterm parses into its buffer and draws nothing.
+   */
+  replay(rect?: { x: number; y: number; width: number; height: number }): Promise<void>;
+  /** Removes the terminal; what was loaded stays for another replay. */
   dispose(): void;
+  unload(): void;
 }
 
 declare global {
@@ -25,32 +30,36 @@ let chunks: string[] = [];
 let terminal: Terminal | undefined;
 let host: HTMLDivElement | undefined;
 
+function open(rect: { x: number; y: number; width: number; height: number }): Terminal {
+  host = document.createElement('div');
+  host.dataset.testid = 'xterm-baseline';
+  Object.assign(host.style, {
+    position: 'fixed',
+    left: `${rect.x}px`,
+    top: `${rect.y}px`,
+    width: `${rect.width}px`,
+    height: `${rect.height}px`,
+    zIndex: '1000',
+  });
+  document.body.append(host);
+  const term = new Terminal(terminalOptions());
+  const fit = new FitAddon();
+  term.loadAddon(fit);
+  term.open(host);
+  fit.fit();
+  return term;
+}
+
 window.xtermBaseline = {
   load(chunk) {
     chunks.push(chunk);
   },
 
   async replay(rect) {
-    host = document.createElement('div');
-    host.dataset.testid = 'xterm-baseline';
-    Object.assign(host.style, {
-      position: 'fixed',
-      left: `${rect.x}px`,
-      top: `${rect.y}px`,
-      width: `${rect.width}px`,
-      height: `${rect.height}px`,
-      zIndex: '1000',
-    });
-    document.body.append(host);
-    terminal = new Terminal(terminalOptions());
-    const fit = new FitAddon();
-    terminal.loadAddon(fit);
-    terminal.open(host);
-    fit.fit();
-
+    const term = rect ? open(rect) : new Terminal(terminalOptions());
+    terminal = term;
     let inFlight = 0;
     let drained: (() => void) | undefined;
-    const term = terminal;
     for (const chunk of chunks) {
       for (let at = 0; at < chunk.length; at += pieceSize) {
         if (inFlight > inFlightLimit) await new Promise<void>((resolve) => (drained = resolve));
@@ -68,6 +77,11 @@ window.xtermBaseline = {
   dispose() {
     terminal?.dispose();
     host?.remove();
+    terminal = undefined;
+    host = undefined;
+  },
+
+  unload() {
     chunks = [];
   },
 };

@@ -11,7 +11,7 @@ import { createHandlers } from '../../main/api/handlers/index.ts';
 import { originCheck, Router } from '../../main/api/router.ts';
 import { createServices } from '../../main/services.ts';
 import type { ServiceConfig, Services } from '../../main/services.ts';
-import { attachWsTransport, transportPath } from './ws-transport.ts';
+import { attachPageTransport, eventsPath, transportPath } from './page-transport.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const rendererDir = join(repoRoot, '.vite', 'renderer', 'main_window');
@@ -50,7 +50,7 @@ function bundleBridge(): Promise<string> {
       write: false,
       minify: false,
       lib: {
-        entry: join(import.meta.dirname, 'browser', 'ws-bridge.ts'),
+        entry: join(import.meta.dirname, 'browser', 'page-bridge.ts'),
         formats: ['iife'],
         name: 'flakedeckTestBridge',
       },
@@ -82,6 +82,8 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
   });
 
   const server = createServer((request, response) => {
+    // Requests come once the page has the address, after the transport below is attached.
+    if (transport.handle(request, response)) return;
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     const file = normalize(join(rendererDir, path === '/' ? 'index.html' : decodeURIComponent(path)));
     if (!file.startsWith(rendererDir + sep) || !existsSync(file)) {
@@ -97,16 +99,20 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
   const token = randomBytes(24).toString('base64url');
 
   const router = new Router(createHandlers(services), { isTrustedSender: originCheck([origin]) });
-  const detach = attachWsTransport(server, router, services.events, token);
-  const transport = JSON.stringify({ url: `ws://127.0.0.1:${port}${transportPath}`, token });
+  const transport = attachPageTransport(server, router, services.events, token);
+  const config = JSON.stringify({
+    socketUrl: `ws://127.0.0.1:${port}${transportPath}`,
+    eventsUrl: `${origin}${eventsPath}`,
+    token,
+  });
 
   return {
     url: `${origin}/`,
-    initScript: `window.__flakedeckTestTransport = ${transport};\n${await bundleBridge()}`,
+    initScript: `window.__flakedeckTestTransport = ${config};\n${await bundleBridge()}`,
     services,
     openedUrls,
     async close() {
-      detach();
+      transport.close();
       server.closeAllConnections();
       await new Promise((done) => server.close(done));
       services.close();
