@@ -112,6 +112,19 @@ describe('PtyHost flow control', () => {
     await until(() => chars(id) > held + 100_000, 'the flood to resume');
   });
 
+  it('bounds what the window owes by the time it says it takes over it', async () => {
+    const { host, chars } = setup();
+    const { id } = host.spawn({ file: 'yes', args: [], title: 'yes', kind: 'run' });
+    host.attach(id);
+    const first = await settled(() => chars(id));
+    expect(first).toBeLessThan(100_000 + 65_536 * 2);
+    // A window that works through 5 000 characters a millisecond may be 80 ms, 400 000 characters, behind.
+    host.acknowledge(id, first, 5_000);
+    const more = (await settled(() => chars(id))) - first;
+    expect(more).toBeGreaterThan(400_000);
+    expect(more).toBeLessThan(400_000 + 65_536 * 2);
+  });
+
   it('lets Ctrl-C through to a paused flood, and the prompt comes back', async () => {
     const { host, shown, chars } = setup();
     const { id } = host.spawn(shell);

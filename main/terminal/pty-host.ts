@@ -95,9 +95,9 @@ export class PtyHost implements TerminalHost {
     return this.#get(id).attach();
   }
 
-  acknowledge(id: string, chars: number): void {
+  acknowledge(id: string, chars: number, rate?: number): void {
     // Acknowledgements for a session closed meanwhile are harmless.
-    this.#sessions.get(id)?.acknowledge(chars);
+    this.#sessions.get(id)?.acknowledge(chars, rate);
   }
 
   /** Ends the session's program if it runs (SIGHUP, then SIGKILL) and forgets the session. */

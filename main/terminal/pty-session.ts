@@ -118,11 +118,11 @@ export class PtySession {
     return { info: this.info, scrollback: this.#scrollback.text(), offset: this.#scrollback.end };
   }
 
-  acknowledge(chars: number): void {
+  acknowledge(chars: number, rate?: number): void {
     this.#lastProgress = performance.now();
     // A window that was given up on is still there: the gap in offsets tells it to attach again.
     if (!this.#attached && this.running) this.#attached = true;
-    this.#flow.acknowledged(chars);
+    this.#flow.acknowledged(chars, rate);
   }
 
   dispose(): void {

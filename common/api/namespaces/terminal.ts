@@ -20,8 +20,18 @@ export const terminalMethods = {
   'terminal.list': method<TerminalInfo[]>()(noParams),
   /** Starts delivering the session's output to this window, beginning with its bounded scrollback. */
   'terminal.attach': method<TerminalAttachment>()(z.strictObject({ id: sessionId })),
-  /** The window consumed this many characters of `terminal.data`: flow control lets the program go on. */
-  'terminal.ack': method<void>()(z.strictObject({ id: sessionId, chars: z.int().min(0).max(100_000_000) })),
+  /**
+   * The window consumed this many characters of `terminal.data`: flow control lets the program go on. `rate`: the
+   * characters a millisecond the window's terminal works through while it has output queued, when it has measured
+   * it, so that what is owed is bounded in time.
+   */
+  'terminal.ack': method<void>()(
+    z.strictObject({
+      id: sessionId,
+      chars: z.int().min(0).max(100_000_000),
+      rate: z.number().positive().max(10_000_000).optional(),
+    }),
+  ),
   'terminal.write': method<void>()(z.strictObject({ id: sessionId, data: z.string().max(1_048_576) })),
   'terminal.resize': method<void>()(z.strictObject({ id: sessionId, cols, rows })),
   'terminal.kill': method<void>()(

@@ -10,7 +10,7 @@ export function terminalHandlers({ terminals, flake, keys }: Services): Handlers
       terminals.openShell(flake.current().path, size, withAgeKey ? await keys.sopsEnvironment() : undefined),
     'terminal.list': () => terminals.list(),
     'terminal.attach': ({ id }) => terminals.attach(id),
-    'terminal.ack': ({ id, chars }) => terminals.acknowledge(id, chars),
+    'terminal.ack': ({ id, chars, rate }) => terminals.acknowledge(id, chars, rate),
     'terminal.write': ({ id, data }) => terminals.write(id, data),
     'terminal.resize': ({ id, cols, rows }) => terminals.resize(id, cols, rows),
     'terminal.kill': ({ id, signal }) => terminals.kill(id, signal),

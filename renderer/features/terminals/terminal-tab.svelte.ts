@@ -7,6 +7,7 @@ import { Terminal } from '@xterm/xterm';
 import type { IBufferRange } from '@xterm/xterm';
 import type { FlakedeckApi } from '../../../common/api/contract.ts';
 import type { ExitStatus, TerminalData, TerminalInfo } from '../../../common/model/terminal.ts';
+import { ParsePace } from './parse-pace.ts';
 import { sanitizePaste } from './paste.ts';
 import { terminalOptions } from './terminal-options.ts';
 import { terminalTheme } from './terminal-theme.ts';
@@ -40,6 +41,8 @@ export class TerminalTab {
   #parsing = 0;
   /** Counts attachments: pieces written before the latest one are no longer main's to count. */
   #attachment = 0;
+  /** Sent with acknowledgements, so main bounds what it sends by how long xterm takes over it, not by length. */
+  readonly #pace = new ParsePace();
   #sync: Promise<void> | undefined;
   #queued: TerminalData[] = [];
 
@@ -160,7 +163,11 @@ export class TerminalTab {
     for (let at = 0; at < fresh.length; at += writePiece) {
       const piece = fresh.slice(at, at + writePiece);
       if (counted) this.#parsing += piece.length;
-      this.terminal.write(piece, () => counted && attachment === this.#attachment && this.#consumed(piece.length));
+      this.#pace.handed(piece.length);
+      this.terminal.write(piece, () => {
+        this.#pace.parsed(piece.length);
+        if (counted && attachment === this.#attachment) this.#consumed(piece.length);
+      });
     }
   }
 
@@ -177,7 +184,8 @@ export class TerminalTab {
     if (this.#unacked < ackStep && this.#parsing > 0) return;
     const acked = this.#unacked;
     this.#unacked = 0;
-    void this.#api.terminal.ack({ id: this.id, chars: acked });
+    const rate = this.#pace.take();
+    void this.#api.terminal.ack(rate ? { id: this.id, chars: acked, rate } : { id: this.id, chars: acked });
   }
 
   #paste(event: ClipboardEvent): void {
