@@ -9,8 +9,10 @@ import { defaultEnvironment } from './settings.ts';
 import { checkSettings } from './settings.ts';
 import { nixSshOpts, remoteAction, shellQuote, sshArgs, storeUrl } from './ssh.ts';
 
-const hostile = [`it's`, '$(touch /tmp/x)', '`id`', 'a b\tc', '"; rm -rf / #', '\\n', '*', '-rf', ''];
 const scratch = mkdtempSync(join(tmpdir(), 'flakedeck-ssh-'));
+/** A file only a command smuggled in would create (a path of the test's own: /tmp/x may well exist). */
+const touched = join(scratch, 'touched');
+const hostile = [`it's`, `$(touch ${touched})`, '`id`', 'a b\tc', '"; rm -rf / #', '\\n', '*', '-rf', ''];
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** What the target's login shell does with the remote command ssh hands it. */
@@ -43,7 +45,7 @@ describe('remote commands', () => {
         expect(stderr).toBe(`flakedeck: unexpected characters in path: /state/${word}\n`);
       }
     }
-    expect(() => execFileSync('test', ['-e', '/tmp/x'])).toThrow();
+    expect(() => execFileSync('test', ['-e', touched])).toThrow();
   });
 
   it('builds ssh and nix store arguments that never let a host be read as an option', () => {
