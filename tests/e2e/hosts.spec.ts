@@ -8,6 +8,11 @@ test.describe('host list', () => {
     await expect(cards).toHaveCount(4);
     await expect(cards.locator('.name')).toHaveText(['desktop', 'homelab', 'laptop', 'vps']);
     await expect(app.getByTestId('flake-path')).toHaveText(flakePath);
+    // Each card shows its host's facts once the flake is inspected: what its root is, what it keeps, what it warns.
+    await expect(cards.getByTestId('root-fact')).toHaveText(['ext4 root', 'xfs root', 'tmpfs root', 'ext4 root']);
+    const laptop = cards.filter({ hasText: 'laptop' });
+    await expect(laptop.getByTestId('persisted-count')).toHaveText('9 persisted');
+    await expect(laptop.getByTestId('warning-count')).toHaveText('1 warning');
     await app.screenshot({ path: testInfo.outputPath('host-list.png'), fullPage: true });
   });
 

@@ -122,7 +122,9 @@ test.describe('terminals', () => {
       app,
       String.raw`printf '\e]8;;https://example.com/real\e\\docs\e]8;;\e\\ or \e]8;;javascript:alert(1)\e\\script\e]8;;\e\\ or https://nixos.org/plain\n'`,
     );
-    await expect.poll(() => lastLine(app)).toMatch(prompt);
+    // The output line, not only a prompt: the command line that printed it starts with one too.
+    await expect.poll(() => screenLines(app)).toContain('docs or script or https://nixos.org/plain');
+    await expect.poll(() => lastLine(app)).toMatch(/^bash-[\d.]+[$#]$/);
 
     await clickLink(app, 'docs');
     const dialog = app.getByTestId('link-dialog');
