@@ -12,6 +12,8 @@ export interface TerminalInfo {
   id: string;
   title: string;
   kind: TerminalKind;
+  /** Sessions of one build or deploy share a group, named for the run ("deploy web #12"), and one tab. */
+  group?: string;
   pid: number;
   exited: ExitStatus | null;
 }

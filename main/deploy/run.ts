@@ -124,7 +124,7 @@ export class Run {
   }
 
   /**
-   * Runs a program in a terminal of its own, as part of the open step `record`. Its exit code, or 128 + the signal
+   * Runs a program in a terminal of its own (in the run's tab), as part of the open step `record`. Its exit code, or 128 + the signal
    * that ended it (as a shell's `$?` says), once the terminal has shown all of its output.
    */
   async exec(record: StepRecord, command: StepCommand, interruptible: boolean): Promise<ExitStatus> {
@@ -141,6 +141,7 @@ export class Run {
       cwd: command.cwd,
       title: command.title,
       kind: 'run',
+      group: `${this.live.kind} ${this.live.host} #${this.id}`,
       cols: 120,
       rows: 30,
       filter,

@@ -200,6 +200,22 @@ describe('PtyHost exit', () => {
     }
   });
 
+  it('takes a resize between the pty closing and the exit being reported, as a window fitting its tab sends it', async () => {
+    const { host } = setup();
+    for (let run = 0; run < 20; run++) {
+      const { id } = host.spawn(bash('echo done'));
+      const exited = host.exited(id);
+      let ended = false;
+      void exited.then(() => (ended = true));
+      // Resizes every tick until the exit is reported: none may throw (node-pty's closed descriptor gave EBADF).
+      while (!ended) {
+        host.resize(id, 100 + (run % 2), 30);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(await exited).toEqual({ exitCode: 0 });
+    }
+  });
+
   it('decodes characters that the pty cuts between two reads', async () => {
     const { host, shown } = setup();
     const { id } = host.spawn(bash('for i in $(seq 1 2000); do printf "✓«é»€𝄞"; done; echo'));

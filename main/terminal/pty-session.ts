@@ -42,6 +42,8 @@ export class PtySession {
   /** Set once the program is gone: what is left in the pty is read without waiting for acknowledgements. */
   #draining = false;
   #pausedWatch: NodeJS.Timeout | undefined;
+  /** The pty's read stream ended or closed: the program is gone or going, and the descriptor closes. */
+  #ptyEnded = false;
   #lastProgress = 0;
   /** The pty gives bytes; a character cut between two reads is completed by the next (or by the tail, see #readTail). */
   readonly #decoder = new StringDecoder('utf8');
@@ -77,10 +79,21 @@ export class PtySession {
       },
       options.watermarks,
     );
-    this.#info = { id, title: spec.title, kind: spec.kind, pid: this.#pty.pid, exited: null };
+    this.#info = {
+      id,
+      title: spec.title,
+      kind: spec.kind,
+      ...(spec.group && { group: spec.group }),
+      pid: this.#pty.pid,
+      exited: null,
+    };
     // With encoding null, node-pty hands over the bytes it read (its typings say string).
     this.#pty.onData((bytes) => this.#output(this.#decoder.write(bytes as unknown as Buffer)));
-    (this.#pty as UnixPty).on?.('end', () => this.#readTail((this.#pty as UnixPty).fd));
+    (this.#pty as UnixPty).on?.('end', () => {
+      this.#ptyEnded = true;
+      this.#readTail((this.#pty as UnixPty).fd);
+    });
+    (this.#pty as UnixPty).on?.('close', () => (this.#ptyEnded = true));
     this.#pty.onExit(({ exitCode, signal }) => this.#finish(signal ? { exitCode, signal } : { exitCode }));
   }
 
@@ -97,7 +110,8 @@ export class PtySession {
   }
 
   resize(cols: number, rows: number): void {
-    if (this.running) this.#pty.resize(cols, rows);
+    // Once the pty's stream ended, node-pty closes its descriptor before it reports the exit: nothing left to size.
+    if (this.running && !this.#ptyEnded) this.#pty.resize(cols, rows);
   }
 
   kill(signal: NodeJS.Signals = 'SIGHUP'): void {
@@ -220,7 +234,7 @@ export class PtySession {
 /** node-pty's Unix terminal beyond IPty: its read stream's events, and the pty's file descriptor. */
 interface UnixPty extends IPty {
   readonly fd?: number;
-  on?(event: 'end', listener: () => void): void;
+  on?(event: 'end' | 'close', listener: () => void): void;
 }
 
 function isAlive(pid: number): boolean {

@@ -20,6 +20,8 @@ export interface SpawnSpec {
   rows?: number;
   /** A plain interactive shell, or a step of a build or deploy (read-only for the user unless it asks for input). */
   kind: TerminalKind;
+  /** The run this program is a step of: its sessions share one tab (TerminalInfo.group). */
+  group?: string;
   /**
    * Rewrites output before the renderer sees it, e.g. nix's internal-json log into readable lines.
    * Listeners of `onRawData` still get the program's own bytes.

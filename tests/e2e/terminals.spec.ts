@@ -172,6 +172,41 @@ test.describe('terminals', () => {
     await expect(app.getByTestId('terminal-pane')).toContainText('building /nix/store/demo');
   });
 
+  test("a run's steps share one tab named for the run, each step's output one click away", async ({ app, harness }) => {
+    await app.getByTestId('nav-terminals').click();
+    const step = (title: string, script: string) =>
+      harness.services.terminals.spawn({
+        file: 'bash',
+        args: ['--norc', '--noprofile', '-c', script],
+        title,
+        kind: 'run',
+        group: 'deploy web #7',
+      });
+    const build = step('build web', 'echo "built /nix/store/aaa-web"');
+    await harness.services.terminals.exited(build.id);
+    step('copy web', 'echo "copying to web"; exit 3');
+    await app.getByRole('button', { name: 'New shell' }).first().click();
+
+    const strip = app.getByRole('tablist', { name: 'Terminals' });
+    await expect(strip.getByRole('tab')).toHaveCount(2);
+    const run = strip.getByRole('tab', { name: /deploy web #7/ });
+    await expect(run).toHaveAttribute('title', 'deploy web #7 — failed');
+    await run.click();
+    const steps = app.getByRole('tablist', { name: 'Steps of deploy web #7' }).getByRole('tab');
+    await expect(steps).toHaveText(['build web', 'copy web']);
+    // The run opens on its latest step.
+    await expect(steps.nth(1)).toHaveAttribute('aria-selected', 'true');
+    await expect(app.getByTestId('terminal-pane')).toContainText('copying to web');
+    await steps.nth(0).click();
+    await expect(app.getByTestId('terminal-pane')).toContainText('built /nix/store/aaa-web');
+    await expect(run).toHaveAttribute('aria-selected', 'true');
+
+    // Closing the run closes every step's session.
+    await strip.getByRole('button', { name: 'Close deploy web #7' }).click();
+    await expect(strip.getByRole('tab')).toHaveCount(1);
+    await expect.poll(() => harness.services.terminals.list().filter((t) => t.group).length).toBe(0);
+  });
+
   test('search finds text in the scrollback and says when there is none', async ({ app }) => {
     await openShell(app);
     await run(app, 'seq 1 500');

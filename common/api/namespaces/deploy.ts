@@ -9,7 +9,7 @@ const hosts = z.array(hostName).min(1, 'name at least one host').max(200);
 const runId = z.strictObject({ runId: z.int().min(1) });
 
 export const deployMethods = {
-  /** Builds each host's system in the opened flake; each host is a run, in a terminal of its own. */
+  /** Builds each host's system in the opened flake; each host is a run, with a terminal tab of its own. */
   'build.start': method<BatchStarted>()(z.strictObject({ hosts })),
   /**
    * build → diff → approve → copy → profile → activate → confirm, for each host. With `requireApproval` (the

@@ -45,7 +45,7 @@ export const terminalEvents = {
   /** Output, batched for a few milliseconds; the window acknowledges it with `terminal.ack`. */
   'terminal.data': event<TerminalData>(),
   'terminal.exit': event<TerminalExit>(),
-  /** A session started, by the user or by a service: it gets a tab by itself. */
+  /** A session started, by the user or by a service: it gets a tab, shared with its run's other steps. */
   'terminal.opened': event<TerminalInfo>(),
   'terminal.closed': event<{ id: string }>(),
 };
