@@ -124,8 +124,8 @@ export class Run {
   }
 
   /**
-   * Runs a program in a terminal of its own (in the run's tab), as part of the open step `record`. Its exit code, or 128 + the signal
-   * that ended it (as a shell's `$?` says), once the terminal has shown all of its output.
+   * Runs a program in a terminal of its own (under the run's tab), as part of the open step `record`. Its exit code,
+   * or 128 + the signal that ended it (as a shell's `$?` says), once the terminal has shown all of its output.
    */
   async exec(record: StepRecord, command: StepCommand, interruptible: boolean): Promise<ExitStatus> {
     this.throwIfCancelled();
