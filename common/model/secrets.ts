@@ -55,6 +55,8 @@ export interface SecretRecipient {
   name?: string;
   /** Index of its key group (files with Shamir key groups have several). */
   group: number;
+  /** A published demo key (the flake's tests/demo-keys/): anyone with the repository can decrypt for it. */
+  demo?: boolean;
 }
 
 export interface SecretFileSummary {

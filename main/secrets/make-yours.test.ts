@@ -11,6 +11,7 @@ import { KeytarKeychain } from '../keys/keychain.ts';
 import { sshPrivateKeyToAge } from '../keys/ssh-to-age.ts';
 import { MakeYours, demoKeyLabel } from './make-yours.ts';
 import { decryptFile } from './file-operations.ts';
+import { listSecretFiles } from './recipients-view.ts';
 import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
 import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
 import { repositorySecretsFiles } from '../../tests/support/repository-copy.ts';
@@ -117,8 +118,16 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
   it('rewrites .sops.yaml and rotates every file to the new keys; the demo keys open nothing afterwards', async () => {
     const vps = newHostKey('vps');
     const choices = { identity: 'me', useDemoKey: true, hostKeys: { vps: `vps.example.org ${vps.publicLine}` } };
+    // Before: the secrets list says which recipients are published demo keys, i.e. readable by anyone.
+    const demoNames = async () =>
+      Object.fromEntries(
+        (await listSecretFiles(repo.path)).files.map((f) => [f.file, f.recipients.filter((r) => r.demo).map((r) => r.name)]),
+      );
+    expect((await demoNames())['secrets/vps.yaml']).toEqual(['admin', 'vps']);
     const plan = await makeYours.plan(choices);
     const report = await makeYours.apply(choices, plan.fingerprint);
+    // After: the admin and vps keys are real; the hosts that kept their demo keys still say so.
+    expect(await demoNames()).toMatchObject({ 'secrets/vps.yaml': [], 'secrets/laptop.yaml': ['laptop'] });
 
     expect(report.written).toEqual(['.sops.yaml', 'hosts/vps/ssh_host_ed25519_key.pub', ...secretFiles]);
     expect(report.files).toEqual(

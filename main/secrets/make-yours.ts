@@ -4,7 +4,7 @@
 // a plan shows it, and applying writes it only if nothing changed since and nothing blocks it.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 import type {
@@ -17,12 +17,13 @@ import type {
 } from '../../common/model/make-yours.ts';
 import type { KeyIdentity } from '../../common/model/keys.ts';
 import type { SecretRecipient } from '../../common/model/secrets.ts';
-import { parseIdentities, recipientOf } from '../keys/age-identities.ts';
+import { recipientOf } from '../keys/age-identities.ts';
 import { hostFolders, hostKeyFile } from '../keys/host-recipients.ts';
 import type { KeyService } from '../keys/key-service.ts';
 import { sshPublicKeyToAge } from '../keys/ssh-to-age.ts';
 import { readVersioned, writeAtomically } from './atomic-file.ts';
 import type { FileVersion } from './atomic-file.ts';
+import { demoKeys } from './demo-keys.ts';
 import { ageRecipients, readMetadata } from './metadata.ts';
 import { listSecretFiles } from './recipients-view.ts';
 import { openSops, rotate, updateKeys } from './sops-file.ts';
@@ -32,9 +33,6 @@ import type { SopsConfig } from './sops-config.ts';
 import { recipientAnchors, replaceRecipients } from './sops-config-edit.ts';
 import { formatForPath, storeFor } from './stores/index.ts';
 
-/** Where a flake keeps its published demo keys (this repository's layout). */
-const demoFolder = join('tests', 'demo-keys');
-const demoKeyPattern = /\.age-key\.DEMO\.txt$/;
 export const demoKeyLabel = 'demo-admin';
 
 interface PendingWrite {
@@ -74,29 +72,6 @@ function keyLine(host: string, text: string): { line: string; recipient: string 
 
 function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** The flake's published demo data: the recipients anyone can decrypt for, and the demo admin key file. */
-async function demoKeys(flake: string): Promise<{ recipients: Set<string>; file?: string; identity?: string }> {
-  const folder = join(flake, demoFolder);
-  const recipients = new Set<string>();
-  if (!existsSync(folder)) return { recipients };
-  const listed = join(folder, 'recipients.json');
-  if (existsSync(listed)) {
-    try {
-      for (const value of Object.values(JSON.parse(readFileSync(listed, 'utf8')) as Record<string, unknown>)) {
-        if (typeof value === 'string') recipients.add(value);
-      }
-    } catch {
-      // Not the layout this repository uses: the key file below still names the admin key.
-    }
-  }
-  const name = readdirSync(folder).find((f) => demoKeyPattern.test(f));
-  if (!name) return { recipients };
-  const file = join(folder, name);
-  const [identity] = parseIdentities(readFileSync(file, 'utf8'), file);
-  if (identity) recipients.add(await recipientOf(identity));
-  return { recipients, file, ...(identity && { identity }) };
 }
 
 export class MakeYours {

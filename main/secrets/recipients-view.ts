@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import type { SecretFileList, SecretFileSummary, SecretFormat, SecretRecipient } from '../../common/model/secrets.ts';
 import { hostRecipients } from '../keys/host-recipients.ts';
 import { formatForPath, storeFor } from './stores/index.ts';
+import { demoKeys } from './demo-keys.ts';
 import { ageRecipients, readMetadata } from './metadata.ts';
 import { findSopsConfig, loadSopsConfig, ruleForFile } from './sops-config.ts';
 import type { SopsConfig } from './sops-config.ts';
@@ -27,8 +28,16 @@ export async function recipientNames(flake: string, config: SopsConfig | undefin
   return names;
 }
 
-function named(recipients: { recipient: string; group: number }[], names: Map<string, string>): SecretRecipient[] {
-  return recipients.map((r) => ({ ...r, ...(names.has(r.recipient) && { name: names.get(r.recipient) }) }));
+function named(
+  recipients: { recipient: string; group: number }[],
+  names: Map<string, string>,
+  demo: Set<string>,
+): SecretRecipient[] {
+  return recipients.map((r) => ({
+    ...r,
+    ...(names.has(r.recipient) && { name: names.get(r.recipient) }),
+    ...(demo.has(r.recipient) && { demo: true }),
+  }));
 }
 
 /** A file that is not a sops file (a README, a plaintext spec) is not a secret, and is left out. */
@@ -42,6 +51,7 @@ export async function listSecretFiles(flake: string): Promise<SecretFileList> {
   const configFile = findSopsConfig(flake);
   const config = configFile ? loadSopsConfig(configFile) : undefined;
   const names = await recipientNames(flake, config);
+  const demo = (await demoKeys(flake)).recipients;
   const files: SecretFileSummary[] = [];
   for (const path of filesUnder(join(flake, 'secrets'))) {
     const file = relative(flake, path);
@@ -51,7 +61,7 @@ export async function listSecretFiles(flake: string): Promise<SecretFileList> {
     let problem: string | undefined;
     try {
       const metadata = readMetadata(storeFor(format).readEncrypted(new Uint8Array(readFileSync(path))).metadata);
-      recipients = named(ageRecipients(metadata), names);
+      recipients = named(ageRecipients(metadata), names, demo);
       groups = metadata.keyGroups.map((g) => g.age.map((k) => k.recipient));
     } catch (error) {
       problem = (error as Error).message;
@@ -62,7 +72,8 @@ export async function listSecretFiles(flake: string): Promise<SecretFileList> {
     if (config) {
       try {
         expectedGroups = ruleForFile(config, path).plan.groups;
-        expected = named(expectedGroups.flatMap((g, group) => g.map((recipient) => ({ recipient, group }))), names);
+        const planned = expectedGroups.flatMap((g, group) => g.map((recipient) => ({ recipient, group })));
+        expected = named(planned, names, demo);
       } catch {
         // No rule for this file: nothing to compare with.
       }

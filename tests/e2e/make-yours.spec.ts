@@ -44,7 +44,16 @@ test.describe('make this repository yours', () => {
       ['.sops.yaml', ...files].map((f) => [f, readFileSync(join(flakePath, f), 'utf8')]),
     );
     await app.getByTestId('nav-secrets').click();
-    await app.getByTestId('make-yours').click();
+    // Until then, the list says that anyone with the repository reads every file, and for which keys.
+    const demoWarning = app.getByTestId('demo-warning');
+    await expect(demoWarning).toContainText('Every file can be read by anyone with this repository');
+    await expect(demoWarning).toContainText('(admin, desktop, laptop, vps, homelab)');
+    await expect(app.locator('[data-file="secrets/vps.yaml"] [data-testid="recipient"]')).toHaveText([
+      'admindemo',
+      'vpsdemo',
+    ]);
+    await app.screenshot({ path: testInfo.outputPath('secrets-demo-warning.png'), fullPage: true });
+    await demoWarning.getByRole('button', { name: 'Make this repository yours…' }).click();
     const flow = app.getByTestId('make-yours-flow');
 
     // 1. Your key: generated into the keychain.
@@ -116,6 +125,10 @@ test.describe('make this repository yours', () => {
     await flow.getByRole('button', { name: '← Secrets' }).click();
     const vpsFile = app.locator('[data-testid="secret-file"][data-file="secrets/vps.yaml"]');
     await expect(vpsFile.getByTestId('recipient').first()).toHaveAttribute('data-recipient', me.publicKey);
+    await expect(vpsFile.getByTestId('recipient')).toHaveText(['admin', 'vps']);
+    // The hosts that kept their demo keys still read four files anyone can read.
+    await expect(demoWarning).toContainText('4 of 5 files can be read by anyone with this repository');
+    await expect(demoWarning).toContainText('(desktop, laptop, homelab)');
     await vpsFile.getByRole('button', { name: 'secrets/vps.yaml' }).click();
     await expect(app.getByTestId('secret-node')).toHaveCount(3);
   });
