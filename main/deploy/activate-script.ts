@@ -327,13 +327,20 @@ status)
   ;;
 
 generations)
-  # generations STORE PROFILE: number, date, time, path and "(current)" of every generation.
-  store="$1"; profile="$2"
-  [ -z "$store" ] || check_path "$store"
+  # generations PROFILE: number, date, time, path and "(current)" of every generation.
+  # Read from the profile's links as nix-env does, not with nix-env --list-generations: that takes the profile's
+  # lock, which a user without sudo may not open, and its failure would read as "no generations".
+  profile="$1"
   check_path "$profile"
   [ -e "$profile" ] || exit 0
-  nixenv -p "$profile" --list-generations | while read -r n day time current; do
-    mark generation "$n" "$day" "$time" "$(generation_path "$profile" "$n")" "$current"
+  current=$(generation_of "$profile")
+  for link in "$profile"-*-link; do
+    n=\${link#"$profile"-}
+    n=\${n%-link}
+    case "$n" in '' | *[!0-9]*) continue ;; esac
+    # A generation's date is its link's (nix-env shows the same, in local time).
+    at=$(date -d "@$(stat -c %Y "$link")" '+%Y-%m-%d %H:%M:%S') || exit 1
+    mark generation "$n" "$at" "$(readlink "$link")" "$([ "$n" = "$current" ] && echo '(current)')"
   done
   ;;
 

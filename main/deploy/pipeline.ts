@@ -366,7 +366,7 @@ export class Pipeline {
     const stdout = await new Promise<string>((resolve, reject) =>
       execFile(
         'ssh',
-        [...sshArgs(job.settings, env), remoteAction('generations', [env.store, env.profile])],
+        [...sshArgs(job.settings, env), remoteAction('generations', [env.profile])],
         { maxBuffer: 16 * 1024 * 1024 },
         (error, out, err) =>
           error
@@ -388,7 +388,8 @@ export class Pipeline {
         date: `${day} ${time}`,
         current: current === '(current)',
         path: path || null,
-      }));
+      }))
+      .sort((a, b) => a.number - b.number);
   }
 
   async #remote(
