@@ -7,6 +7,7 @@ DEBIAN_PACKAGES=(
   dbus dbus-bin gnome-keyring                     # a real Secret Service for the keychain tests
   nix-bin                                         # real nix evaluating and building fixture flakes
   openssh-server openssh-client                   # a loopback sshd as the deploy target
+  sudo                                            # a password-protected sudo on the non-root deploy target
   age                                             # independent check of the files we encrypt
   chromium                                        # the renderer under Playwright
 )

@@ -59,11 +59,14 @@ export interface DeployTestbed {
   close(): Promise<void>;
 }
 
-/** What a deploy test starts from: a loopback target, the deploy fixture (with `hosts`) pointed at it, the services. */
+/**
+ * What a deploy test starts from: a loopback target (logged into as `user`, root by default), the deploy fixture
+ * (with `hosts`) pointed at it, the services.
+ */
 export async function deployTestbed(
-  options: { hosts?: string; env?: Partial<DeployEnvironment> } = {},
+  options: { hosts?: string; env?: Partial<DeployEnvironment>; user?: string } = {},
 ): Promise<DeployTestbed> {
-  const target = await startDeployTarget();
+  const target = await startDeployTarget({ user: options.user });
   const fixture = deployFixture(target, options.hosts);
   const app = deployServices(target, fixture.repo.path, options.env);
   return {

@@ -39,14 +39,21 @@ export interface DeployFixture {
   pointAt(port: number): void;
 }
 
+/**
+ * `user`: the account deploys log in as (root by default). Another one owns the test folder, so its side of
+ * `nix copy` (`nix-store --serve --write`) creates and fills the chroot store, as a trusted user would through the
+ * daemon; profiles/ stays root's, as on NixOS, so only what it runs through sudo changes the profile.
+ */
 export async function startDeployTarget(
-  options: { confirmSeconds?: number; port?: number } = {},
+  options: { confirmSeconds?: number; port?: number; user?: string } = {},
 ): Promise<DeployTarget> {
   const root = mkdtempSync(join(tmpdir(), 'flakedeck-target-'));
   const store = join(root, 'store');
   const profile = join(root, 'profiles', 'system');
   mkdirSync(join(root, 'profiles'));
+  if (options.user) execFileSync('chown', [options.user, root]);
   const sshd = await startTestSshd({
+    user: options.user,
     setEnv: ({ authorizedKeys, pidFile }) => ({
       FIXTURE_ROOT: root,
       FIXTURE_AUTHORIZED_KEYS: authorizedKeys,

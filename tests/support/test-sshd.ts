@@ -2,7 +2,7 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,11 +14,13 @@ export interface TestSshdOptions {
     | ((sshd: { dir: string; authorizedKeys: string; pidFile: string }) => Record<string, string>);
   /** Extra nix.conf lines for nix on the "remote" side, e.g. sandbox-paths for builds into a chroot store. */
   nixConfig?: string;
+  /** The account sshArgs() and run() log in as (root by default); another one must exist on this machine. */
+  user?: string;
 }
 
 export interface TestSshd {
   host: '127.0.0.1';
-  user: 'root';
+  user: string;
   port: number;
   /** The folder holding keys, config and log; removed by stop(). */
   dir: string;
@@ -29,7 +31,7 @@ export interface TestSshd {
   pid: number;
   /** ssh options that reach this sshd without prompts, except the port: `-i KEY -o …`. No spaces inside one. */
   sshOptions: string[];
-  /** `ssh` arguments up to the destination: the options, `-p PORT`, and `root@127.0.0.1`. */
+  /** `ssh` arguments up to the destination: the options, `-p PORT`, and `USER@127.0.0.1`. */
   sshArgs(): string[];
   /** Runs a command on the target over a fresh connection and returns its stdout. */
   run(command: string): string;
@@ -72,6 +74,10 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
   writeFileSync(authorizedKeys, readFileSync(`${identityFile}.pub`));
   mkdirSync(nixConfDir);
   writeFileSync(join(nixConfDir, 'nix.conf'), remoteNixConf(options.nixConfig));
+  const user = options.user ?? 'root';
+  // sshd reads the authorized keys as the user logging in, and their nix reads nix-conf/: let them through the
+  // folder (its private keys stay 0600).
+  if (user !== 'root') chmodSync(dir, 0o711);
   // sshd started as root refuses to run without its privilege separation folder.
   mkdirSync('/run/sshd', { recursive: true });
 
@@ -135,10 +141,10 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
       '-o',
       'BatchMode=yes',
     ];
-    const sshArgs = () => [...sshOptions, '-p', String(port), 'root@127.0.0.1'];
+    const sshArgs = () => [...sshOptions, '-p', String(port), `${user}@127.0.0.1`];
     return {
       host: '127.0.0.1',
-      user: 'root',
+      user,
       port,
       dir,
       identityFile,

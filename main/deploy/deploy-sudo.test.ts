@@ -1,0 +1,143 @@
+// Deploys as a non-root user whose sudo asks for a password, typed into the activation's terminal; real sudo and ssh.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TerminalInfo } from '../../common/model/terminal.ts';
+import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
+import { deployTestbed } from '../../tests/support/deploy-services.ts';
+import type { DeployServices } from '../../tests/support/deploy-services.ts';
+import { stripAnsi } from '../flake/nix-errors.ts';
+
+const cleanups = cleanupsAfterEach();
+
+const user = 'flakedeck-deployer';
+const password = 'deck-test-password-7';
+const sudoers = '/etc/sudoers.d/flakedeck-test';
+const prompt = `[sudo] password for ${user}`;
+
+/**
+ * The target's account: a system user with a home and a known password, allowed to run anything through sudo with
+ * that password, which sudo asks for every time. The variables the fixture target sets through sshd's SetEnv pass
+ * through sudo to the activation. The user stays; the sudoers file goes when the test ends.
+ */
+function sudoUser(): number {
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      `This test creates the user ${user} and ${sudoers}, which needs root: run it as root on a throwaway machine.`,
+    );
+  }
+  if (!existsSync('/usr/sbin/visudo')) throw new Error('sudo is missing: install it (scripts/setup-machine.sh does).');
+  if (spawnSync('id', ['-u', user]).status !== 0) {
+    execFileSync('useradd', ['--system', '--create-home', '--shell', '/bin/sh', user]);
+  }
+  execFileSync('chpasswd', { input: `${user}:${password}\n` });
+  // sudo skips files with a dot in their name: the new file is checked before it takes effect.
+  const draft = `${sudoers}.new`;
+  cleanups.push(() => [draft, sudoers].forEach((file) => rmSync(file, { force: true })));
+  writeFileSync(
+    draft,
+    [
+      `Defaults:${user} env_keep += "FIXTURE_ROOT FIXTURE_AUTHORIZED_KEYS FIXTURE_SSHD_PID NIX_CONF_DIR"`,
+      `Defaults:${user} timestamp_timeout=0`,
+      `${user} ALL=(ALL:ALL) ALL`,
+      '',
+    ].join('\n'),
+    { mode: 0o440 },
+  );
+  execFileSync('visudo', ['-cf', draft], { stdio: 'pipe' });
+  renameSync(draft, sudoers);
+  return Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }));
+}
+
+/**
+ * Types `answer` and Enter into whichever of the services' terminals shows sudo's password prompt, as a person
+ * would; returns the titles of the terminals that asked, one per prompt.
+ */
+function typeAtPrompts(app: DeployServices, answer: () => string): string[] {
+  const asked: string[] = [];
+  const { terminals, events } = app.services;
+  const stop = events.connect((channel, payload) => {
+    if (channel !== 'terminal.opened') return;
+    // The session is new: subscribing now sees all of its output.
+    const info = payload as TerminalInfo;
+    let shown = '';
+    terminals.onRawData(info.id, (data) => {
+      shown += data;
+      const at = shown.indexOf(prompt);
+      if (at < 0) return;
+      shown = shown.slice(at + prompt.length);
+      asked.push(info.title);
+      terminals.write(info.id, `${answer()}\r`);
+    });
+  });
+  cleanups.push(stop);
+  return asked;
+}
+
+describe('deploy through sudo', () => {
+  it('activates as root after the password is typed into the terminal; a wrong one fails and changes nothing', async () => {
+    const uid = sudoUser();
+    const host = (generation: string) =>
+      `{ web = { deploy.targetUser = "${user}"; generation = "${generation}"; packages = { ripgrep = "14.1.0"; }; }; }`;
+    const bed = await deployTestbed({ user, hosts: host('1') });
+    cleanups.push(() => bed.close());
+    const { target, fixture, app } = bed;
+    let typed = password;
+    const asked = typeAtPrompts(app, () => typed);
+
+    const deploy = async () => {
+      const { runs } = await app.services.deploy.deploy(fixture.repo.path, ['web'], 'switch', false);
+      return app.services.deploy.finished(runs[0]!.id);
+    };
+    const run = await deploy();
+    expect(run.status, run.message ?? '').toBe('succeeded');
+    expect(run.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
+      'build:succeeded',
+      'diff:succeeded',
+      'approve:skipped',
+      'copy:succeeded',
+      'profile:succeeded',
+      'activate:succeeded',
+      'confirm:succeeded',
+    ]);
+    // Asked once, in the activation's terminal; the confirmation needs no sudo.
+    expect(asked).toEqual(['activate web']);
+    expect(app.services.runs.get(run.id).target).toBe(`${user}@127.0.0.1:${target.sshd.port}`);
+    const out = run.outPath!;
+    // The user copied the closure (their store), and root switched: the folder is the user's, these files are root's.
+    expect(target.storeHasClosure(out)).toBe(true);
+    expect(statSync(join(target.store, out)).uid).toBe(uid);
+    expect(target.profileTarget()).toBe(out);
+    expect(target.running()).toBe(out);
+    expect(target.activations('web')).toEqual([`switch ${out}`]);
+    expect(lstatSync(join(target.root, 'current-system')).uid).toBe(0);
+    expect(statSync(join(target.root, 'markers', 'switch-web')).uid).toBe(0);
+    expect(stripAnsi(app.services.runs.log(run.id))).toContain('confirmed over a new connection');
+    // Listing the generations needs no sudo (a rollback picks from this list).
+    const { generations } = await app.services.deploy.generations(fixture.repo.path, 'web');
+    expect(generations.map((g) => [g.number, g.current, g.path])).toEqual([[1, true, out]]);
+    expect(generations[0]!.date).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+
+    // A wrong password, each time sudo asks: the run fails saying so, and the target stays as it was.
+    fixture.setHosts(host('2'));
+    typed = 'not-the-password';
+    asked.length = 0;
+    const refused = await deploy();
+    expect(refused.status).toBe('failed');
+    expect(refused.outPath).not.toBe(out);
+    expect(asked).toEqual(['activate web', 'activate web', 'activate web']);
+    expect(refused.message).toMatch(/incorrect password/);
+    expect(refused.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
+      'build:succeeded',
+      'diff:succeeded',
+      'approve:skipped',
+      'copy:succeeded',
+      'profile:failed',
+    ]);
+    expect(target.profileTarget()).toBe(out);
+    expect(target.running()).toBe(out);
+    expect(target.activations('web')).toEqual([`switch ${out}`]);
+  });
+});
