@@ -128,7 +128,9 @@ describe('deploy through sudo', () => {
     expect(refused.status).toBe('failed');
     expect(refused.outPath).not.toBe(out);
     expect(asked).toEqual(['activate web', 'activate web', 'activate web']);
-    expect(refused.message).toMatch(/incorrect password/);
+    expect(refused.message).toMatch(
+      /^The activation did not start on 127\.0\.0\.1, and nothing changed there: .*incorrect password/,
+    );
     expect(refused.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
       'build:succeeded',
       'diff:succeeded',

@@ -295,6 +295,13 @@ export class Pipeline {
         break;
       default:
         failOpen(started.tail || `exit ${started.exitCode}`);
+        // Before `previous`, the script changed nothing (sudo refusing the password ends it there).
+        if (!output.has('previous')) {
+          throw new RunFailure(
+            'failed',
+            `The activation did not start on ${job.settings.targetHost}, and nothing changed there: ${started.tail}`,
+          );
+        }
         throw new RunFailure('failed', `The activation on ${job.settings.targetHost} failed: ${started.tail}`);
     }
     await this.#confirm(run, job, id, previous, steps);
