@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../common/model/runs.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
-import { deployTestbed } from '../../tests/support/deploy-services.ts';
+import { deployHost, deployTestbed, stepsOf } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 import { startTcpProxy } from '../../tests/support/tcp-proxy.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
@@ -21,11 +21,6 @@ async function setup(hosts?: string) {
   return bed;
 }
 
-async function deploy(app: DeployServices, folder: string, host = 'web'): Promise<LiveRun> {
-  const { runs } = await app.services.deploy.deploy(folder, [host], 'switch', false);
-  return app.services.deploy.finished(runs[0]!.id);
-}
-
 /** Calls `then` once, when a run's step `name` starts. */
 function onStep(app: DeployServices, name: string, then: (run: LiveRun) => void): void {
   const stop = app.services.events.connect((channel, payload) => {
@@ -37,14 +32,12 @@ function onStep(app: DeployServices, name: string, then: (run: LiveRun) => void)
   });
 }
 
-const stepsOf = (run: LiveRun) => run.steps.map((s) => `${s.name}:${s.status}`);
-
 describe('deploy failures', () => {
   it('stops a failed build before the copy and shows the failing derivation with its last log lines', async () => {
     const { target, fixture, app } = await setup(
       '{ web = { buildFails = true; packages = { ripgrep = "14.1.0"; }; }; }',
     );
-    const run = await deploy(app, fixture.repo.path);
+    const run = await deployHost(app, fixture.repo.path);
     expect(run.status).toBe('failed');
     expect(stepsOf(run)).toEqual(['build:failed']);
     expect(run.message).toMatch(/^nixos-system-web-24\.05\.fixture failed to build:/);
@@ -67,12 +60,12 @@ describe('deploy failures', () => {
 
   it('has the target roll back by itself when the activation cuts the SSH connection, and reports a failure', async () => {
     const { target, fixture, app } = await setup();
-    const good = await deploy(app, fixture.repo.path);
+    const good = await deployHost(app, fixture.repo.path);
     expect(good.status).toBe('succeeded');
 
     // A configuration that restarts the network: every connection is cut and new ones fail.
     fixture.setHosts('{ web = { switch = "cuts-ssh"; generation = "2"; packages = { ripgrep = "14.1.0"; }; }; }');
-    const bad = await deploy(app, fixture.repo.path);
+    const bad = await deployHost(app, fixture.repo.path);
     expect(bad.status).toBe('rolled-back');
     expect(bad.message).toMatch(/was not confirmed within 4 s over a new connection and rolled back to generation 1/);
     expect(stepsOf(bad)).toEqual([
@@ -102,7 +95,7 @@ describe('deploy failures', () => {
 
   it('does not count a confirmation over a connection shared with one opened before the switch', async () => {
     const { target, fixture, app } = await setup();
-    expect((await deploy(app, fixture.repo.path)).status).toBe('succeeded');
+    expect((await deployHost(app, fixture.repo.path)).status).toBe('succeeded');
     const good = target.profileTarget();
 
     // A multiplexed connection, open from before the switch (ControlMaster, as a user's ssh config may have it).
@@ -127,7 +120,7 @@ describe('deploy failures', () => {
       });
       shared.push({ code: result.status, output: result.stdout });
     });
-    const bad = await deploy(app, fixture.repo.path);
+    const bad = await deployHost(app, fixture.repo.path);
 
     expect(shared).toEqual([{ code: 3, output: '@flakedeck confirm stale-connection\n' }]);
     expect(bad.status).toBe('rolled-back');
@@ -147,7 +140,7 @@ describe('deploy failures', () => {
 
     // The copy's connection gets through the handshake and part of the 4 MiB, then the network drops it.
     onStep(app, 'copy', () => proxy.cutAfter(512 * 1024));
-    const cut = await deploy(app, fixture.repo.path);
+    const cut = await deployHost(app, fixture.repo.path);
     expect(proxy.cuts).toBe(1);
     expect(cut.status).toBe('failed');
     expect(stepsOf(cut)).toEqual(['build:succeeded', 'diff:succeeded', 'approve:skipped', 'copy:failed']);
@@ -156,7 +149,7 @@ describe('deploy failures', () => {
     expect(target.profileTarget()).toBeNull();
 
     proxy.cutAfter(null);
-    const retry = await deploy(app, fixture.repo.path);
+    const retry = await deployHost(app, fixture.repo.path);
     expect(retry.status).toBe('succeeded');
     expect(target.storeHasClosure(retry.outPath!)).toBe(true);
     // Nothing half-copied was left registered as valid.
@@ -166,9 +159,9 @@ describe('deploy failures', () => {
 
   it('rolls back when switch-to-configuration fails, and says so', async () => {
     const { target, fixture, app } = await setup();
-    const good = await deploy(app, fixture.repo.path);
+    const good = await deployHost(app, fixture.repo.path);
     fixture.setHosts('{ web = { switch = "fails"; generation = "2"; packages = { ripgrep = "14.1.0"; }; }; }');
-    const bad = await deploy(app, fixture.repo.path);
+    const bad = await deployHost(app, fixture.repo.path);
     expect(bad.status).toBe('rolled-back');
     expect(bad.message).toBe('switch-to-configuration switch failed on web; the target rolled back to generation 1.');
     expect(stepsOf(bad).slice(-3)).toEqual(['profile:succeeded', 'activate:failed', 'rollback:succeeded']);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TerminalInfo } from '../../common/model/terminal.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
-import { deployTestbed } from '../../tests/support/deploy-services.ts';
+import { deployHost, deployTestbed, stepsOf } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
 
@@ -87,13 +87,10 @@ describe('deploy through sudo', () => {
     let typed = password;
     const asked = typeAtPrompts(app, () => typed);
 
-    const deploy = async () => {
-      const { runs } = await app.services.deploy.deploy(fixture.repo.path, ['web'], 'switch', false);
-      return app.services.deploy.finished(runs[0]!.id);
-    };
+    const deploy = () => deployHost(app, fixture.repo.path);
     const run = await deploy();
     expect(run.status, run.message ?? '').toBe('succeeded');
-    expect(run.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
+    expect(stepsOf(run)).toEqual([
       'build:succeeded',
       'diff:succeeded',
       'approve:skipped',
@@ -131,7 +128,7 @@ describe('deploy through sudo', () => {
     expect(refused.message).toMatch(
       /^The activation did not start on 127\.0\.0\.1, and nothing changed there: .*incorrect password/,
     );
-    expect(refused.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
+    expect(stepsOf(refused)).toEqual([
       'build:succeeded',
       'diff:succeeded',
       'approve:skipped',

@@ -9,7 +9,7 @@ import type { LiveRun } from '../../common/model/runs.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
 import type { DeployEnvironment } from './settings.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
-import { deployTestbed } from '../../tests/support/deploy-services.ts';
+import { deployHost, deployTestbed, stepsOf } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 
 const cleanups = cleanupsAfterEach();
@@ -32,18 +32,6 @@ function waitFor(app: DeployServices, runId: number, until: (run: LiveRun) => bo
     });
   });
 }
-
-async function deploy(
-  app: DeployServices,
-  folder: string,
-  host: string,
-  mode: 'switch' | 'boot' | 'test' | 'dry-activate' = 'switch',
-) {
-  const { runs } = await app.services.deploy.deploy(folder, [host], mode, false);
-  return app.services.deploy.finished(runs[0]!.id);
-}
-
-const stepsOf = (run: LiveRun) => run.steps.map((s) => `${s.name}:${s.status}`);
 
 describe('deploy', () => {
   it('runs every step, records it, and leaves the target on the new system in its own store', async () => {
@@ -112,11 +100,11 @@ describe('deploy', () => {
   it('shows what changes between versions, lists generations and rolls back to one', async () => {
     const { target, fixture, app } = await setup();
     const folder = fixture.repo.path;
-    const first = await deploy(app, folder, 'web');
+    const first = await deployHost(app, folder, 'web');
     expect(first.status).toBe('succeeded');
 
     fixture.setHosts('{ web = { packages = { ripgrep = "14.1.1"; git = "2.45.1"; htop = "3.3.0"; }; }; }');
-    const second = await deploy(app, folder, 'web');
+    const second = await deployHost(app, folder, 'web');
     expect(second.status).toBe('succeeded');
     expect(second.diff).toMatchObject({
       before: first.outPath,
@@ -164,23 +152,23 @@ describe('deploy', () => {
   it('honours the modes: test runs it without the profile, boot sets the profile only, dry-activate changes nothing', async () => {
     const { target, fixture, app } = await setup();
     const folder = fixture.repo.path;
-    const base = await deploy(app, folder, 'web');
+    const base = await deployHost(app, folder, 'web');
     fixture.setHosts('{ web = { packages = { ripgrep = "15.0.0"; }; }; }');
 
-    const test = await deploy(app, folder, 'web', 'test');
+    const test = await deployHost(app, folder, 'web', 'test');
     expect(test.status).toBe('succeeded');
     expect(stepsOf(test)).toContain('profile:skipped');
     expect(stepsOf(test)).toContain('confirm:succeeded');
     expect(target.running()).toBe(test.outPath);
     expect(target.profileTarget()).toBe(base.outPath);
 
-    const dry = await deploy(app, folder, 'web', 'dry-activate');
+    const dry = await deployHost(app, folder, 'web', 'dry-activate');
     expect(dry.status).toBe('succeeded');
     expect(stepsOf(dry)).toEqual(expect.arrayContaining(['profile:skipped', 'activate:succeeded', 'confirm:skipped']));
     expect(target.profileTarget()).toBe(base.outPath);
     expect(target.activations('web').at(-1)).toBe(`dry-activate ${dry.outPath}`);
 
-    const boot = await deploy(app, folder, 'web', 'boot');
+    const boot = await deployHost(app, folder, 'web', 'boot');
     expect(boot.status).toBe('succeeded');
     expect(stepsOf(boot)).toEqual(
       expect.arrayContaining(['profile:succeeded', 'activate:succeeded', 'confirm:skipped']),
@@ -195,7 +183,7 @@ describe('deploy', () => {
     const { target, fixture, app } = await setup(
       `{ ${JSON.stringify(nasty).replaceAll('$', '\\$')} = { safeName = "nasty"; packages = { ripgrep = "14.1.0"; }; }; }`,
     );
-    const run = await deploy(app, fixture.repo.path, nasty);
+    const run = await deployHost(app, fixture.repo.path, nasty);
     expect(run.status, run.message ?? '').toBe('succeeded');
     expect(run.host).toBe(nasty);
     expect(app.services.runs.list()[0]!.host).toBe(nasty);
@@ -215,7 +203,7 @@ describe('deploy', () => {
     const { target, fixture, app } = await setup(
       `{ web = { deploy.buildOn = "remote"; packages = { remote-only = "${process.pid}.${Date.now()}"; }; }; }`,
     );
-    const run = await deploy(app, fixture.repo.path, 'web');
+    const run = await deployHost(app, fixture.repo.path, 'web');
     expect(run.status, run.message ?? '').toBe('succeeded');
     expect(stepsOf(run)).toContain('copy:skipped');
     expect(run.steps[0]!.message).toContain('built on 127.0.0.1');

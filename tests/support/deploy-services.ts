@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LiveRun } from '../../common/model/runs.ts';
+import type { DeployMode, LiveRun } from '../../common/model/runs.ts';
 import type { DeployEnvironment } from '../../main/deploy/settings.ts';
 import { createServices } from '../../main/services.ts';
 import type { ServiceConfig, Services } from '../../main/services.ts';
@@ -80,3 +80,17 @@ export async function deployTestbed(
     },
   };
 }
+
+/** Deploys one host of `folder` without asking, and resolves with the run as it ended. */
+export async function deployHost(
+  app: DeployServices,
+  folder: string,
+  host = 'web',
+  mode: DeployMode = 'switch',
+): Promise<LiveRun> {
+  const { runs } = await app.services.deploy.deploy(folder, [host], mode, false);
+  return app.services.deploy.finished(runs[0]!.id);
+}
+
+/** A run's steps as `name:status`, in order. */
+export const stepsOf = (run: LiveRun): string[] => run.steps.map((s) => `${s.name}:${s.status}`);
