@@ -77,7 +77,7 @@ function typeAtPrompts(app: DeployServices, answer: () => string): string[] {
 }
 
 describe('deploy through sudo', () => {
-  it('activates as root after the password is typed into the terminal; a wrong one fails and changes nothing', async () => {
+  it('activates and rolls back as root after the password is typed into the terminal; a wrong one changes nothing', async () => {
     const uid = sudoUser();
     const host = (generation: string) =>
       `{ web = { deploy.targetUser = "${user}"; generation = "${generation}"; packages = { ripgrep = "14.1.0"; }; }; }`;
@@ -138,5 +138,22 @@ describe('deploy through sudo', () => {
     expect(target.profileTarget()).toBe(out);
     expect(target.running()).toBe(out);
     expect(target.activations('web')).toEqual([`switch ${out}`]);
+
+    // With the right password again, generation 2; then a rollback to 1, which asks for it too.
+    typed = password;
+    asked.length = 0;
+    const second = await deploy();
+    expect(second.status, second.message ?? '').toBe('succeeded');
+    const { runs } = await app.services.deploy.rollback(fixture.repo.path, 'web', 1, false);
+    const back = await app.services.deploy.finished(runs[0]!.id);
+    expect(back.status, back.message ?? '').toBe('succeeded');
+    expect(asked).toEqual(['activate web', 'activate web']);
+    expect(target.running()).toBe(out);
+    expect(target.activations('web')).toEqual([`switch ${out}`, `switch ${second.outPath}`, `switch ${out}`]);
+    const after = (await app.services.deploy.generations(fixture.repo.path, 'web')).generations;
+    expect(after.map((g) => [g.number, g.current])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
   });
 });
