@@ -5,6 +5,8 @@ export interface KeyIdentity {
   label: string;
   /** The age recipient (`age1…`) of the identity. */
   publicKey: string;
+  /** A published demo key of the opened flake (tests/demo-keys/): anyone with the repository has it. */
+  demo?: boolean;
 }
 
 export interface KeychainStatus {

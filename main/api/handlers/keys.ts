@@ -4,10 +4,16 @@ import type { Services } from '../../services.ts';
 import type { HandlersFor } from '../router.ts';
 import type { keysMethods } from '../../../common/api/namespaces/keys.ts';
 import { hostRecipients } from '../../keys/host-recipients.ts';
+import { demoKeys } from '../../secrets/demo-keys.ts';
 
 export function keysHandlers({ keys, flake }: Services): HandlersFor<typeof keysMethods> {
   return {
-    'keys.status': () => keys.status(),
+    'keys.status': async () => {
+      const status = await keys.status();
+      const demo = (await demoKeys(flake.current().path)).recipients;
+      const identities = status.identities.map((k) => (demo.has(k.publicKey) ? { ...k, demo: true } : k));
+      return { ...status, identities };
+    },
     'keys.generate': ({ label }) => keys.generate(label),
     'keys.import': ({ path, label, deleteFile }) => keys.importFile(path, label, deleteFile),
     'keys.delete': async ({ label, confirmPublicKey }) => {
