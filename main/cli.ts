@@ -13,6 +13,7 @@ import type { ServiceConfig } from './services.ts';
 import { hostsCommand } from './cli/hosts-command.ts';
 import { inspectCommand } from './cli/inspect-command.ts';
 import { keysCommand } from './cli/keys-command.ts';
+import { makeYoursCommand } from './cli/make-yours-command.ts';
 import { rebootDiffCommand } from './cli/reboot-diff-command.ts';
 import { secretsCommand } from './cli/secrets-command.ts';
 
@@ -26,6 +27,7 @@ const commands: readonly Command[] = [
   rollbackCommand,
   historyCommand,
   secretsCommand,
+  makeYoursCommand,
   keysCommand,
 ];
 

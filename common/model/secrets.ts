@@ -76,3 +76,14 @@ export interface SecretFileList {
   flake: string;
   files: SecretFileSummary[];
 }
+
+/** An age key shortened for display: its start and end identify it. */
+export function shortKey(recipient: string): string {
+  return recipient.length > 20 ? `${recipient.slice(0, 10)}…${recipient.slice(-6)}` : recipient;
+}
+
+/** A recipient's name (`admin`, a host) or its shortened key. */
+export function recipientLabel(r: { recipient: string; name?: string }): string {
+  if (!r.name) return shortKey(r.recipient);
+  return r.name.startsWith('host:') ? r.name.slice('host:'.length) : r.name;
+}

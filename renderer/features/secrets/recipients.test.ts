@@ -1,7 +1,8 @@
 // The recipients matrix: who is named how, and who can read which file.
 
 import { describe, expect, it } from 'vitest';
-import { buildMatrix, recipientLabel, shortKey } from './recipients.ts';
+import { recipientLabel, shortKey } from '../../../common/model/secrets.ts';
+import { buildMatrix } from './recipients.ts';
 import type { SecretFileSummary } from '../../../common/model/secrets.ts';
 
 const admin = 'age1qn0qp2axaxrhmayrh4gahq7075cmzyp5ug52gghh0x5qp26np90sjc2fkm';

@@ -2,18 +2,8 @@
 
 import type { HostRecipient } from '../../../common/model/keys.ts';
 import type { SecretUse } from '../../../common/model/secret-checks.ts';
+import { recipientLabel } from '../../../common/model/secrets.ts';
 import type { SecretFileSummary, SecretRecipient } from '../../../common/model/secrets.ts';
-
-/** An age key shortened for display: its start and end identify it. */
-export function shortKey(recipient: string): string {
-  return recipient.length > 20 ? `${recipient.slice(0, 10)}…${recipient.slice(-6)}` : recipient;
-}
-
-/** A recipient's name (`admin`, a host) or its shortened key. */
-export function recipientLabel(r: { recipient: string; name?: string }): string {
-  if (!r.name) return shortKey(r.recipient);
-  return r.name.startsWith('host:') ? r.name.slice('host:'.length) : r.name;
-}
 
 export interface MatrixCell {
   file: string;

@@ -1,0 +1,130 @@
+// `flakedeck make-yours`: the published demo keys replaced by your age key and your hosts' real keys, every secret
+// file rotated to them. Prints the plan; writes it only with --yes.
+
+import { readFileSync } from 'node:fs';
+import { ApiError } from '../../common/api/errors.ts';
+import type { MakeYoursChoices, MakeYoursPlan, MakeYoursReport } from '../../common/model/make-yours.ts';
+import { recipientLabel } from '../../common/model/secrets.ts';
+import type { SecretRecipient } from '../../common/model/secrets.ts';
+import { KeyService } from '../keys/key-service.ts';
+import { MakeYours } from '../secrets/make-yours.ts';
+import type { Command } from './command.ts';
+
+function usageError(message: string): ApiError {
+  return new ApiError({ code: 'INVALID_ARGUMENTS', message, hint: `Usage: ${makeYoursCommand.usage}` });
+}
+
+/** `HOST=FILE` pairs: each host's real SSH host key, read from the file (as `ssh-keyscan` or /etc/ssh give it). */
+function hostKeys(pairs: readonly string[]): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at < 1 || at === pair.length - 1) throw usageError(`--host-key takes HOST=FILE, not "${pair}".`);
+    const [host, file] = [pair.slice(0, at), pair.slice(at + 1)];
+    try {
+      keys[host] = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ApiError({
+        code: 'INVALID_ARGUMENTS',
+        message: `Cannot read the host key of ${host} from ${file}: ${(error as Error).message}`,
+      });
+    }
+  }
+  return keys;
+}
+
+const names = (recipients: readonly SecretRecipient[]) => recipients.map(recipientLabel).join(', ') || 'nobody';
+
+function describePlan(plan: MakeYoursPlan): string {
+  const lines = [`Your key: ${plan.you.label} ${plan.you.publicKey}`, '', `${plan.sopsConfig}:`];
+  for (const change of plan.configLines) {
+    lines.push(`  line ${change.line}`, `    now:   ${change.before.trim()}`, `    after: ${change.after.trim()}`);
+  }
+  if (plan.configLines.length === 0) lines.push('  unchanged');
+  lines.push('', 'Host keys:');
+  for (const host of plan.hosts) {
+    const what = host.writes
+      ? `${host.file} gets the key given`
+      : host.demo
+        ? 'keeps its published demo key'
+        : `keeps the key in ${host.file}`;
+    lines.push(`  ${host.host}: ${what}`);
+  }
+  lines.push('', 'Secret files (a new data key each, encrypted to):');
+  for (const file of plan.files) {
+    const opens =
+      file.opensWith === 'demo' ? ', opened with the demo admin key' : file.opensWith ? '' : ', nothing opens it';
+    lines.push(`  ${file.file}: ${names(file.to)}${opens}`);
+  }
+  for (const [title, items] of [
+    ['Warnings', plan.warnings],
+    ['Blockers', plan.blockers],
+  ] as const) {
+    if (items.length) lines.push('', `${title}:`, ...items.map((item) => `  - ${item}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function describeReport(report: MakeYoursReport): string {
+  const lines = [`Written: ${report.written.join(', ')}`];
+  for (const file of report.files) {
+    const yours = file.opensWithYourKey ? 'opens with your key' : 'DOES NOT open with your key';
+    const demo =
+      file.demoKeyLockedOut === undefined
+        ? ''
+        : file.demoKeyLockedOut
+          ? '; the demo key no longer opens it'
+          : '; the demo key still opens it';
+    lines.push(`  ${file.file}: ${yours}${demo}`);
+  }
+  if (report.keptDemoKey) lines.push(`The demo admin key is in the keychain as "${report.keptDemoKey.label}".`);
+  return `${lines.join('\n')}\n`;
+}
+
+export const makeYoursCommand: Command = {
+  name: 'make-yours',
+  summary: "Replace the published demo keys with your age key and your hosts' keys, and rotate every secret file",
+  usage: [
+    'flakedeck make-yours --key LABEL [--host-key HOST=FILE]... [--use-demo-key] [--keep-demo-key] [--flake PATH]',
+    '       [--yes]',
+    '',
+    'LABEL is an age key in the OS keychain (`flakedeck keys generate --label LABEL` makes one).',
+    "HOST=FILE gives a host's real SSH host key (`ssh-keyscan -t ed25519 HOST > FILE`); other hosts keep theirs.",
+    '--use-demo-key opens the files with the published demo admin key for this run only (--keep-demo-key also',
+    'puts it into the keychain). Without --yes the plan is printed and nothing is written.',
+  ].join('\n'),
+  options: {
+    key: { type: 'string' },
+    'host-key': { type: 'string', multiple: true },
+    'use-demo-key': { type: 'boolean' },
+    'keep-demo-key': { type: 'boolean' },
+    flake: { type: 'string' },
+    yes: { type: 'boolean' },
+  },
+  async run(ctx, { values, positionals }) {
+    if (positionals.length) throw usageError(`Unexpected "${positionals[0]}".`);
+    const label = values.key;
+    if (typeof label !== 'string') throw usageError('Name your key with --key LABEL.');
+    const given = hostKeys((values['host-key'] as string[] | undefined) ?? []);
+    const choices: MakeYoursChoices = {
+      identity: label,
+      useDemoKey: values['use-demo-key'] === true,
+      ...(Object.keys(given).length && { hostKeys: given }),
+    };
+    const folder = ctx.flakeFolder(values.flake as string | undefined);
+    const makeYours = new MakeYours(() => folder, new KeyService());
+    const plan = await makeYours.plan(choices);
+    ctx.io.out(describePlan(plan));
+    if (plan.blockers.length) {
+      ctx.io.err('flakedeck: nothing was written: the plan has blockers (above).\n');
+      return 1;
+    }
+    if (values.yes !== true) {
+      ctx.io.err('Nothing was written. Run again with --yes to write this plan.\n');
+      return 0;
+    }
+    const report = await makeYours.apply(choices, plan.fingerprint, values['keep-demo-key'] === true);
+    ctx.io.out(describeReport(report));
+    return report.files.every((file) => file.opensWithYourKey) ? 0 : 1;
+  },
+};
