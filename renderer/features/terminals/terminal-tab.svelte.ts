@@ -140,10 +140,11 @@ export class TerminalTab {
 
   async #attach(): Promise<void> {
     const { info, scrollback, offset } = await this.#api.terminal.attach({ id: this.id });
-    this.info = info;
+    // The exit event may have come in while this reply, older than it, waited for its turn: an exit stays.
+    this.info = { ...info, exited: info.exited ?? this.info.exited };
     this.terminal.reset();
     this.terminal.write(scrollback);
-    if (info.exited) this.#ended();
+    if (this.info.exited) this.#ended();
     this.#next = offset;
     this.#countedFrom = offset;
     this.#unacked = 0;
