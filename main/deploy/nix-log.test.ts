@@ -113,6 +113,25 @@ describe('nix internal-json log', () => {
     });
   });
 
+  it("holds back the activation script's markers and nix's JSON cut between reads, and gives a line that went out in part to the reader whole", () => {
+    const seen: string[] = [];
+    const splitter = new LineSplitter((line) => (seen.push(line), line.startsWith('@flakedeck ') ? null : line));
+    expect(splitter.write('@flakedeck prev')).toBe('');
+    expect(splitter.write('ious 3 /nix/store/a\r\n[')).toBe('');
+    expect(splitter.write('{"path":"/nix/store/a"}]\r\nsudo: 3 incorrect')).toBe(
+      '[{"path":"/nix/store/a"}]\r\nsudo: 3 incorrect',
+    );
+    expect(splitter.write(' password attempts\r\n')).toBe(' password attempts\r\n');
+    expect(splitter.write('Sorry')).toBe('Sorry');
+    expect(splitter.end()).toBe('');
+    expect(seen).toEqual([
+      '@flakedeck previous 3 /nix/store/a',
+      '[{"path":"/nix/store/a"}]',
+      'sudo: 3 incorrect password attempts',
+      'Sorry',
+    ]);
+  });
+
   it('shows a prompt without a line end at once, and holds back only what may become a log line', () => {
     const seen: string[] = [];
     const splitter = new LineSplitter((line) => (seen.push(line), line.includes('@nix') ? null : `[${line}]`));
@@ -122,7 +141,13 @@ describe('nix internal-json log', () => {
     expect(splitter.write('x {"action":"stop","id":1}\r\nplain\r\n')).toBe('[plain]\r\n');
     expect(splitter.write('\x1b[0m\x1b[K@nix {"act')).toBe('');
     expect(splitter.end()).toBe('');
-    expect(seen).toEqual(['@nix {"action":"stop","id":1}', 'plain', '\x1b[0m\x1b[K@nix {"act']);
+    // The prompt reached the reader too once its line ended, for what the reader records (a failure's last line).
+    expect(seen).toEqual([
+      '[sudo] password for alice: ',
+      '@nix {"action":"stop","id":1}',
+      'plain',
+      '\x1b[0m\x1b[K@nix {"act',
+    ]);
     expect(storeName('/nix/store/00000000000000000000000000000000-git-2.45.1.drv')).toBe('git-2.45.1');
   });
 });

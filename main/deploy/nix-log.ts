@@ -259,13 +259,26 @@ export class NixLogParser {
 }
 
 /**
- * Splits a pty's output into lines for a line reader. A partial line is held back only while it may still become
- * one of nix's `@nix` lines: anything else (a password prompt) shows at once.
+ * Lines the readers parse: nix's internal-json log, the activation script's markers, nix's JSON output. A partial
+ * line that may still become one of them is held back until its end; anything else (a password prompt) shows at once.
+ */
+const machineLinePrefixes = ['@nix ', '@flakedeck ', '[{'];
+/** What of a line that went out in part is kept for the reader, at most. */
+const passedLineLimit = 4096;
+
+const mayBecomeMachineLine = (start: string) =>
+  machineLinePrefixes.some((prefix) => prefix.startsWith(start) || start.startsWith(prefix));
+
+/**
+ * Splits a pty's output into lines for a line reader. A line that went out in part (a prompt) is given to the reader
+ * too once it ends, for what it records; what the reader returns for it is not shown again.
  */
 export class LineSplitter {
   #pending = '';
   /** The current line already went out in part, so the rest of it goes out as it comes. */
   #passing = false;
+  /** What went out of it so far (its last `passedLineLimit` characters). */
+  #passed = '';
 
   readonly #read: (line: string) => string | null;
 
@@ -282,19 +295,18 @@ export class LineSplitter {
       text = text.slice(end + 1);
       if (this.#passing) {
         out.push(`${line}\r\n`);
-        this.#passing = false;
+        this.#endPassed(line);
         continue;
       }
       const shown = this.#read(line);
       if (shown !== null) out.push(`${shown}\r\n`);
     }
     if (text) {
-      const start = text.replace(leadingControls, '');
-      const mayBeOurs = !this.#passing && ('@nix '.startsWith(start.slice(0, 5)) || start.startsWith('[{'));
-      if (mayBeOurs) this.#pending = text;
+      if (!this.#passing && mayBecomeMachineLine(text.replace(leadingControls, ''))) this.#pending = text;
       else {
         out.push(text);
         this.#passing = true;
+        this.#passed = (this.#passed + text).slice(-passedLineLimit);
       }
     }
     return out.join('');
@@ -303,8 +315,16 @@ export class LineSplitter {
   end(): string {
     const rest = this.#pending;
     this.#pending = '';
+    if (this.#passing) this.#endPassed('');
     if (!rest) return '';
-    const shown = this.#passing ? rest : this.#read(rest.replace(/\r$/, ''));
+    const shown = this.#read(rest.replace(/\r$/, ''));
     return shown === null ? '' : `${shown}\r\n`;
+  }
+
+  #endPassed(rest: string): void {
+    const line = (this.#passed + rest).replace(/\r$/, '');
+    this.#passing = false;
+    this.#passed = '';
+    this.#read(line);
   }
 }
