@@ -18,7 +18,7 @@ export class ManifestStore {
   constructor(api: FlakedeckApi) {
     this.#api = api;
     api.events.on('hosts.manifests', (inspection) => {
-      if (inspection.flake === this.#flake) this.inspection = inspection;
+      if (inspection.flake === this.#flake) this.#take(inspection);
     });
   }
 
@@ -51,7 +51,7 @@ export class ManifestStore {
     try {
       const inspection = await this.#api.hosts.inspect({ force });
       if (generation !== this.#generation) return;
-      this.inspection = inspection;
+      this.#take(inspection);
       this.status = 'ready';
     } catch (error) {
       if (generation !== this.#generation) return;
@@ -62,6 +62,13 @@ export class ManifestStore {
 
   /** Loads again (after a change the app made, e.g. a path added to persist.json). */
   reload = (): Promise<void> => this.load(this.#flake);
+
+  /** An evaluation's manifests, unless newer ones of the same flake came first (a reply can trail an event). */
+  #take(inspection: Inspection): void {
+    const shown = this.inspection;
+    if (shown && shown.flake === inspection.flake && shown.evaluatedAt > inspection.evaluatedAt) return;
+    this.inspection = inspection;
+  }
 }
 
 let store: ManifestStore | undefined;

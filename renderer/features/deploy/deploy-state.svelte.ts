@@ -26,10 +26,7 @@ export class DeployState {
 
   /** Loads the session's runs and follows them; returns the unsubscribe. */
   follow(): () => void {
-    void this.#api.deploy.status().then((runs) => {
-      // Events that came meanwhile are newer than this answer.
-      this.runs = [...this.runs, ...runs.filter((r) => !this.runs.some((known) => known.id === r.id))];
-    });
+    void this.#api.deploy.status().then((runs) => this.#addUnknown(runs));
     const offProgress = this.#api.events.on('run.progress', (run) => this.#update(run));
     const offFinished = this.#api.events.on('run.finished', (run) => {
       this.#update(run);
@@ -79,8 +76,7 @@ export class DeployState {
     this.starting = true;
     this.error = null;
     try {
-      const { runs } = await start();
-      for (const run of runs) this.#update(run);
+      this.#addUnknown((await start()).runs);
     } catch (error) {
       this.error = asApiError(error);
     } finally {
@@ -95,6 +91,12 @@ export class DeployState {
     } catch (error) {
       this.error = asApiError(error);
     }
+  }
+
+  /** Runs from an answer: events about them that came meanwhile are newer, so only runs not known yet are added. */
+  #addUnknown(runs: readonly LiveRun[]): void {
+    const unknown = runs.filter((r) => !this.runs.some((known) => known.id === r.id));
+    if (unknown.length) this.runs = [...this.runs, ...unknown].sort((a, b) => b.id - a.id);
   }
 
   #update(run: LiveRun): void {

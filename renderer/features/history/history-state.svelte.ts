@@ -16,19 +16,24 @@ export class HistoryState {
   comparison = $state.raw<RunComparison | null>(null);
 
   readonly #api: FlakedeckApi;
+  #loads = 0;
 
   constructor(api: FlakedeckApi) {
     this.#api = api;
   }
 
   load = async (): Promise<void> => {
+    // Runs end while a list is on its way: only the newest load's answer counts.
+    const load = ++this.#loads;
     try {
-      this.runs = await this.#api.history.list({});
+      const runs = await this.#api.history.list({});
+      if (load !== this.#loads) return;
+      this.runs = runs;
       this.error = null;
     } catch (error) {
-      this.error = asApiError(error);
+      if (load === this.#loads) this.error = asApiError(error);
     } finally {
-      this.loading = false;
+      if (load === this.#loads) this.loading = false;
     }
   };
 
