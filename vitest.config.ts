@@ -1,8 +1,12 @@
 // Vitest: unit tests beside their code and cross-process tests under tests/, in Node.
 
+import { resolve } from 'node:path';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The renderer's state classes (*.svelte.ts) use runes: compiled as the renderer build compiles them.
+  plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') })],
   test: {
     include: [
       'common/**/*.test.ts',

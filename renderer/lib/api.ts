@@ -26,9 +26,3 @@ function unwrap(bridge: FlakedeckBridge): FlakedeckApi {
 
 /** Undefined when the page is opened outside Flakedeck, where there is no bridge. */
 export const api: FlakedeckApi | undefined = window.flakedeck ? unwrap(window.flakedeck) : undefined;
-
-/** Any thrown value as an ApiError, so views show one kind of error. */
-export function asApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
-  return new ApiError({ code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) });
-}

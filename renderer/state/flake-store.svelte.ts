@@ -3,7 +3,7 @@
 import type { FlakeState, HostSummary } from '../../common/model/flake.ts';
 import type { ApiError } from '../../common/api/errors.ts';
 import type { FlakedeckApi } from '../../common/api/contract.ts';
-import { asApiError } from '../lib/api.ts';
+import { asApiError } from '../lib/as-api-error.ts';
 
 export class FlakeStore {
   flake = $state<FlakeState | null>(null);

@@ -4,7 +4,7 @@
 import type { FlakedeckApi } from '../../common/api/contract.ts';
 import type { ApiError } from '../../common/api/errors.ts';
 import type { HostInspection, Inspection } from '../../common/model/manifest.ts';
-import { asApiError } from '../lib/api.ts';
+import { asApiError } from '../lib/as-api-error.ts';
 
 export class ManifestStore {
   inspection = $state.raw<Inspection | null>(null);

@@ -4,7 +4,7 @@
 import type { FlakedeckApi } from '../../../common/api/contract.ts';
 import type { ApiError } from '../../../common/api/errors.ts';
 import type { DeployMode, GenerationList, LiveRun } from '../../../common/model/runs.ts';
-import { asApiError } from '../../lib/api.ts';
+import { asApiError } from '../../lib/as-api-error.ts';
 
 export class DeployState {
   /** Runs of this app session, newest first: going on, then ended. */

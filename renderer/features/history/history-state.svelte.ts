@@ -3,7 +3,7 @@
 import type { FlakedeckApi } from '../../../common/api/contract.ts';
 import type { ApiError } from '../../../common/api/errors.ts';
 import type { RunComparison, RunDetail, RunSummary } from '../../../common/model/runs.ts';
-import { asApiError } from '../../lib/api.ts';
+import { asApiError } from '../../lib/as-api-error.ts';
 
 export class HistoryState {
   runs = $state.raw<RunSummary[]>([]);

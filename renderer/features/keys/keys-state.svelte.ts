@@ -4,7 +4,7 @@
 import type { FlakedeckApi } from '../../../common/api/contract.ts';
 import type { ApiError } from '../../../common/api/errors.ts';
 import type { HostRecipient, ImportedKeys, KeychainStatus } from '../../../common/model/keys.ts';
-import { asApiError } from '../../lib/api.ts';
+import { asApiError } from '../../lib/as-api-error.ts';
 
 export class KeysState {
   status = $state.raw<KeychainStatus | null>(null);

@@ -4,7 +4,7 @@ import type { FlakedeckApi } from '../../../common/api/contract.ts';
 import type { ApiError } from '../../../common/api/errors.ts';
 import type { EntryKind, PersistPathResult } from '../../../common/model/manifest.ts';
 import type { RebootDiff } from '../../../common/model/reboot-diff.ts';
-import { asApiError } from '../../lib/api.ts';
+import { asApiError } from '../../lib/as-api-error.ts';
 import type { ManifestStore } from '../../state/manifest-store.svelte.ts';
 
 export class PersistenceActions {

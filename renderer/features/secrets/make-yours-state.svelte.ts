@@ -5,7 +5,7 @@ import type { FlakedeckApi } from '../../../common/api/contract.ts';
 import type { ApiError } from '../../../common/api/errors.ts';
 import type { HostRecipient, KeyIdentity } from '../../../common/model/keys.ts';
 import type { MakeYoursChoices, MakeYoursPlan, MakeYoursReport } from '../../../common/model/make-yours.ts';
-import { asApiError } from '../../lib/api.ts';
+import { asApiError } from '../../lib/as-api-error.ts';
 
 export class MakeYoursState {
   identities = $state.raw<KeyIdentity[]>([]);

@@ -4,7 +4,7 @@
 import type { FlakedeckApi } from '../../../common/api/contract.ts';
 import type { ApiError } from '../../../common/api/errors.ts';
 import type { EditorSession, NewValue, SecretPath } from '../../../common/model/secrets.ts';
-import { asApiError } from '../../lib/api.ts';
+import { asApiError } from '../../lib/as-api-error.ts';
 
 /** Where a value is: its document and key path, as one string. */
 export function valueId(document: number, path: SecretPath): string {

@@ -6,7 +6,7 @@ import type { ApiError } from '../../../common/api/errors.ts';
 import type { HostRecipient } from '../../../common/model/keys.ts';
 import type { SecretChecks } from '../../../common/model/secret-checks.ts';
 import type { SecretFileSummary } from '../../../common/model/secrets.ts';
-import { asApiError } from '../../lib/api.ts';
+import { asApiError } from '../../lib/as-api-error.ts';
 import { SecretEditor } from './secret-editor.svelte.ts';
 
 export class SecretsStore {

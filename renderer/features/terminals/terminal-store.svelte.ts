@@ -3,7 +3,7 @@
 import type { FlakedeckApi } from '../../../common/api/contract.ts';
 import type { ApiError } from '../../../common/api/errors.ts';
 import type { TerminalInfo } from '../../../common/model/terminal.ts';
-import { asApiError } from '../../lib/api.ts';
+import { asApiError } from '../../lib/as-api-error.ts';
 import { darkScheme } from './terminal-theme.ts';
 import { TerminalTab } from './terminal-tab.svelte.ts';
 import type { LinkRequest } from './terminal-tab.svelte.ts';
