@@ -74,7 +74,10 @@ test.describe('terminals', () => {
   test('a flood of `yes` leaves the window responsive, and Ctrl-C stops it at once', async ({ app }, testInfo) => {
     await openShell(app);
     await run(app, 'yes');
-    await expect.poll(async () => (await screenLines(app)).slice(-5)).toEqual(['y', 'y', 'y', 'y', 'y']);
+    // The row under the cursor is empty whenever a read ended with a line: only the lines written count.
+    await expect
+      .poll(async () => (await screenLines(app)).filter(Boolean).slice(-5))
+      .toEqual(['y', 'y', 'y', 'y', 'y']);
 
     // While the flood runs, the other views answer within a bound far below a frozen window's seconds.
     for (let i = 0; i < 3; i++) {
