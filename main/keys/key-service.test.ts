@@ -82,6 +82,24 @@ describe.skipIf(noBus)('the age keys in a real Secret Service (keytar)', () => {
     await expect(keys.delete('ks-laptop', laptop.publicKey)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('survives lists, stores and deletes running at once, as the window and a run ask at the same time', async () => {
+    // Unserialised, keytar's findCredentials crashed this process within a few rounds (a deleted item's secret).
+    const service = `flakedeck-test-race-${process.pid}`;
+    const [a, b] = [new KeytarKeychain(service), new KeytarKeychain(service)];
+    for (let round = 0; round < 60; round++) {
+      await Promise.all([
+        a.set('k', `x${round}`),
+        b.list(),
+        a.delete('k'),
+        b.list(),
+        b.set('k', `y${round}`),
+        a.list(),
+      ]);
+    }
+    expect(await a.list()).toEqual([{ account: 'k', secret: 'y59' }]);
+    await a.delete('k');
+  });
+
   it(`stores keys under the "${keychainService}" service, where other tools can find them`, async () => {
     const keytar = (await import('keytar')).default;
     const accounts = (await keytar.findCredentials(keychainService))

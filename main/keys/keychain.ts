@@ -37,6 +37,13 @@ export function keychainUnavailable(error: unknown): ApiError {
   return new ApiError({ code: 'KEYCHAIN_UNAVAILABLE', message, hint, detail });
 }
 
+/**
+ * keytar's calls, one at a time in this process, whichever keychain makes them: on Linux its findCredentials reads
+ * the secret of every item it found without checking it is still there, and an item deleted or replaced meanwhile
+ * (by a call running beside it on libuv's threads) crashes the whole process.
+ */
+let keytarQueue: Promise<unknown> = Promise.resolve();
+
 export class KeytarKeychain implements Keychain {
   #keytar?: Promise<Keytar>;
   /** The keychain service the entries live under; tests that share one Secret Service give each its own. */
@@ -59,8 +66,10 @@ export class KeytarKeychain implements Keychain {
 
   async #call<T>(work: (keytar: Keytar) => Promise<T>): Promise<T> {
     const keytar = await this.#load();
+    const turn = keytarQueue.then(() => work(keytar));
+    keytarQueue = turn.catch(() => undefined);
     try {
-      return await work(keytar);
+      return await turn;
     } catch (error) {
       throw keychainUnavailable(error);
     }
