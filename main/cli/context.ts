@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { dataDir } from '../app-paths.ts';
 import { findFlakeUpwards, resolveFlakeFolder } from '../flake/flake-folder.ts';
 import { Nix } from '../flake/nix.ts';
+import { KeyService } from '../keys/key-service.ts';
 import { createServices } from '../services.ts';
 import type { ServiceConfig, Services } from '../services.ts';
 
@@ -35,6 +36,11 @@ export class CliContext {
   /** `--flake PATH`, else the flake in the current folder (or above it), else this repository's. */
   flakeFolder(flag: string | undefined): string {
     return resolveFlakeFolder(flag ?? findFlakeUpwards(process.cwd()) ?? repoRoot);
+  }
+
+  /** The age keys in the OS keychain (tests give a keychain of their own), without opening the services. */
+  keys(): KeyService {
+    return new KeyService(this.#config.keychain);
   }
 
   /** The services with the history database the app also uses; opened only by commands that need it. */

@@ -1,7 +1,6 @@
 // `flakedeck keys`: the age identities in the OS keychain. Only public keys are ever printed.
 
 import { ApiError } from '../../common/api/errors.ts';
-import { KeyService } from '../keys/key-service.ts';
 import type { Command, ParsedCommandLine } from './command.ts';
 import { printJson } from './context.ts';
 
@@ -33,7 +32,7 @@ export const keysCommand: Command = {
     yes: { type: 'boolean' },
   },
   async run(ctx, args) {
-    const keys = new KeyService();
+    const keys = ctx.keys();
     const label = args.values.label as string | undefined;
     switch (args.positionals[0]) {
       case 'generate': {

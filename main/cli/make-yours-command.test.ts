@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeyService } from '../keys/key-service.ts';
+import { KeytarKeychain } from '../keys/keychain.ts';
 import { decryptFile } from '../secrets/file-operations.ts';
 import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
 import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
@@ -28,9 +29,11 @@ async function opens(path: string, identity: string): Promise<boolean> {
 }
 
 describe.skipIf(noBus)('flakedeck make-yours', () => {
-  // The command uses the keychain the app uses: a label of its own, deleted afterwards.
-  const keys = new KeyService();
-  const label = `cli-me-${randomBytes(4).toString('hex')}`;
+  // A keychain service of its own (other test files share this Secret Service), given to the command as the app's.
+  const keychain = new KeytarKeychain(`flakedeck-test-cli-${randomBytes(4).toString('hex')}`);
+  const keys = new KeyService(keychain);
+  const label = 'me';
+  const flakedeck = (args: string[]) => runCliInProcess(args, {}, { keychain });
   let repo: FlakeRepo;
   let scratch: string;
 
@@ -39,7 +42,7 @@ describe.skipIf(noBus)('flakedeck make-yours', () => {
     scratch = mkdtempSync(join(tmpdir(), 'flakedeck-cli-hostkey-'));
   });
   afterEach(async () => {
-    for (const k of await keys.list()) if (k.label === label) await keys.delete(k.label, k.publicKey);
+    for (const k of await keys.list()) await keys.delete(k.label, k.publicKey);
     repo.remove();
     rmSync(scratch, { recursive: true, force: true });
   });
@@ -60,7 +63,7 @@ describe.skipIf(noBus)('flakedeck make-yours', () => {
       repo.path,
     ];
 
-    const plan = await runCliInProcess(args);
+    const plan = await flakedeck(args);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain(`Your key: ${label} ${me.publicKey}`);
     expect(plan.stdout).toContain(`  line 9\n    now:   - &admin age1qn0qp2`);
@@ -71,7 +74,7 @@ describe.skipIf(noBus)('flakedeck make-yours', () => {
     expect(plan.stderr).toContain('Nothing was written. Run again with --yes');
     expect(readFileSync(join(repo.path, '.sops.yaml'), 'utf8')).toBe(before);
 
-    const applied = await runCliInProcess([...args, '--yes']);
+    const applied = await flakedeck([...args, '--yes']);
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toContain(
       `Written: .sops.yaml, hosts/vps/ssh_host_ed25519_key.pub, ${secretFiles.join(', ')}`,
@@ -88,19 +91,19 @@ describe.skipIf(noBus)('flakedeck make-yours', () => {
   it('exits non-zero, writing nothing, when no key at hand opens the files, or the arguments are wrong', async () => {
     await keys.generate(label);
     const before = readFileSync(join(repo.path, 'secrets/vps.yaml'), 'utf8');
-    const blocked = await runCliInProcess(['make-yours', '--key', label, '--flake', repo.path, '--yes']);
+    const blocked = await flakedeck(['make-yours', '--key', label, '--flake', repo.path, '--yes']);
     expect(blocked.code).toBe(1);
     expect(blocked.stdout).toMatch(/Blockers:\n {2}- secrets\/common\.yaml does not open/);
     expect(blocked.stderr).toContain('nothing was written');
     expect(readFileSync(join(repo.path, 'secrets/vps.yaml'), 'utf8')).toBe(before);
 
-    const noKey = await runCliInProcess(['make-yours', '--flake', repo.path]);
+    const noKey = await flakedeck(['make-yours', '--flake', repo.path]);
     expect(noKey.code).not.toBe(0);
     expect(noKey.stderr).toContain('Name your key with --key LABEL.');
-    const badPair = await runCliInProcess(['make-yours', '--key', label, '--host-key', 'vps', '--flake', repo.path]);
+    const badPair = await flakedeck(['make-yours', '--key', label, '--host-key', 'vps', '--flake', repo.path]);
     expect(badPair.code).not.toBe(0);
     expect(badPair.stderr).toContain('--host-key takes HOST=FILE, not "vps".');
-    const unknownHost = await runCliInProcess([
+    const unknownHost = await flakedeck([
       'make-yours',
       '--key',
       label,

@@ -6,7 +6,6 @@ import { ApiError } from '../../common/api/errors.ts';
 import type { MakeYoursChoices, MakeYoursPlan, MakeYoursReport } from '../../common/model/make-yours.ts';
 import { recipientLabel } from '../../common/model/secrets.ts';
 import type { SecretRecipient } from '../../common/model/secrets.ts';
-import { KeyService } from '../keys/key-service.ts';
 import { MakeYours } from '../secrets/make-yours.ts';
 import type { Command } from './command.ts';
 
@@ -112,7 +111,7 @@ export const makeYoursCommand: Command = {
       ...(Object.keys(given).length && { hostKeys: given }),
     };
     const folder = ctx.flakeFolder(values.flake as string | undefined);
-    const makeYours = new MakeYours(() => folder, new KeyService());
+    const makeYours = new MakeYours(() => folder, ctx.keys());
     const plan = await makeYours.plan(choices);
     ctx.io.out(describePlan(plan));
     if (plan.blockers.length) {

@@ -4,7 +4,6 @@ import { writeFileSync } from 'node:fs';
 import { ApiError } from '../../common/api/errors.ts';
 import type { SecretFormat } from '../../common/model/secrets.ts';
 import { cliIdentities } from '../keys/cli-identities.ts';
-import { KeyService } from '../keys/key-service.ts';
 import {
   decryptFile,
   encryptFile,
@@ -53,8 +52,6 @@ function print(ctx: CliContext, bytes: Uint8Array, output: string | undefined): 
   }
 }
 
-const identities = () => cliIdentities(process.env, new KeyService());
-
 export const secretsCommand: Command = {
   name: 'secrets',
   summary: 'Decrypt, encrypt, updatekeys and rotate sops files (age)',
@@ -77,6 +74,7 @@ export const secretsCommand: Command = {
   },
   async run(ctx, args) {
     const { values } = args;
+    const identities = () => cliIdentities(process.env, ctx.keys());
     const inputType = formatFlag(values['input-type'], 'input-type');
     switch (args.positionals[0]) {
       case 'decrypt': {
