@@ -78,6 +78,9 @@ describe('tray controller', () => {
     expect(recorded).toMatchObject({ id: run.id, kind: 'deploy', status: 'succeeded', mode: 'switch' });
     // The menu followed the run: running while it went, then its result.
     expect(ports.menus.some((m) => m.state === 'running')).toBe(true);
+    // Only changes reach the tray, not every progress event of the run.
+    const shapes = ports.menus.map((m) => JSON.stringify(m));
+    expect(shapes.every((shape, i) => i === 0 || shape !== shapes[i - 1])).toBe(true);
     expect(tray.menu().state).toBe('idle');
     expect(hostItems(tray.menu(), 'web').at(-1)).toMatchObject({
       label: 'Last: deploy (switch) succeeded',

@@ -44,6 +44,8 @@ export class TrayController {
   /** Runs started from the tray that wait for the user's go-ahead, asked once each. */
   readonly #askFor = new Set<number>();
   #disconnect?: () => void;
+  /** The menu last rendered, as JSON. */
+  #rendered = '';
 
   constructor(services: Services, ports: TrayPorts) {
     this.#services = services;
@@ -166,7 +168,12 @@ export class TrayController {
     return terminal.id;
   }
 
+  /** Hands the menu to the tray when it changed: progress comes ten times a second, a native menu is rebuilt. */
   #render(): void {
-    this.#ports.render(this.menu());
+    const menu = this.menu();
+    const shape = JSON.stringify(menu);
+    if (shape === this.#rendered) return;
+    this.#rendered = shape;
+    this.#ports.render(menu);
   }
 }
