@@ -2,6 +2,7 @@
 
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { KeychainStatus } from '../../common/model/keys.ts';
 import { parseIdentities, recipientOf } from '../keys/age-identities.ts';
 
 const demoFolder = join('tests', 'demo-keys');
@@ -28,4 +29,10 @@ export async function demoKeys(flake: string): Promise<{ recipients: Set<string>
   const [identity] = parseIdentities(readFileSync(file, 'utf8'), file);
   if (identity) recipients.add(await recipientOf(identity));
   return { recipients, file, ...(identity && { identity }) };
+}
+
+/** The keychain's status, with each identity that is one of the flake's published demo keys marked as such. */
+export async function markDemoIdentities(status: KeychainStatus, flake: string): Promise<KeychainStatus> {
+  const { recipients } = await demoKeys(flake);
+  return { ...status, identities: status.identities.map((k) => (recipients.has(k.publicKey) ? { ...k, demo: true } : k)) };
 }

@@ -4,16 +4,11 @@ import type { Services } from '../../services.ts';
 import type { HandlersFor } from '../router.ts';
 import type { keysMethods } from '../../../common/api/namespaces/keys.ts';
 import { hostRecipients } from '../../keys/host-recipients.ts';
-import { demoKeys } from '../../secrets/demo-keys.ts';
+import { markDemoIdentities } from '../../secrets/demo-keys.ts';
 
 export function keysHandlers({ keys, flake }: Services): HandlersFor<typeof keysMethods> {
   return {
-    'keys.status': async () => {
-      const status = await keys.status();
-      const demo = (await demoKeys(flake.current().path)).recipients;
-      const identities = status.identities.map((k) => (demo.has(k.publicKey) ? { ...k, demo: true } : k));
-      return { ...status, identities };
-    },
+    'keys.status': async () => markDemoIdentities(await keys.status(), flake.current().path),
     'keys.generate': ({ label }) => keys.generate(label),
     'keys.import': ({ path, label, deleteFile }) => keys.importFile(path, label, deleteFile),
     'keys.delete': async ({ label, confirmPublicKey }) => {
