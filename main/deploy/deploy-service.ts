@@ -15,6 +15,7 @@ import { Limiter } from './limiter.ts';
 import { Pipeline } from './pipeline.ts';
 import type { HostJob } from './pipeline.ts';
 import { Run, RunFailure } from './run.ts';
+import type { KeepAnswer } from './run.ts';
 import { checkEnvironment } from './settings.ts';
 import type { DeployEnvironment } from './settings.ts';
 import type { Target } from '../targets/target.ts';
@@ -54,16 +55,26 @@ export class DeployService {
   }
 
   /** Builds each host's system (prints nothing to the target, except with buildOn = "remote"). */
-  build(folder: string, hosts: readonly string[]): Promise<BatchStarted> {
-    return this.#start('build', folder, hosts, null, async (run, job) => {
+  async build(folder: string, hosts: readonly string[]): Promise<BatchStarted> {
+    return this.#start('build', folder, hosts, null, await this.#targets(folder, hosts), async (run, job) => {
       const out = await this.#limiter.run(() => this.#pipeline.build(run, job));
       return `Built ${out}.`;
     });
   }
 
-  /** build → diff → approve → copy → profile → activate → confirm, for each host. */
-  deploy(folder: string, hosts: readonly string[], mode: DeployMode, requireApproval: boolean): Promise<BatchStarted> {
-    return this.#start('deploy', folder, hosts, mode, async (run, job) => {
+  /**
+   * build → diff → approve → copy → profile → activate → confirm, for each host. On this machine the confirmation
+   * is the person's Keep; `allowRename` lets this machine take a system with another host name.
+   */
+  async deploy(
+    folder: string,
+    hosts: readonly string[],
+    mode: DeployMode,
+    requireApproval: boolean,
+    allowRename = false,
+  ): Promise<BatchStarted> {
+    const targets = await this.#targets(folder, hosts, allowRename);
+    return this.#start('deploy', folder, hosts, mode, targets, async (run, job) => {
       const onTarget = job.target.settings.buildOn === 'remote' && !job.target.local;
       const out = await this.#limiter.run(async () => {
         const built = await this.#pipeline.build(run, job);
@@ -79,6 +90,24 @@ export class DeployService {
       });
       return deployedMessage(job.host, mode, out);
     });
+  }
+
+  /** Switches this machine (the host of the flake that it is) through the same pipeline. */
+  async switchThisMachine(
+    folder: string,
+    mode: DeployMode,
+    requireApproval: boolean,
+    allowRename = false,
+  ): Promise<BatchStarted> {
+    const host = await this.#deps.targets.thisMachine(folder);
+    if (!host) {
+      throw new ApiError({
+        code: 'UNKNOWN_HOST',
+        message: `No host of ${folder} is this machine (${this.#deps.targets.hostName()}).`,
+        hint: "Set that host's networking.hostName to this machine's host name, or its deploy target to localhost.",
+      });
+    }
+    return this.deploy(folder, [host], mode, requireApproval, allowRename);
   }
 
   /** Returns a host to one of its system generations, with the same activation, confirmation and self-rollback. */
@@ -100,22 +129,15 @@ export class DeployService {
       });
     }
     const path = target.path;
-    return this.#start(
-      'rollback',
-      folder,
-      [host],
-      'switch',
-      async (run, job) => {
-        run.setOutPath(path);
-        run.skip('build', `Generation ${generation} is already on ${host}.`);
-        await this.#pipeline.diff(run, job, path, true);
-        await this.#pipeline.approve(run, requireApproval);
-        run.skip('copy', `Generation ${generation} is already on ${host}.`);
-        await this.#pipeline.activate(run, job, path, 'switch', generation);
-        return `${host} is back at generation ${generation} (${path}).`;
-      },
-      [machine!],
-    );
+    return this.#start('rollback', folder, [host], 'switch', [machine!], async (run, job) => {
+      run.setOutPath(path);
+      run.skip('build', `Generation ${generation} is already on ${host}.`);
+      await this.#pipeline.diff(run, job, path, true);
+      await this.#pipeline.approve(run, requireApproval);
+      run.skip('copy', `Generation ${generation} is already on ${host}.`);
+      await this.#pipeline.activate(run, job, path, 'switch', generation);
+      return `${host} is back at generation ${generation} (${path}).`;
+    });
   }
 
   async generations(folder: string, host: string): Promise<GenerationList> {
@@ -126,6 +148,11 @@ export class DeployService {
 
   approve(runId: number): void {
     this.#run(runId).approve();
+  }
+
+  /** The answer of the person at this machine to "Keep this configuration?". */
+  answerKeep(runId: number, answer: KeepAnswer): void {
+    this.#run(runId).answerKeep(answer);
   }
 
   cancel(runId: number): void {
@@ -156,12 +183,10 @@ export class DeployService {
     folder: string,
     requested: readonly string[],
     mode: DeployMode | null,
+    targets: Target[],
     work: (run: Run, job: HostJob) => Promise<string>,
-    knownTargets?: Target[],
   ): Promise<BatchStarted> {
     const hosts = [...new Set(requested)];
-    if (hosts.length === 0) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'Name at least one host.' });
-    const targets = knownTargets ?? (await this.#targets(folder, hosts));
     const { revision, dirty } = await flakeRevision(folder);
     const batch = randomUUID();
     const ids = this.#deps.runs.begin(
@@ -215,7 +240,9 @@ export class DeployService {
   }
 
   /** Refuses names the flake does not declare before anything runs, then finds each host's machine. */
-  async #targets(folder: string, hosts: readonly string[]): Promise<Target[]> {
+  async #targets(folder: string, requested: readonly string[], allowRename = false): Promise<Target[]> {
+    const hosts = [...new Set(requested)];
+    if (hosts.length === 0) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'Name at least one host.' });
     const inspection = await this.#deps.manifests.inspect(folder, { freshness: 'fresh' });
     const declared = Object.keys(inspection.hosts);
     const unknown = hosts.filter((h) => !Object.hasOwn(inspection.hosts, h));
@@ -229,7 +256,18 @@ export class DeployService {
     return hosts.map((host) => {
       const result = inspection.hosts[host]!;
       if (!result.ok) throw ApiError.fromData(result.error);
-      return this.#deps.targets.fromManifest(result.manifest);
+      const target = this.#deps.targets.fromManifest(result.manifest);
+      const hostName = result.manifest.hostName;
+      const here = this.#deps.targets.hostName();
+      // Reached as localhost, yet built for another machine: activating it here would make this machine that one.
+      if (target.local && hostName && hostName !== here && !allowRename) {
+        throw new ApiError({
+          code: 'HOST_MISMATCH',
+          message: `${host} is built for the host name "${hostName}", and this machine is "${here}": it is not switched to another machine's system.`,
+          hint: `If this machine is to become "${hostName}", confirm the rename (flakedeck switch --rename in a terminal).`,
+        });
+      }
+      return target;
     });
   }
 }

@@ -293,7 +293,66 @@ export class Pipeline {
         }
         throw new RunFailure('failed', `The activation on ${job.target.address} failed: ${started.tail}`);
     }
-    await this.#confirm(run, job, id, previous, steps);
+    if (job.target.local) await this.#keep(run, job, id, previous, steps);
+    else await this.#confirm(run, job, id, previous, steps);
+  }
+
+  /**
+   * Asks the person at this machine "Keep this configuration?" while the activation's own timer runs on it: Keep
+   * confirms, Revert goes back now, and no answer in time goes back by itself (also when the app is gone).
+   */
+  async #keep(run: Run, job: HostJob, id: string, previous: string, steps: { rollback?: StepRecord }): Promise<void> {
+    const { env } = this.#ctx;
+    const record = run.beginStep('confirm');
+    const target = job.target;
+    // The machine's timer started when the switch ended, a moment ago; the question ends with it.
+    const answer = run.askToKeep(Date.now() + env.keepSeconds * 1000);
+    const ended = target.run(activationArgv('wait', [env.stateDir, id]), {
+      timeoutMs: (env.keepSeconds + env.confirmGiveUpSeconds) * 1000,
+    });
+    const first = await Promise.race([answer, ended.then(() => null)]);
+    if (first) {
+      run.log(`${first === 'keep' ? 'Kept' : 'Reverting'} at your word.\r\n`);
+      const said = await target.run(activationArgv(first, [env.stateDir, id]), { timeoutMs: 30_000 });
+      if (said.code !== 0) run.log(`${lastLine(said.stderr) || said.stdout.toString('utf8').trim()}\r\n`);
+    }
+    const result = await ended;
+    run.stopAskingToKeep();
+    const output = new RemoteOutput();
+    for (const line of result.stdout.toString('utf8').split('\n')) output.line(line);
+    const status = output.last('status')?.[0];
+    const back = previous ? ` to generation ${previous}` : '';
+    const wentBack = (why: string) => {
+      run.endStep(record, 'failed', why);
+      if (!steps.rollback) {
+        const rollback = run.beginStep('rollback', record.terminalId);
+        run.endStep(rollback, 'succeeded', `This machine went back${back}.`);
+      }
+    };
+    switch (status) {
+      case 'confirmed':
+        run.endStep(record, 'succeeded', 'Kept by you.');
+        return;
+      case 'reverted':
+        wentBack('Reverted by you.');
+        throw new RunFailure('rolled-back', `Reverted by you: ${job.host} went back${back}.`);
+      case 'rolled-back':
+        wentBack(`No answer within ${env.keepSeconds} s.`);
+        throw new RunFailure(
+          'rolled-back',
+          `Reverted by timeout: nobody kept the configuration within ${env.keepSeconds} s, so ${job.host} went back${back}.`,
+        );
+      case 'rollback-failed':
+        run.endStep(record, 'failed', 'Going back failed.');
+        throw new RunFailure('failed', `${job.host} went back, and that failed: this machine needs attention.`);
+      default:
+        run.endStep(record, 'failed', lastLine(result.stderr) || `status ${status ?? 'unknown'}`);
+        throw new RunFailure(
+          'failed',
+          `Could not follow the activation on this machine (${lastLine(result.stderr) || `status ${status ?? 'unknown'}`}); ` +
+            `without a Keep it goes back by itself after ${env.keepSeconds} s.`,
+        );
+    }
   }
 
   async #confirm(

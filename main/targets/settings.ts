@@ -29,7 +29,7 @@ export interface TargetEnvironment {
   /** This machine's host name where it runs NixOS, else null: the host of the flake with this networking.hostName. */
   thisHostName: string | null;
   privilege: LocalPrivilege;
-  /** The account this machine's commands run as; empty: the app's own (tests run them as a user with a sudo password). */
+  /** The account this machine's privileged steps start from, through sudo; empty: the app's own (tests only). */
   localUser: string;
 }
 

@@ -187,7 +187,7 @@ export class LocalTarget extends BaseTarget {
 
   /** How privileged steps become root here (decided when first needed: the desktop session may start later). */
   elevation(): Elevation {
-    return chooseElevation(this.env.privilege);
+    return this.env.localUser ? 'sudo' : chooseElevation(this.env.privilege);
   }
 
   command(argv: readonly string[], options: CommandOptions = {}): TargetCommand {
@@ -197,9 +197,9 @@ export class LocalTarget extends BaseTarget {
       const elevation = this.elevation();
       words =
         options.batch && elevation === 'sudo' ? ['sudo', '-n', '--', ...words] : elevate(elevation, words, process.env);
+      // Tests start privileged steps as a user whose sudo asks for a password.
+      if (this.env.localUser) words = ['runuser', '-u', this.env.localUser, '--', ...words];
     }
-    // Tests run this machine's commands as a user whose sudo asks for a password.
-    if (this.env.localUser) words = ['runuser', '-u', this.env.localUser, '--', ...words];
     return { file: words[0]!, args: words.slice(1) };
   }
 

@@ -1,6 +1,7 @@
 // Which machine a host of the flake is, and how to reach it: the one place a host becomes a Target (this machine or
 // a remote host), with one check of its settings for every caller.
 
+import { hostname } from 'node:os';
 import type { HostManifest } from '../../common/model/manifest.ts';
 import type { ManifestService } from '../flake/manifest-cache.ts';
 import { checkSettings, checkTargetEnvironment } from './settings.ts';
@@ -53,6 +54,11 @@ export class Targets {
       if (result.ok && isThisMachine(result.manifest, this.env)) return host;
     }
     return null;
+  }
+
+  /** This machine's host name: the NixOS one given, else the operating system's. */
+  hostName(): string {
+    return this.env.thisHostName ?? hostname();
   }
 
   /** An interactive shell on the host: ssh with a terminal, or the user's own shell for this machine. */
