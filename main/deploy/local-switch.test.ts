@@ -2,73 +2,17 @@
 // configuration?" answered Keep, Revert or not at all, with real sudo, nix and ptys. The fixture's activation acts
 // on a test folder (FIXTURE_ROOT), which stands for this machine's profile, running system and activation state.
 
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../common/model/runs.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
-import { deployServices, stepsOf } from '../../tests/support/deploy-services.ts';
+import { stepsOf } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
-import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
-import { makeSudoUser, sudoPassword, sudoUserName, typeAtSudoPrompts } from '../../tests/support/sudo-user.ts';
+import { makeSudoUser, sudoPassword, typeAtSudoPrompts } from '../../tests/support/sudo-user.ts';
+import { localMachine } from '../../tests/support/this-machine.ts';
 
 const cleanups = cleanupsAfterEach();
-
-/** This machine in a folder: profiles/ and current-system as on NixOS, the activation state beside them. */
-function thisMachine(keepSeconds: number) {
-  const root = mkdtempSync(join(tmpdir(), 'flakedeck-this-machine-'));
-  // The user whose sudo is asked reads the activation's state as itself (Keep and Revert need no password).
-  chmodSync(root, 0o755);
-  mkdirSync(join(root, 'profiles'));
-  process.env.FIXTURE_ROOT = root;
-  const repo = makeFlakeRepo('deploy', 'flakedeck-local-flake-');
-  cleanups.push(() => repo.remove());
-  // A deploy target of its own for the other hosts; web is this machine by its host name.
-  repo.write('target.nix', '{ targetHost = "db.example.org"; }\n');
-  const setHosts = (generation: string, extra = '') =>
-    repo.write(
-      'hosts.nix',
-      `{ web = { generation = "${generation}"; packages = { ripgrep = "14.${generation}.0"; }; ${extra} }; db = { }; }`,
-    );
-  setHosts('1');
-  const app = deployServices({ env: {} }, repo.path, {
-    profile: join(root, 'profiles', 'system'),
-    currentSystem: join(root, 'current-system'),
-    stateDir: join(root, 'state'),
-    store: '',
-    thisHostName: 'web',
-    localUser: sudoUserName,
-    keepSeconds,
-    confirmGiveUpSeconds: 120,
-  });
-  cleanups.push(() => app.close());
-  const link = (path: string) => (existsSync(path) || isLink(path) ? readlinkSync(path) : null);
-  return {
-    root,
-    repo,
-    app,
-    setHosts,
-    running: () => link(join(root, 'current-system')),
-    profile: () => {
-      const generation = link(join(root, 'profiles', 'system'));
-      return generation && link(join(dirname(join(root, 'profiles', 'system')), generation));
-    },
-    activations: () =>
-      readFileSync(join(root, 'markers', 'switch-web'), 'utf8')
-        .trim()
-        .split('\n'),
-  };
-}
-
-function isLink(path: string): boolean {
-  try {
-    readlinkSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Switches this machine and answers "Keep this configuration?" with `answer` (or lets the time run out). */
 async function switchAndAnswer(
@@ -96,7 +40,7 @@ async function switchAndAnswer(
 describe('switching this machine', () => {
   it('switches through sudo in the terminal, and keeps, reverts or times out as the person answers', async () => {
     makeSudoUser(cleanups);
-    const machine = thisMachine(4);
+    const machine = localMachine(cleanups, 4);
     const { app, repo } = machine;
     let typed = sudoPassword;
     const asked = typeAtSudoPrompts(app, cleanups, () => typed);
@@ -153,7 +97,7 @@ describe('switching this machine', () => {
   }, 300_000);
 
   it('refuses to switch this machine to a system built for another host name unless the rename is confirmed', async () => {
-    const machine = thisMachine(30);
+    const machine = localMachine(cleanups, 30);
     // db is deployed to localhost: this machine, yet its system is db's.
     machine.repo.write('hosts.nix', '{ db = { deploy = { targetHost = "localhost"; }; }; }');
     await expect(machine.app.services.deploy.deploy(machine.repo.path, ['db'], 'switch', false)).rejects.toMatchObject({
