@@ -39,6 +39,7 @@ export class TrayController {
   readonly #services: Services;
   readonly #ports: TrayPorts;
   #hosts: string[] = [];
+  #thisMachine: string | null = null;
   readonly #lastRuns = new Map<string, RunBrief>();
   /** Runs started from the tray that wait for the user's go-ahead, asked once each. */
   readonly #askFor = new Set<number>();
@@ -68,9 +69,11 @@ export class TrayController {
     const folder = this.#folder();
     try {
       this.#hosts = (await listHosts(this.#services.nix, folder)).map((h) => h.name);
+      this.#thisMachine = await this.#services.targets.thisMachine(folder).catch(() => null);
     } catch {
       // A flake that does not evaluate has no hosts to offer; the window shows why.
       this.#hosts = [];
+      this.#thisMachine = null;
     }
     this.#lastRuns.clear();
     for (const summary of this.#services.runs.list({ limit: 500 })) {
@@ -82,9 +85,11 @@ export class TrayController {
 
   /** The menu as it is now (also what the Electron smoke test compares with the hosts). */
   menu(): TrayMenu {
-    const hosts: TrayHost[] = this.#hosts.map((name) => {
+    // This machine first: its section leads the menu, and its host leads the list.
+    const names = [...this.#hosts].sort((a, b) => Number(b === this.#thisMachine) - Number(a === this.#thisMachine));
+    const hosts: TrayHost[] = names.map((name) => {
       const lastRun = this.#lastRuns.get(name);
-      return lastRun ? { name, lastRun } : { name };
+      return { name, ...(name === this.#thisMachine && { thisMachine: true }), ...(lastRun && { lastRun }) };
     });
     return buildTrayMenu(hosts);
   }
@@ -105,6 +110,10 @@ export class TrayController {
         case 'rollback':
           // Choosing a generation needs the list: the deploy view has it.
           this.#ports.openWindow(`deploy/${encodeURIComponent(action.host)}`);
+          return;
+        case 'reboot-check':
+          // The persistence view holds the check, its grouping and the one-click persist.
+          this.#ports.openWindow(`persistence/${encodeURIComponent(action.host)}`);
           return;
         case 'terminal':
           this.#ports.openWindow(`terminals/${encodeURIComponent(await this.#hostShell(action.host))}`);
