@@ -8,6 +8,12 @@ import { asApiError } from '../lib/as-api-error.ts';
 export class FlakeStore {
   flake = $state<FlakeState | null>(null);
   hosts = $state<HostSummary[]>([]);
+  /** The host that is the machine the app runs on, if one is. */
+  thisMachine = $state<string | null>(null);
+  /** The hosts with this machine first, as the Hosts and Deploy pages list them. */
+  ordered = $derived(
+    [...this.hosts].sort((a, b) => Number(b.name === this.thisMachine) - Number(a.name === this.thisMachine)),
+  );
   status = $state<'loading' | 'ready' | 'error'>('loading');
   error = $state<ApiError | null>(null);
 
@@ -34,7 +40,11 @@ export class FlakeStore {
       this.flake = flake;
       const list = await this.#api.hosts.list();
       if (!current()) return;
+      // Which host is this machine is a nicety: a failure to tell leaves the hosts as they are.
+      const here = await this.#api.deploy.thisMachine().catch(() => ({ host: null }));
+      if (!current()) return;
       this.hosts = list.hosts;
+      this.thisMachine = here.host;
       this.status = 'ready';
     } catch (error) {
       if (!current()) return;

@@ -50,6 +50,9 @@ export class DeployState {
 
   approve = (runId: number): Promise<void> => this.#call(() => this.#api.deploy.approve({ runId }));
 
+  keep = (runId: number, keep: boolean): Promise<void> =>
+    this.#call(() => (keep ? this.#api.deploy.keep({ runId }) : this.#api.deploy.revert({ runId })));
+
   cancel = (runId: number): Promise<void> => this.#call(() => this.#api.deploy.cancel({ runId }));
 
   loadGenerations = async (host: string): Promise<void> => {
