@@ -147,3 +147,67 @@ describe('the keychain worker entry', () => {
     expect(spawnSync(process.execPath, ['--check', join(import.meta.dirname, 'keychain-worker.ts')]).status).toBe(0);
   });
 });
+
+describe.skipIf(noBus)('two imports of keys at once, from two processes', () => {
+  it(
+    'never deletes a key file whose key is not in the keychain, and never overwrites a label',
+    { timeout: 300_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'flakedeck-import-race-'));
+      const service = `flakedeck-test-import-race-${process.pid}`;
+      const rounds = 25;
+      const script = join(dir, 'import.mts');
+      writeFileSync(
+        script,
+        `import { writeFileSync } from 'node:fs';
+      import { generateX25519Identity } from ${JSON.stringify(join(repoRoot, 'node_modules/age-encryption/dist/index.js'))};
+      import { KeyService } from ${JSON.stringify(join(import.meta.dirname, 'key-service.ts'))};
+      import { KeytarKeychain } from ${JSON.stringify(join(import.meta.dirname, 'keychain.ts'))};
+      const [who, dir] = process.argv.slice(2);
+      const keys = new KeyService(new KeytarKeychain(${JSON.stringify(service)}));
+      const results = [];
+      for (let round = 0; round < ${rounds}; round++) {
+        const identity = await generateX25519Identity();
+        const file = dir + '/' + who + '-' + round + '.txt';
+        writeFileSync(file, identity + '\\n');
+        try {
+          const { deletedFile } = await keys.importFile(file, 'race-' + round, true);
+          results.push({ round, identity, deletedFile });
+        } catch (error) {
+          results.push({ round, identity, deletedFile: false, error: error.message });
+        }
+      }
+      process.stdout.write(JSON.stringify(results));`,
+      );
+      const run = (who: string) =>
+        new Promise<{ round: number; identity: string; deletedFile: boolean; error?: string }[]>((resolve, reject) => {
+          const child = spawn(process.execPath, [script, who, dir], {
+            cwd: repoRoot,
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          let out = '';
+          child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          child.once('exit', (code) =>
+            code === 0 ? resolve(JSON.parse(out) as never) : reject(new Error(`exit ${code}`)),
+          );
+        });
+      const [a, b] = await Promise.all([run('a'), run('b')]);
+      const keychain = new KeytarKeychain(service);
+      const stored = await keychain.list();
+      const secrets = new Set(stored.map((e) => e.secret));
+      for (const result of [...a, ...b]) {
+        // A deleted file's key is in the keychain; a refused import says why and keeps its file.
+        if (result.deletedFile) expect(secrets.has(result.identity)).toBe(true);
+        else expect(result.error).toMatch(/already exists, holding another key|kept/);
+      }
+      // Each label holds the key of the import that succeeded, and one import per round succeeded.
+      for (let round = 0; round < rounds; round++) {
+        const winners = [...a, ...b].filter((r) => r.round === round && r.deletedFile);
+        expect(winners).toHaveLength(1);
+        expect(stored.find((e) => e.account === `age-identity:race-${round}`)?.secret).toBe(winners[0]!.identity);
+      }
+      for (const e of stored) await keychain.delete(e.account);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  );
+});
