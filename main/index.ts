@@ -12,7 +12,8 @@ import { createServices } from './services.ts';
 import type { Services } from './services.ts';
 import { installAppMenu, setAboutPanel } from './shell/app-menu.ts';
 import { appOrigin, registerAppScheme, serveRenderer } from './shell/app-protocol.ts';
-import { chooseFlakeFolder, confirmDeploy, showError } from './shell/dialogs.ts';
+import { QuitGuard } from './quit/quit-guard.ts';
+import { askToQuit, chooseFlakeFolder, confirmDeploy, showError } from './shell/dialogs.ts';
 import { attachIpc } from './shell/ipc-adapter.ts';
 import { createMainWindow } from './shell/main-window.ts';
 import { desktopNotifications } from './shell/notifications.ts';
@@ -130,12 +131,20 @@ async function start(): Promise<void> {
   app.on('activate', () => showWindow());
   // With a tray, closing the window keeps Flakedeck running there; without one, it quits (but on macOS).
   app.on('window-all-closed', () => !tray && process.platform !== 'darwin' && app.quit());
+  // Every way to quit (the menu, the tray, the last window) comes here: with runs in flight, the user is asked first.
+  const quitGuard = new QuitGuard(services.deploy, askToQuit);
+  app.on('before-quit', (event) => {
+    if (quitGuard.mayQuitNow()) return;
+    event.preventDefault();
+    void quitGuard.request().then((yes) => yes && app.quit());
+  });
   app.on('will-quit', () => {
     stopNotifications();
     trayController.dispose();
     tray?.destroy();
     detachIpc();
-    services.close();
+    // The runs in flight end in the history as interrupted, then the database closes.
+    services.close('Flakedeck quit');
   });
 }
 

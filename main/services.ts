@@ -62,7 +62,11 @@ export interface Services {
   /** The record of builds, deploys and rollbacks. */
   runs: RunStore;
   deploy: DeployService;
-  close(): void;
+  /**
+   * Stops: no new run starts, the runs in flight end in the history as interrupted with `reason` ("Flakedeck quit"),
+   * programs end, and the database closes last.
+   */
+  close(reason?: string): void;
 }
 
 export function createServices(config: ServiceConfig): Services {
@@ -91,7 +95,11 @@ export function createServices(config: ServiceConfig): Services {
     env: { ...defaultEnvironment, ...config.deploy },
     dataDir: config.dataDir,
   });
-  const close = () => {
+  let closed = false;
+  const close = (reason = 'Flakedeck quit') => {
+    if (closed) return;
+    closed = true;
+    deploy.stop(reason);
     terminals.dispose();
     secrets.sessions.closeAll();
     runs.close();

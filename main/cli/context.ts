@@ -54,8 +54,10 @@ export class CliContext {
     return this.#services;
   }
 
-  close(): void {
-    this.#services?.close();
+  /** `reason`: why runs still in flight end (a signal stopped the command). */
+  close(reason?: string): void {
+    this.#services?.close(reason);
+    this.#services = undefined;
   }
 }
 

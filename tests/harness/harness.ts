@@ -115,7 +115,7 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
       transport.close();
       server.closeAllConnections();
       await new Promise((done) => server.close(done));
-      services.close();
+      services.close('the test harness stopped');
       if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
