@@ -22,7 +22,9 @@ function run(id: number, host: string, kind: LiveRun['kind'], step: StepName | n
     message: null,
     startedAt: 0,
     endedAt: null,
-    steps: step ? [{ name: step, status: 'running', startedAt: 0, endedAt: null, message: null, terminalId: null }] : [],
+    steps: step
+      ? [{ name: step, status: 'running', startedAt: 0, endedAt: null, message: null, terminalId: null }]
+      : [],
     diff: null,
     progress: null,
     awaitingApproval: false,
