@@ -11,7 +11,9 @@ import { Nix } from './flake/nix.ts';
 import type { NixOptions } from './flake/nix.ts';
 import { RebootCheck } from './flake/reboot-check.ts';
 import type { RebootCheckOptions } from './flake/reboot-check.ts';
-import { openHistoryDatabase } from './history/database.ts';
+import { ApiError } from '../common/api/errors.ts';
+import type { ApiErrorData } from '../common/api/errors.ts';
+import { openHistoryDatabase, openMemoryHistory } from './history/database.ts';
 import type { HistoryDatabase } from './history/database.ts';
 import { ManifestStore } from './history/manifest-store.ts';
 import { RunStore } from './history/run-store.ts';
@@ -48,6 +50,8 @@ export interface Services {
   events: EventHub;
   nix: Nix;
   history: HistoryDatabase;
+  /** Why the history file cannot be used: then the history is kept in memory for this session only. */
+  historyProblem: ApiErrorData | null;
   settings: Settings;
   flake: FlakeSession;
   manifests: ManifestService;
@@ -72,7 +76,7 @@ export interface Services {
 export function createServices(config: ServiceConfig): Services {
   const events = new EventHub();
   const nix = new Nix(config.nix);
-  const history = openHistoryDatabase(historyFile(config.dataDir));
+  const { history, historyProblem } = openHistory(historyFile(config.dataDir));
   const settings = new Settings(history);
   const flake = new FlakeSession(settings, events, config.defaultFlake);
   const manifests = new ManifestService(nix, new ManifestStore(history), events);
@@ -110,6 +114,7 @@ export function createServices(config: ServiceConfig): Services {
     events,
     nix,
     history,
+    historyProblem,
     settings,
     flake,
     manifests,
@@ -123,4 +128,14 @@ export function createServices(config: ServiceConfig): Services {
     deploy,
     close,
   };
+}
+
+/** The history file, or, when it cannot be used, a history in memory and why: the app still starts, and says so. */
+function openHistory(file: string): { history: HistoryDatabase; historyProblem: ApiErrorData | null } {
+  try {
+    return { history: openHistoryDatabase(file), historyProblem: null };
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return { history: openMemoryHistory(), historyProblem: error.toData() };
+  }
 }
