@@ -3,7 +3,8 @@
 import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import type { AppCommand } from '../common/model/app-command.ts';
-import { originCheck, Router } from './api/router.ts';
+import { Router } from './api/router.ts';
+import { originCheck } from './api/sender-check.ts';
 import { createHandlers } from './api/handlers/index.ts';
 import { dataDir } from './app-paths.ts';
 import { findFlakeUpwards } from './flake/flake-folder.ts';
