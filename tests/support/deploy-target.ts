@@ -116,8 +116,8 @@ function link(path: string): string | null {
 }
 
 /** The deploy fixture flake in a fresh git repository, deploying to `target`. */
-export function deployFixture(target: DeployTarget, hosts?: string): DeployFixture {
-  const repo = makeFlakeRepo('deploy', 'flakedeck-deploy-flake-');
+export function deployFixture(target: DeployTarget, hosts?: string, prefix = 'flakedeck-deploy-flake-'): DeployFixture {
+  const repo = makeFlakeRepo('deploy', prefix);
   const pointAt = (port: number) =>
     repo.write('target.nix', `{ targetHost = "127.0.0.1"; targetUser = "root"; targetPort = ${port}; }\n`);
   pointAt(target.sshd.port);
