@@ -11,7 +11,9 @@ import { Nix } from './flake/nix.ts';
 import type { NixOptions } from './flake/nix.ts';
 import { RebootCheck } from './flake/reboot-check.ts';
 import type { RebootCheckOptions } from './flake/reboot-check.ts';
-import { openHistoryDatabase } from './history/database.ts';
+import { ApiError } from '../common/api/errors.ts';
+import type { ApiErrorData } from '../common/api/errors.ts';
+import { openHistoryDatabase, openMemoryHistory } from './history/database.ts';
 import type { HistoryDatabase } from './history/database.ts';
 import { ManifestStore } from './history/manifest-store.ts';
 import { RunStore } from './history/run-store.ts';
@@ -52,6 +54,8 @@ export interface Services {
   events: EventHub;
   nix: Nix;
   history: HistoryDatabase;
+  /** Why the history file cannot be used: then the history is kept in memory for this session only. */
+  historyProblem: ApiErrorData | null;
   settings: Settings;
   flake: FlakeSession;
   manifests: ManifestService;
@@ -68,13 +72,17 @@ export interface Services {
   /** The record of builds, deploys and rollbacks. */
   runs: RunStore;
   deploy: DeployService;
-  close(): void;
+  /**
+   * Stops: no new run starts, the runs in flight end in the history as interrupted with `reason` ("Flakedeck quit"),
+   * programs end, and the database closes last.
+   */
+  close(reason?: string): void;
 }
 
 export function createServices(config: ServiceConfig): Services {
   const events = new EventHub();
   const nix = new Nix(config.nix);
-  const history = openHistoryDatabase(historyFile(config.dataDir));
+  const { history, historyProblem } = openHistory(historyFile(config.dataDir));
   const settings = new Settings(history);
   const flake = new FlakeSession(settings, events, config.defaultFlake);
   const manifests = new ManifestService(nix, new ManifestStore(history), events);
@@ -100,7 +108,11 @@ export function createServices(config: ServiceConfig): Services {
     env,
     dataDir: config.dataDir,
   });
-  const close = () => {
+  let closed = false;
+  const close = (reason = 'Flakedeck quit') => {
+    if (closed) return;
+    closed = true;
+    deploy.stop(reason);
     terminals.dispose();
     secrets.sessions.closeAll();
     runs.close();
@@ -111,6 +123,7 @@ export function createServices(config: ServiceConfig): Services {
     events,
     nix,
     history,
+    historyProblem,
     settings,
     flake,
     manifests,
@@ -125,4 +138,14 @@ export function createServices(config: ServiceConfig): Services {
     deploy,
     close,
   };
+}
+
+/** The history file, or, when it cannot be used, a history in memory and why: the app still starts, and says so. */
+function openHistory(file: string): { history: HistoryDatabase; historyProblem: ApiErrorData | null } {
+  try {
+    return { history: openHistoryDatabase(file), historyProblem: null };
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return { history: openMemoryHistory(), historyProblem: error.toData() };
+  }
 }
