@@ -6,6 +6,7 @@ import type { BranchItem, TreeList, TreeValue } from '../tree.ts';
 import { invalidFile } from '../sops-errors.ts';
 import { UnsignedOverflow, resolvePlain } from './yaml-scalars.ts';
 import { parseYamlTimestamp } from '../go-format.ts';
+import { readSubsetYaml } from './yaml-subset-read.ts';
 
 type Token = CST.Token;
 type SourceToken = CST.SourceToken;
@@ -201,7 +202,9 @@ class YamlReader {
         }
       }
       default:
-        this.fail(offset, `the tag ${tag} is not supported`);
+        // yaml.v3 resolves only the tags above; any other (!!merge, a custom !tag) leaves the text a string, and
+        // sops writes it back untagged (`<<` as `!!merge <<`, see yaml-write.ts).
+        return text;
     }
   }
 
@@ -307,7 +310,7 @@ function prependHeads(value: TreeValue, heads: SourceComment[]): void {
   else if (Array.isArray(value)) value.unshift(...comments);
 }
 
-/** Parses every document of a YAML file into one branch each. */
+/** Parses every document of a YAML file into one branch each: sops' own subset fast, anything else in full. */
 export function readYaml(bytes: Uint8Array): Branch[] {
   let text: string;
   try {
@@ -316,6 +319,11 @@ export function readYaml(bytes: Uint8Array): Branch[] {
     throw invalidFile('The YAML file is not valid UTF-8.');
   }
   if (text.trim() === '') return [];
+  return readSubsetYaml(text) ?? readFullYaml(text);
+}
+
+/** Any YAML, through the `yaml` package's parser. */
+export function readFullYaml(text: string): Branch[] {
   const tokens = [...new Parser().parse(text)];
   const reader = new YamlReader(text);
   // The CST is lenient; the composer reports what YAML itself forbids (bad indentation, unclosed flows, …).

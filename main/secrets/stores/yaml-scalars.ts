@@ -39,8 +39,13 @@ function goParseFloat(s: string): number | undefined {
   return Number.isFinite(x) ? x : undefined;
 }
 
+/** The first characters of every plain scalar that resolves to something other than a string. */
+const typedStarts = new Set('~nNtTfF.+-0123456789<');
+
 /** `resolve("", text)` for a plain scalar. */
 export function resolvePlain(text: string): Leaf | UnsignedOverflow | { merge: true } {
+  // Most scalars of a sops file are ENC[…] strings: answered before any table is consulted.
+  if (text !== '' && !typedStarts.has(text[0]!)) return text;
   if (nulls.has(text)) return null;
   if (text in bools) return bools[text]!;
   if (text in infinities) return infinities[text]!;
