@@ -29,19 +29,36 @@ interface SourceComment {
   comment: Comment;
 }
 
-/** Aliases are expanded; a bound on the nodes they add stops "billion laughs" files from eating memory. */
-const maxExpandedNodes = 1_000_000;
+/**
+ * Aliases are expanded; bounds on the values and the bytes they add stop "billion laughs" files (few nodes, long
+ * strings repeated) from eating memory and time.
+ */
+const maxExpandedNodes = 100_000;
+const maxExpandedBytes = 8 * 1024 * 1024;
 
-function nodeCount(value: TreeValue): number {
-  if (value instanceof Branch) return 1 + value.entries().reduce((n, e) => n + nodeCount(e.value), 0);
-  if (Array.isArray(value)) return 1 + value.reduce<number>((n, v) => n + (v instanceof Comment ? 0 : nodeCount(v)), 0);
-  return 1;
+interface Size {
+  nodes: number;
+  bytes: number;
+}
+
+function sizeOf(value: TreeValue): Size {
+  const size = { nodes: 1, bytes: 8 };
+  const add = (s: Size, extra = 0) => {
+    size.nodes += s.nodes;
+    size.bytes += s.bytes + extra;
+  };
+  if (value instanceof Branch) {
+    for (const e of value.entries()) add(sizeOf(e.value), e.key.length);
+  } else if (Array.isArray(value)) {
+    for (const v of value) if (!(v instanceof Comment)) add(sizeOf(v));
+  } else if (typeof value === 'string' || value instanceof Uint8Array) size.bytes += value.length;
+  return size;
 }
 
 class YamlReader {
   readonly #source: string;
-  readonly #anchors = new Map<string, { value: TreeValue; size: number }>();
-  #expanded = 0;
+  readonly #anchors = new Map<string, { value: TreeValue; size: Size }>();
+  readonly #expanded: Size = { nodes: 0, bytes: 0 };
 
   constructor(source: string) {
     this.#source = source;
@@ -134,8 +151,11 @@ class YamlReader {
         const name = token.source.slice(1);
         const anchored = this.#anchors.get(name);
         if (!anchored) this.fail(token.offset, `unknown alias *${name}`);
-        this.#expanded += anchored.size;
-        if (this.#expanded > maxExpandedNodes) this.fail(token.offset, 'aliases expand to too many values');
+        this.#expanded.nodes += anchored.size.nodes;
+        this.#expanded.bytes += anchored.size.bytes;
+        if (this.#expanded.nodes > maxExpandedNodes || this.#expanded.bytes > maxExpandedBytes) {
+          this.fail(token.offset, `aliases expand to more than ${maxExpandedNodes} values or ${maxExpandedBytes / 1024 / 1024} MiB`);
+        }
         // Aliases are expanded: sops drops anchors on output.
         converted = { value: cloneValue(anchored.value), overflow: [] };
         break;
@@ -152,7 +172,7 @@ class YamlReader {
       default:
         this.fail(token.offset, `unexpected ${token.type}`);
     }
-    if (props.anchor !== undefined) this.#anchors.set(props.anchor, { value: converted.value, size: nodeCount(converted.value) });
+    if (props.anchor !== undefined) this.#anchors.set(props.anchor, { value: converted.value, size: sizeOf(converted.value) });
     return converted;
   }
 
