@@ -47,6 +47,7 @@ class SubsetReader {
     for (;;) {
       if (text === undefined) {
         const line = this.#peek();
+        if (line?.text === '') bail();
         if (!line || line.indent < indent) break;
         if (line.indent > indent || line.text.startsWith('- ') || line.text === '-') bail();
         this.#at++;
@@ -68,6 +69,7 @@ class SubsetReader {
     for (;;) {
       if (text === undefined) {
         const line = this.#peek();
+        if (line?.text === '') bail();
         if (!line || line.indent !== indent || !line.text.startsWith('- ')) break;
         this.#at++;
         text = line.text.slice(2);
@@ -95,6 +97,7 @@ class SubsetReader {
   #value(rest: string, indent: number, afterKey: boolean): TreeValue {
     if (rest === '') {
       const next = this.#peek();
+      if (next?.text === '') bail();
       if (!next || next.indent < indent || (next.indent === indent && !(afterKey && next.text.startsWith('- ')))) {
         return afterKey ? null : bail();
       }
@@ -113,18 +116,22 @@ class SubsetReader {
     return value;
   }
 
-  /** `|`, `|-` or `|+`: the lines below, deeper than `indent` (the file has no blank lines, see readSubsetYaml). */
+  /** `|`, `|-` or `|+`: the lines below, deeper than `indent`; blank lines are only allowed inside one. */
   #literal(header: string, indent: number): string {
     if (header !== '|' && header !== '|-' && header !== '|+') return bail();
     const first = this.#peek();
-    if (!first || first.indent <= indent) return bail();
+    if (!first || first.text === '' || first.indent <= indent) return bail();
     const block: string[] = [];
-    for (let line = this.#peek(); line && line.indent >= first.indent; line = this.#peek()) {
-      block.push(' '.repeat(line.indent - first.indent) + line.text);
+    for (let line = this.#peek(); line && (line.text === '' || line.indent >= first.indent); line = this.#peek()) {
+      block.push(line.text === '' ? '' : ' '.repeat(line.indent - first.indent) + line.text);
       this.#at++;
     }
-    const text = block.join('\n');
-    return header === '|-' ? text : `${text}\n`;
+    let end = block.length;
+    while (block[end - 1] === '') end--;
+    const text = block.slice(0, end).join('\n');
+    if (header === '|-') return text;
+    if (header === '|') return `${text}\n`;
+    return `${text}\n${'\n'.repeat(block.length - end)}`;
   }
 }
 
@@ -204,27 +211,32 @@ function scalar(text: string): TreeValue {
 function lines(text: string): Line[] | undefined {
   const out: Line[] = [];
   for (const raw of text.split('\n')) {
-    if (raw.includes('\r') || raw.includes('\t')) return undefined;
-    const trimmed = raw.trimStart();
-    if (trimmed === '') {
+    let indent = 0;
+    while (raw.charCodeAt(indent) === 0x20) indent++;
+    if (indent === raw.length) {
+      // Spaces on a blank line can be content of a literal block: the full reader decides.
+      if (raw !== '') return undefined;
       out.push({ indent: 0, text: '' });
       continue;
     }
-    out.push({ indent: raw.length - trimmed.length, text: trimmed });
+    out.push({ indent, text: raw.slice(indent) });
   }
   return out;
 }
 
+/** Control characters, tabs, other line breaks and a BOM: what YAML treats apart is left to the full reader. */
+const unusual = /[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029\ufeff\ufffe\uffff]/;
+
 /** The documents of a YAML file in sops' own subset, or undefined to have the full reader read it. */
 export function readSubsetYaml(text: string): Branch[] | undefined {
-  if (text === '' || text.charCodeAt(0) === 0xfeff || !text.endsWith('\n') || text.includes('#')) return undefined;
+  if (text === '' || !text.endsWith('\n') || text.includes('#') || unusual.test(text)) return undefined;
   const documents = text.slice(0, -1).split('\n---\n');
   if (documents.some((d) => d === '' || d.startsWith('---') || d.includes('\n...') || d.includes('\n---'))) return undefined;
   const branches: Branch[] = [];
   try {
     for (const document of documents) {
       const docLines = lines(document);
-      if (!docLines || docLines.some((l) => l.text === '')) return undefined;
+      if (!docLines) return undefined;
       const reader = new SubsetReader(docLines);
       const root = document === '{}' ? new Branch() : reader.map(0);
       if (!reader.done) return undefined;
