@@ -46,7 +46,7 @@ function writePrivate(path: string, bytes: Uint8Array): void {
       fchmodSync(fd, 0o600);
       ftruncateSync(fd, 0);
     }
-    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+    for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
   } finally {
     closeSync(fd);
   }
