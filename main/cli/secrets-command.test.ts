@@ -61,7 +61,9 @@ describe('flakedeck secrets', () => {
     const output = join(scratch, 'plain.yaml');
     writeFileSync(output, 'old content that is longer than the new one, to be cut\n'.repeat(20), { mode: 0o644 });
     chmodSync(output, 0o644);
-    const result = flakedeck(['secrets', 'decrypt', vector, '--output', output], { env: { SOPS_AGE_KEY_FILE: vectorKey } });
+    const result = flakedeck(['secrets', 'decrypt', vector, '--output', output], {
+      env: { SOPS_AGE_KEY_FILE: vectorKey },
+    });
     expect(result.code).toBe(0);
     expect(statSync(output).mode & 0o777).toBe(0o600);
     expect(readFileSync(output, 'utf8')).toMatch(/^test_key: test_value\n[\s\S]*file: another value\n$/);
