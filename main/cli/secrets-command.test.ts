@@ -2,7 +2,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateX25519Identity } from 'age-encryption';
@@ -55,6 +55,18 @@ describe('flakedeck secrets', () => {
       a_list: ['e1', 'e3'],
       nested: { test: { file: 'another value' } },
     });
+  });
+
+  it('writes --output readable by its owner only, also over an existing world-readable file', () => {
+    const output = join(scratch, 'plain.yaml');
+    writeFileSync(output, 'old content that is longer than the new one, to be cut\n'.repeat(20), { mode: 0o644 });
+    chmodSync(output, 0o644);
+    const result = flakedeck(['secrets', 'decrypt', vector, '--output', output], {
+      env: { SOPS_AGE_KEY_FILE: vectorKey },
+    });
+    expect(result.code).toBe(0);
+    expect(statSync(output).mode & 0o777).toBe(0o600);
+    expect(readFileSync(output, 'utf8')).toMatch(/^test_key: test_value\n[\s\S]*file: another value\n$/);
   });
 
   it('exits non-zero with a message when the MAC fails', () => {

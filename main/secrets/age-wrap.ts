@@ -21,6 +21,15 @@ export async function wrapForRecipient(secret: Uint8Array, recipient: string): P
   return armor.encode(await encrypter.encrypt(secret));
 }
 
+const maxStanzas = 16;
+
+/** The number of `-> ` stanza lines in an age file's header (which ends at its `---` line). */
+function stanzaCount(file: Uint8Array): number {
+  const headerEnd = Buffer.from(file).indexOf('\n---');
+  const header = Buffer.from(file.subarray(0, headerEnd === -1 ? file.length : headerEnd)).toString('latin1');
+  return header.split('\n-> ').length - 1;
+}
+
 /**
  * Decrypts one armored `enc` with any of the identities; undefined when none of them is a recipient.
  * Throws only when the `enc` itself is damaged.
@@ -34,6 +43,14 @@ export async function unwrapWithIdentities(enc: string, identities: readonly str
     throw new ApiError({
       code: 'INVALID_SOPS_FILE',
       message: `An age-encrypted data key in the sops metadata is damaged: ${(error as Error).message}.`,
+      hint: 'Restore the file from version control.',
+    });
+  }
+  // sops wraps each data key for one recipient: more stanzas than a few only multiply the work of every identity.
+  if (stanzaCount(file) > maxStanzas) {
+    throw new ApiError({
+      code: 'INVALID_SOPS_FILE',
+      message: `An age-encrypted data key in the sops metadata has more than ${maxStanzas} recipient stanzas; sops writes one.`,
       hint: 'Restore the file from version control.',
     });
   }

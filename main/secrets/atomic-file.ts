@@ -6,6 +6,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, 
 import { basename, dirname, join } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 import { withLockSync } from '../file-lock.ts';
+import type { LockOptions } from '../file-lock.ts';
 
 /** What a file was when it was read: its bytes' hash (mtime alone misses same-second writes). */
 export interface FileVersion {
@@ -61,9 +62,9 @@ function removeLeftovers(folder: string, name: string): void {
   }
 }
 
-/** The lock directory beside a file, hidden as the temp files are. */
-export function lockPathOf(path: string): string {
-  return join(dirname(path), `.${basename(path)}.flakedeck.lock`);
+/** The lock beside a file (a hidden directory, as the temp files are hidden), for `withLock`. */
+export function fileLock(path: string): LockOptions {
+  return { lockPath: join(dirname(path), `.${basename(path)}.flakedeck.lock`), what: path };
 }
 
 /**
@@ -71,7 +72,12 @@ export function lockPathOf(path: string): string {
  * a different file on disk is a conflict and nothing is written. Writers of one file take turns across processes
  * (a lock beside it), and the file is compared again right before the rename, so no change made meanwhile is lost.
  */
-export function writeAtomically(path: string, bytes: Uint8Array, expected: FileVersion | undefined): FileVersion {
+export function writeAtomically(
+  path: string,
+  bytes: Uint8Array,
+  expected: FileVersion | undefined,
+  options: { lockHeld?: boolean } = {},
+): FileVersion {
   const onDisk = currentVersion(path);
   if (onDisk?.sha256 !== expected?.sha256) throw conflict(path, onDisk, expected);
   const folder = dirname(path);
@@ -91,11 +97,13 @@ export function writeAtomically(path: string, bytes: Uint8Array, expected: FileV
   }
   closeSync(fd);
   try {
-    withLockSync(path, { lockPath: lockPathOf(path), what: path }, () => {
+    const replace = () => {
       const now = currentVersion(path);
       if (now?.sha256 !== expected?.sha256) throw conflict(path, now, expected);
       renameSync(temp, path);
-    });
+    };
+    if (options.lockHeld) replace();
+    else withLockSync(path, fileLock(path), replace);
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;

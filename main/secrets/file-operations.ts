@@ -3,10 +3,11 @@
 import { dirname } from 'node:path';
 import { formatForPath, storeFor } from './stores/index.ts';
 import { readMetadata } from './metadata.ts';
-import { readVersioned, writeAtomically } from './atomic-file.ts';
+import { fileLock, readVersioned, writeAtomically } from './atomic-file.ts';
+import type { FileVersion } from './atomic-file.ts';
+import { withLock } from '../file-lock.ts';
 import { decryptedBytes, encryptPlain, openSops, rotate, updateKeys } from './sops-file.ts';
 import { newDataKey } from './data-key.ts';
-import { ApiError } from '../../common/api/errors.ts';
 import type { OpenedFile, OpenOptions } from './sops-file.ts';
 import { requireSopsConfig, ruleForFile } from './sops-config.ts';
 import type { SopsConfig } from './sops-config.ts';
@@ -69,17 +70,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * Runs a read-change-write of one file again when another writer changed it in between: the other change is kept,
- * and this one is made on top of it.
+ * A read-change-write of one file, holding its lock throughout: other writers (the app, another CLI) wait, and then
+ * make their change on top of this one.
  */
-async function onLatest<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= 5 || !(error instanceof ApiError) || error.code !== 'FILE_CHANGED') throw error;
-    }
-  }
+function exclusive<T>(path: string, work: (write: (bytes: Uint8Array, version: FileVersion) => void) => Promise<T>): Promise<T> {
+  return withLock(path, fileLock(path), () => work((bytes, version) => writeAtomically(path, bytes, version, { lockHeld: true })));
 }
 
 /** Whether two lists of key groups hold the same recipients, group by group, in any order within a group. */
@@ -90,25 +85,25 @@ export function sameGroups(a: readonly (readonly string[])[], b: readonly (reado
 
 /** `sops updatekeys`: the data key re-wrapped for the recipients the creation rules give now. */
 export function updateKeysFile(path: string, options: FileOptions): Promise<{ changed: boolean }> {
-  return onLatest(async () => {
+  return exclusive(path, async (write) => {
   const { bytes, version } = readVersioned(path);
   const rule = ruleForFile(configFor(path, options.configStart), path);
   const format = options.format ?? formatForPath(path);
   const current = readMetadata(storeFor(format).readEncrypted(bytes).metadata);
   if (sameGroups(current.keyGroups.map((g) => g.age.map((k) => k.recipient)), rule.plan.groups)) return { changed: false };
   const updated = await updateKeys(bytes, format, rule.plan, { identities: options.identities, file: path });
-  writeAtomically(path, updated, version);
+  write(updated, version);
   return { changed: true };
   });
 }
 
 /** `sops rotate`: a new data key, every value re-encrypted. */
 export function rotateFile(path: string, options: FileOptions): Promise<void> {
-  return onLatest(async () => {
+  return exclusive(path, async (write) => {
   const { bytes, version } = readVersioned(path);
   const format = options.format ?? formatForPath(path);
   const rotated = await rotate(bytes, format, { identities: options.identities, file: path });
   await checkWritten(rotated, format, { identities: options.identities, file: path });
-  writeAtomically(path, rotated, version);
+  write(rotated, version);
   });
 }

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 import type { SecretFormat } from '../../common/model/secrets.ts';
 import { storeFor } from './stores/index.ts';
+import { readFullYaml } from './stores/yaml-read.ts';
+import { readSubsetYaml } from './stores/yaml-subset-read.ts';
 import { openSops } from './sops-file.ts';
 import { EditorSessions } from './editor-sessions.ts';
 import { vectorBytes, vectorIdentities, vectors } from '../../tests/support/sops-vectors.ts';
@@ -115,6 +117,40 @@ describe('readers fed thousands of malformed inputs', () => {
     }
     expect(total).toBeGreaterThanOrEqual(3000);
     expect(refused / total).toBeGreaterThan(0.8);
+  });
+});
+
+describe('the fast reader of sops’ own YAML', () => {
+  it('agrees with the full reader on every damaged file it accepts, and hands it every other one', () => {
+    const random = prng(4);
+    const samples = vectors.filter((v) => v.format === 'yaml').map((v) => vectorBytes(v.file));
+    let accepted = 0;
+    let total = 0;
+    for (const sample of samples) {
+      for (let i = 0; i < 120; i++) {
+        const input = i === 0 ? sample : mutate(sample, random);
+        let text: string;
+        try {
+          text = new TextDecoder('utf-8', { fatal: true }).decode(input);
+        } catch {
+          continue;
+        }
+        total++;
+        const fast = readSubsetYaml(text);
+        if (fast === undefined) continue;
+        accepted++;
+        let full: unknown;
+        try {
+          full = readFullYaml(text);
+        } catch (error) {
+          full = error;
+        }
+        expect(fast, JSON.stringify(text)).toEqual(full);
+      }
+    }
+    expect(total).toBeGreaterThanOrEqual(500);
+    // Most untouched sops files and a share of the damaged ones take the fast path.
+    expect(accepted).toBeGreaterThan(samples.length);
   });
 });
 

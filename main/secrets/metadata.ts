@@ -53,6 +53,13 @@ function flag(value: TreeValue | undefined): boolean {
   return value === true || value === 'true' || value === 'True' || value === '1';
 }
 
+/**
+ * Bounds on the work a file can ask for: every age key is tried with every identity, and an `enc` sops writes holds
+ * one stanza of well under 4 KiB (a post-quantum one included).
+ */
+const maxAgeKeys = 1000;
+const maxEncBytes = 16 * 1024;
+
 function readGroup(branch: Branch): KeyGroup {
   const age = branch.get('age');
   const ages: AgeKey[] = [];
@@ -62,6 +69,9 @@ function readGroup(branch: Branch): KeyGroup {
       const recipient = text(item.get('recipient'), 'recipient').trim();
       const enc = text(item.get('enc'), 'enc');
       if (!recipient || !enc) throw invalidFile('An age key in the sops metadata lacks its recipient or enc.');
+      if (enc.length > maxEncBytes) {
+        throw invalidFile(`The age-encrypted data key for ${recipient.slice(0, 80)} is ${enc.length} bytes long; sops writes well under ${maxEncBytes}.`);
+      }
       ages.push({ recipient, enc });
     }
   } else if (age !== undefined && age !== null) throw invalidFile('The sops metadata field "age" should be a list.');
@@ -78,6 +88,10 @@ export function readMetadata(branch: Branch): SopsMetadata {
       return readGroup(g);
     });
   } else keyGroups = [readGroup(branch)];
+  const ageKeys = keyGroups.reduce((n, g) => n + g.age.length, 0);
+  if (ageKeys > maxAgeKeys) {
+    throw invalidFile(`The sops metadata lists ${ageKeys} age keys; Flakedeck reads files with at most ${maxAgeKeys}.`);
+  }
   if (keyGroups.every((g) => g.age.length === 0 && g.others.length === 0)) {
     throw invalidFile('The sops metadata lists no keys, so nobody can decrypt this file.');
   }

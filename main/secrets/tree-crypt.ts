@@ -103,7 +103,8 @@ class Walker {
       if (plain instanceof Comment) throw invalidFile(`The value at "${aad}" is an encrypted comment, not a value.`);
       out = plain;
     }
-    if (!this.#rules.macOnlyEncrypted || encrypts) this.hash.update(toBytes(plain));
+    // A string is hashed as its UTF-8 bytes, without making them first.
+    if (!this.#rules.macOnlyEncrypted || encrypts) this.hash.update(typeof plain === 'string' ? plain : toBytes(plain));
     if (encrypts && this.#mode === 'encrypt') out = this.#cipher.encrypt(plain, this.#key, aad);
     return out;
   }

@@ -6,6 +6,7 @@ import type { BranchItem, TreeList, TreeValue } from '../tree.ts';
 import { invalidFile } from '../sops-errors.ts';
 import { UnsignedOverflow, resolvePlain } from './yaml-scalars.ts';
 import { parseYamlTimestamp } from '../go-format.ts';
+import { readSubsetYaml } from './yaml-subset-read.ts';
 
 type Token = CST.Token;
 type SourceToken = CST.SourceToken;
@@ -28,19 +29,36 @@ interface SourceComment {
   comment: Comment;
 }
 
-/** Aliases are expanded; a bound on the nodes they add stops "billion laughs" files from eating memory. */
-const maxExpandedNodes = 1_000_000;
+/**
+ * Aliases are expanded; bounds on the values and the bytes they add stop "billion laughs" files (few nodes, long
+ * strings repeated) from eating memory and time.
+ */
+const maxExpandedNodes = 100_000;
+const maxExpandedBytes = 8 * 1024 * 1024;
 
-function nodeCount(value: TreeValue): number {
-  if (value instanceof Branch) return 1 + value.entries().reduce((n, e) => n + nodeCount(e.value), 0);
-  if (Array.isArray(value)) return 1 + value.reduce<number>((n, v) => n + (v instanceof Comment ? 0 : nodeCount(v)), 0);
-  return 1;
+interface Size {
+  nodes: number;
+  bytes: number;
+}
+
+function sizeOf(value: TreeValue): Size {
+  const size = { nodes: 1, bytes: 8 };
+  const add = (s: Size, extra = 0) => {
+    size.nodes += s.nodes;
+    size.bytes += s.bytes + extra;
+  };
+  if (value instanceof Branch) {
+    for (const e of value.entries()) add(sizeOf(e.value), e.key.length);
+  } else if (Array.isArray(value)) {
+    for (const v of value) if (!(v instanceof Comment)) add(sizeOf(v));
+  } else if (typeof value === 'string' || value instanceof Uint8Array) size.bytes += value.length;
+  return size;
 }
 
 class YamlReader {
   readonly #source: string;
-  readonly #anchors = new Map<string, { value: TreeValue; size: number }>();
-  #expanded = 0;
+  readonly #anchors = new Map<string, { value: TreeValue; size: Size }>();
+  readonly #expanded: Size = { nodes: 0, bytes: 0 };
 
   constructor(source: string) {
     this.#source = source;
@@ -133,8 +151,11 @@ class YamlReader {
         const name = token.source.slice(1);
         const anchored = this.#anchors.get(name);
         if (!anchored) this.fail(token.offset, `unknown alias *${name}`);
-        this.#expanded += anchored.size;
-        if (this.#expanded > maxExpandedNodes) this.fail(token.offset, 'aliases expand to too many values');
+        this.#expanded.nodes += anchored.size.nodes;
+        this.#expanded.bytes += anchored.size.bytes;
+        if (this.#expanded.nodes > maxExpandedNodes || this.#expanded.bytes > maxExpandedBytes) {
+          this.fail(token.offset, `aliases expand to more than ${maxExpandedNodes} values or ${maxExpandedBytes / 1024 / 1024} MiB`);
+        }
         // Aliases are expanded: sops drops anchors on output.
         converted = { value: cloneValue(anchored.value), overflow: [] };
         break;
@@ -151,7 +172,7 @@ class YamlReader {
       default:
         this.fail(token.offset, `unexpected ${token.type}`);
     }
-    if (props.anchor !== undefined) this.#anchors.set(props.anchor, { value: converted.value, size: nodeCount(converted.value) });
+    if (props.anchor !== undefined) this.#anchors.set(props.anchor, { value: converted.value, size: sizeOf(converted.value) });
     return converted;
   }
 
@@ -201,7 +222,9 @@ class YamlReader {
         }
       }
       default:
-        this.fail(offset, `the tag ${tag} is not supported`);
+        // yaml.v3 resolves only the tags above; any other (!!merge, a custom !tag) leaves the text a string, and
+        // sops writes it back untagged (`<<` as `!!merge <<`, see yaml-write.ts).
+        return text;
     }
   }
 
@@ -307,7 +330,7 @@ function prependHeads(value: TreeValue, heads: SourceComment[]): void {
   else if (Array.isArray(value)) value.unshift(...comments);
 }
 
-/** Parses every document of a YAML file into one branch each. */
+/** Parses every document of a YAML file into one branch each: sops' own subset fast, anything else in full. */
 export function readYaml(bytes: Uint8Array): Branch[] {
   let text: string;
   try {
@@ -316,6 +339,11 @@ export function readYaml(bytes: Uint8Array): Branch[] {
     throw invalidFile('The YAML file is not valid UTF-8.');
   }
   if (text.trim() === '') return [];
+  return readSubsetYaml(text) ?? readFullYaml(text);
+}
+
+/** Any YAML, through the `yaml` package's parser. */
+export function readFullYaml(text: string): Branch[] {
   const tokens = [...new Parser().parse(text)];
   const reader = new YamlReader(text);
   // The CST is lenient; the composer reports what YAML itself forbids (bad indentation, unclosed flows, …).

@@ -39,8 +39,13 @@ function goParseFloat(s: string): number | undefined {
   return Number.isFinite(x) ? x : undefined;
 }
 
+/** The first characters of every plain scalar that resolves to something other than a string. */
+const typedStarts = new Set('~nNtTfF.+-0123456789<');
+
 /** `resolve("", text)` for a plain scalar. */
 export function resolvePlain(text: string): Leaf | UnsignedOverflow | { merge: true } {
+  // Most scalars of a sops file are ENC[…] strings: answered before any table is consulted.
+  if (text !== '' && !typedStarts.has(text[0]!)) return text;
   if (nulls.has(text)) return null;
   if (text in bools) return bools[text]!;
   if (text in infinities) return infinities[text]!;
@@ -92,9 +97,18 @@ interface Analysis {
   blockAllowed: boolean;
 }
 
+/**
+ * One word of letters, digits and `_+/=,.:[]-` (every ENC[…] value, most keys), not ending in `:`: nothing in it is
+ * special to YAML in block context. Answered without the walk below, which costs seconds on a 64 MB value.
+ */
+const simpleWord = /^[A-Za-z0-9_][A-Za-z0-9_+/=,.:[\]-]*$/;
+
 /** libyaml's yaml_emitter_analyze_scalar, block context. */
 function analyze(s: string): Analysis {
   if (s === '') return { multiline: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false };
+  if (simpleWord.test(s) && !s.endsWith(':')) {
+    return { multiline: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: true };
+  }
   const chars = [...s];
   let blockIndicators = s.startsWith('---') || s.startsWith('...');
   let special = false;

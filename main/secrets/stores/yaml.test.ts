@@ -73,7 +73,7 @@ describe('YAML as sops reads and writes it (yaml.v3)', () => {
   it('refuses a "billion laughs" file instead of expanding it', () => {
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 9; i++) levels.push(`${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(10).fill(`*${'abcdefghi'[i - 1]}`).join(', ')}]`);
-    expect(() => readYaml(new TextEncoder().encode(`${levels.join('\n')}\n`))).toThrow(/aliases expand to too many values/);
+    expect(() => readYaml(new TextEncoder().encode(`${levels.join('\n')}\n`))).toThrow(/aliases expand to more than/);
   });
 
   it('refuses what sops refuses: non-string keys, duplicate keys, a list document', () => {
