@@ -399,19 +399,17 @@ describe('the manifest cache', () => {
 });
 
 describe("this repository's own hosts", () => {
-  it('read through inspect.nix, evaluated with the stub nixpkgs the flake tests use', () => {
-    // nixpkgs and the other inputs cannot be fetched here: tests/flake/stub stands in for them.
-    const expr = [
-      'let',
-      '  lib = import ./tests/flake/stub/lib.nix;',
-      '  inputs = import ./tests/flake/stub/inputs.nix { inherit lib; };',
-      '  outputs = (import ./flake.nix).outputs (inputs // { self = outputs // { outPath = toString ./.; }; });',
-      'in (import ./nix/inspect.nix) outputs.nixosConfigurations',
-    ].join('\n');
+  it('read through inspect.nix, evaluated with the real modules the flake tests use', () => {
+    // nixpkgs cannot be fetched here: tests/flake/eval-hosts.nix evaluates the hosts with the real module system,
+    // home-manager, impermanence and sops-nix, nixpkgs' option tree and packages stood in, and applies inspect.nix.
+    const args = ['--eval', '--strict', '--json', 'tests/flake/eval-hosts.nix', '-A', 'manifests'];
+    const sources = ['--argstr', 'sources', join(repoRoot, '..', 'shared', 'nix-sources')];
     const raw = JSON.parse(
-      execFileSync('nix-instantiate', ['--eval', '--strict', '--json', '-E', expr], {
+      execFileSync('nix-instantiate', [...args, ...sources], {
         cwd: repoRoot,
         encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'ignore'],
       }),
     ) as Record<string, RawManifest>;
     const hosts = Object.fromEntries(
@@ -439,5 +437,5 @@ describe("this repository's own hosts", () => {
       homePath: '.ssh',
       mode: '0700',
     });
-  });
+  }, 240_000);
 });

@@ -1,6 +1,8 @@
-// The NixOS flake, checked without nixpkgs (which cannot be fetched here): every .nix file parses, the four hosts
-// evaluate through a stub lib (tests/flake/stub) and declare the state and secrets they should, and .sops.yaml
-// encrypts each file to exactly the right keys, recomputed from the hosts' SSH public keys.
+// The NixOS flake, checked without nixpkgs (which cannot be fetched here): every .nix file parses; the four hosts
+// evaluate with the real module system and the real home-manager, impermanence and sops-nix modules
+// (../shared/nix-sources), nixpkgs' option tree and packages stood in (tests/flake/stand-in), and declare the state
+// and secrets they should; a misspelt option or a wrong type in the real modules fails; and .sops.yaml encrypts
+// each file to exactly the right keys, recomputed from the hosts' SSH public keys.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,6 +14,7 @@ import YAML, { isAlias, isMap, isScalar, isSeq } from 'yaml';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const evalHosts = join(repoRoot, 'tests', 'flake', 'eval-hosts.nix');
+const nixSources = resolve(repoRoot, '..', 'shared', 'nix-sources');
 const hostNames = ['desktop', 'laptop', 'vps', 'homelab'] as const;
 type HostName = (typeof hostNames)[number];
 
@@ -49,7 +52,7 @@ describe('every .nix file', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// 2. The hosts, evaluated with the stub lib and fake inputs (tests/flake/eval-hosts.nix).
+// 2. The hosts, evaluated with the real module system and modules (tests/flake/eval-hosts.nix).
 
 type Entry = string | { directory?: string; file?: string; [attribute: string]: unknown };
 interface Lists {
@@ -59,6 +62,7 @@ interface Lists {
 interface Secret {
   file: string;
   key: string;
+  path: string;
   neededForUsers: boolean;
   owner: string | null;
   restartUnits: string[];
@@ -69,8 +73,7 @@ interface Host {
   deploy: { targetHost: string; targetUser: string; targetPort: number; buildOn: string; sudo: boolean };
   features: Record<string, boolean>;
   roles: Record<string, boolean>;
-  fileSystems: Record<string, { fsType: string | null; neededForBoot: boolean; options: string[] }>;
-  persistence: Record<string, Lists & { hideMounts: boolean; users: Record<string, Lists> }>;
+  fileSystems: Record<string, { fsType: string; device: string | null; neededForBoot: boolean; options: string[] }>;
   hostKeys: { path: string; type: string }[];
   sopsKeyPaths: string[];
   defaultSopsFile: string;
@@ -78,33 +81,78 @@ interface Host {
   mutableUsers: boolean;
   rootHashedPassword: string | null;
   sshSettings: Record<string, unknown>;
-  knownHosts: Record<string, { hostNames: string[]; publicKeyFile: string }>;
+  knownHosts: Record<string, { hostNames: string[]; publicKey: string | null; publicKeyFile: string | null }>;
   firewallTCP: number[];
   homeManagerUsers: string[];
   homeManager: { useGlobalPkgs: boolean; useUserPackages: boolean };
   failedAssertions: string[];
   warnings: string[];
 }
+/** Impermanence's own normalised entry, as nix/inspect.nix hands it to the app. */
+interface PersistedEntry {
+  path: string;
+  user: string | null;
+  group: string | null;
+  mode: string | null;
+  storage: string | null;
+}
+/** The part of nix/inspect.nix's manifest these tests read (docs/manifest.md has all of it). */
+interface RawManifest {
+  fileSystems: Record<string, { fsType: string | null; device: string | null }>;
+  persistence: Record<
+    string,
+    {
+      hideMounts: boolean;
+      directories: PersistedEntry[];
+      files: PersistedEntry[];
+      users: Record<string, { home: string | null; directories: PersistedEntry[]; files: PersistedEntry[] }>;
+    }
+  >;
+  declarations: { source: string; kind: string; path: string; file: string | null; user: string | null }[];
+  homeManager: Record<
+    string,
+    {
+      homeDirectory: string | null;
+      packages: { name: string; version: string }[];
+      programs: string[];
+      services: string[];
+      files: string[];
+      sessionVariables: Record<string, string | null>;
+    }
+  >;
+  secrets: Record<
+    string,
+    { sopsFile: string | null; path: string | null; owner: string | null; neededForUsers: boolean }
+  >;
+}
 interface Evaluation {
   hostNames: string[];
   checkSystems: string[];
   formatterSystems: string[];
   hosts: Record<string, Host>;
+  manifests: Record<string, RawManifest>;
 }
 
-/** Runs the stub evaluation over `repo`; returns the parsed JSON, or the error text if nix failed. */
+/** Evaluates the hosts of `repo` with the real modules; returns the parsed JSON, or the error text if nix failed. */
 function evaluate(repo: string): Evaluation | { error: string } {
-  const result = spawnSync('nix-instantiate', ['--eval', '--strict', '--json', evalHosts, '--argstr', 'repo', repo], {
-    encoding: 'utf8',
-  });
+  const args = ['--eval', '--strict', '--json', evalHosts, '--argstr', 'repo', repo, '--argstr', 'sources', nixSources];
+  const result = spawnSync('nix-instantiate', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) return { error: result.stderr };
   return JSON.parse(result.stdout) as Evaluation;
 }
 
 function evaluated(repo: string): Evaluation {
   const result = evaluate(repo);
-  if ('error' in result) throw new Error(`stub evaluation failed:\n${result.error}`);
+  if ('error' in result) throw new Error(`evaluation failed:\n${result.error}`);
   return result;
+}
+
+/** A copy of the flake's Nix files in a temporary folder, to plant changes in. */
+function flakeCopy(prefix: string): string {
+  const copy = mkdtempSync(join(tmpdir(), prefix));
+  for (const part of ['flake.nix', 'nix', 'hosts', 'secrets'])
+    cpSync(join(repoRoot, part), join(copy, part), { recursive: true });
+  return copy;
 }
 
 function hostOf(evaluation: Evaluation, name: string): Host {
@@ -116,13 +164,14 @@ function hostOf(evaluation: Evaluation, name: string): Host {
 const pathOf = (entry: Entry): string => (typeof entry === 'string' ? entry : (entry.directory ?? entry.file ?? ''));
 const paths = (lists: Lists): string[] => [...lists.directories, ...lists.files].map(pathOf);
 
-describe('hosts (stub evaluation, no nixpkgs)', () => {
+describe('hosts (real module system, home-manager, impermanence and sops-nix; nixpkgs stood in)', () => {
   let evaluation: Evaluation;
   const host = (name: HostName): Host => hostOf(evaluation, name);
+  const manifest = (name: HostName): RawManifest => evaluation.manifests[name]!;
 
   beforeAll(() => {
     evaluation = evaluated(repoRoot);
-  });
+  }, 240_000);
 
   it('are the four machines, with a build check per system and a formatter', () => {
     expect(evaluation.hostNames).toEqual(['desktop', 'homelab', 'laptop', 'vps']);
@@ -171,18 +220,24 @@ describe('hosts (stub evaluation, no nixpkgs)', () => {
     it('keeps the homelab root on disk', () => {
       expect(host('homelab').persist.enable).toBe(false);
       expect(host('homelab').fileSystems['/']?.fsType).toBe('ext4');
-      expect(host('homelab').persistence).toEqual({});
+      expect(manifest('homelab').persistence).toEqual({});
     });
 
-    it('hands the deck.persist lists to impermanence, home entries under the user', () => {
+    it('hands the deck.persist lists to impermanence, which takes them as its own entries', () => {
       for (const name of ephemeral) {
-        const { persist, persistence, user } = host(name);
+        const { persist, user } = host(name);
+        const { persistence } = manifest(name);
         expect(Object.keys(persistence), name).toEqual(['/persist']);
         const root = persistence['/persist']!;
+        const entryPaths = (entries: PersistedEntry[]) => entries.map((entry) => entry.path).sort();
         expect(root.hideMounts).toBe(true);
-        expect(root.directories).toEqual(persist.system.directories);
-        expect(root.files).toEqual(persist.system.files);
-        expect(root.users).toEqual({ [user]: persist.home });
+        expect(entryPaths(root.directories)).toEqual(persist.system.directories.map(pathOf).sort());
+        expect(entryPaths(root.files)).toEqual(persist.system.files.map(pathOf).sort());
+        expect(entryPaths(root.users[user]!.directories)).toEqual(persist.home.directories.map(pathOf).sort());
+        expect(entryPaths(root.users[user]!.files)).toEqual(persist.home.files.map(pathOf).sort());
+        // impermanence's own defaults fill what an entry leaves out: the user owns her home entries.
+        for (const entry of root.users[user]!.directories) expect(entry).toMatchObject({ user, storage: '/persist' });
+        expect(root.users[user]!.directories.find((entry) => entry.path === '.ssh')?.mode).toBe('0700');
       }
     });
 
@@ -254,9 +309,7 @@ describe('hosts (stub evaluation, no nixpkgs)', () => {
     let copy: string;
 
     beforeAll(() => {
-      copy = mkdtempSync(join(tmpdir(), 'flakedeck-persist-json-'));
-      for (const part of ['flake.nix', 'nix', 'hosts'])
-        cpSync(join(repoRoot, part), join(copy, part), { recursive: true });
+      copy = flakeCopy('flakedeck-persist-json-');
     });
     afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
@@ -286,8 +339,11 @@ describe('hosts (stub evaluation, no nixpkgs)', () => {
       );
       expect(system.files).toEqual(expect.arrayContaining([...before.persist.system.files, ...sample.system.files]));
       expect(paths(laptop.persist.home)).toEqual(expect.arrayContaining(['Games', '.config/foo/settings.json']));
-      expect(laptop.persistence['/persist']?.directories).toContainEqual(sample.system.directories[1]);
-      expect(laptop.persistence['/persist']?.users['alice']?.directories).toContain('Games');
+      const persisted = result.manifests['laptop']!.persistence['/persist']!;
+      expect(persisted.directories).toContainEqual(
+        expect.objectContaining({ path: '/var/lib/private/ollama', user: 'ollama', mode: '0700' }),
+      );
+      expect(persisted.users['alice']?.directories.map((entry) => entry.path)).toContain('Games');
       expect(laptop.failedAssertions).toEqual([]);
       expect(hostOf(result, 'desktop').persist).toEqual(host('desktop').persist);
     });
@@ -441,6 +497,84 @@ describe('hosts (stub evaluation, no nixpkgs)', () => {
       });
       expect(host('homelab').secrets['vaultwarden/admin-token']?.restartUnits).toEqual(['vaultwarden.service']);
       expect(host('laptop').secrets['wifi/home-psk']?.restartUnits).toEqual(['NetworkManager-ensure-profiles.service']);
+    });
+  });
+
+  describe('manifests (nix/inspect.nix on the hosts so evaluated)', () => {
+    it("show impermanence's entries with the file of the feature that declared each", () => {
+      const declared = (name: HostName, path: string) =>
+        manifest(name)
+          .declarations.filter((d) => d.path === path)
+          .map((d) => relative(repoRoot, d.file ?? ''));
+      expect(declared('vps', '/var/lib/acme')).toContain(join('nix', 'features', 'acme.nix'));
+      expect(declared('laptop', '/var/lib/bluetooth')).toContain(join('nix', 'features', 'bluetooth.nix'));
+      const acme = manifest('vps').persistence['/persist']!.directories.find((entry) => entry.path === '/var/lib/acme');
+      expect(acme).toMatchObject({ user: 'acme', group: 'acme', mode: '0755', storage: '/persist' });
+    });
+
+    it("show home-manager's real files, packages and programs", () => {
+      for (const name of hostNames) {
+        const alice = manifest(name).homeManager['alice']!;
+        expect(alice.homeDirectory).toBe('/home/alice');
+        // Written by home-manager's own git, zsh and direnv modules from nix/home.
+        expect(alice.files).toEqual(expect.arrayContaining(['.config/git/config', '.config/git/ignore']));
+        expect(alice.files.some((file) => file.endsWith('.zshrc'))).toBe(true);
+        const packages = alice.packages.map((p) => p.name);
+        expect(packages).toEqual(expect.arrayContaining(['git', 'neovim', 'zsh', 'ripgrep', 'fd', 'dnsutils']));
+        expect(alice.programs).toEqual(expect.arrayContaining(['git', 'neovim', 'zsh', 'starship', 'direnv']));
+        expect(alice.sessionVariables['EDITOR']).toBe('nvim');
+      }
+    });
+
+    it("show sops-nix's secrets with the paths it decrypts them to", () => {
+      for (const name of hostNames) {
+        const secrets = manifest(name).secrets;
+        expect(secrets['user/alice/password-hash']).toMatchObject({
+          path: '/run/secrets-for-users/user/alice/password-hash',
+          neededForUsers: true,
+        });
+        expect(secrets['user/alice/password-hash']?.sopsFile).toMatch(/secrets\/common\.yaml$/);
+      }
+      expect(manifest('homelab').secrets['grafana/admin-password']).toMatchObject({
+        path: '/run/secrets/grafana/admin-password',
+        owner: 'grafana',
+      });
+    });
+  });
+
+  describe('planted errors (the real modules catch them)', () => {
+    let copy: string;
+    let hostFile: string;
+    let original: string;
+    beforeAll(() => {
+      copy = flakeCopy('flakedeck-planted-');
+      hostFile = join(copy, 'hosts', 'laptop', 'default.nix');
+      original = readFileSync(hostFile, 'utf8');
+    });
+    afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+    /** Evaluates the copy with `lines` added to the laptop's default.nix. */
+    const withLaptopLines = (lines: string): Evaluation | { error: string } => {
+      writeFileSync(hostFile, original.replace(/\n}\s*$/, `\n${lines}\n}\n`));
+      return evaluate(copy);
+    };
+
+    it('evaluates the unchanged copy', () => {
+      expect(withLaptopLines('')).not.toHaveProperty('error');
+    });
+
+    it('fails on a misspelt impermanence option, naming it', () => {
+      const result = withLaptopLines('  environment.persistence."/persist".hideMount = true;');
+      expect('error' in result && result.error).toMatch(
+        /environment\.persistence\."\/persist"\.hideMount' does not exist/,
+      );
+    });
+
+    it('fails on a sops-nix option given the wrong type, naming the host', () => {
+      const result = withLaptopLines('  sops.secrets."wifi/home-psk".restartUnits = "NetworkManager.service";');
+      const error = 'error' in result ? result.error : '';
+      expect(error).toMatch(/sops\.secrets\."wifi\/home-psk"\.restartUnits' is not of type `list of string'/);
+      expect(error).toMatch(/hosts\/laptop/);
     });
   });
 });

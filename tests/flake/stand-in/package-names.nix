@@ -1,0 +1,26 @@
+# tests/flake/stand-in/package-names.nix: the nixpkgs attribute names the evaluated modules take packages from
+# (Nix has no hook for a missing attribute, so they are listed; a missing one fails with its name).
+[
+  "bash"
+  "coreutils"
+  "git"
+  "nix"
+  "zsh"
+  "fzf"
+  "glibcLocales"
+  "ripgrep"
+  "man"
+  "jq"
+  "eza"
+  "btop"
+  "dnsutils"
+  "fd"
+  "ncdu"
+  "tree"
+  "shared-mime-info"
+  "nix-zsh-completions"
+  "zoxide"
+  "starship"
+  "direnv"
+  "bat"
+]
