@@ -1,5 +1,10 @@
 # nix/features/gnome.nix: the graphical session: GNOME on Wayland with GDM, and Firefox.
-{ config, lib, ... }:
+{
+  config,
+  lib,
+  pkgs,
+  ...
+}:
 let
   cfg = config.deck.features.gnome;
 in
@@ -10,6 +15,14 @@ in
     services.displayManager.gdm.enable = true;
     services.desktopManager.gnome.enable = true;
     programs.firefox.enable = true;
+
+    # GNOME has no tray of its own: the AppIndicator extension shows the icons of tray apps (Flakedeck's among
+    # them), switched on for every user unless they turn it off.
+    environment.systemPackages = [ pkgs.gnomeExtensions.appindicator ];
+    services.udev.packages = [ pkgs.gnome-settings-daemon ];
+    programs.dconf.profiles.user.databases = [
+      { settings."org/gnome/shell".enabled-extensions = [ "appindicatorsupport@rgcjonas.gmail.com" ]; }
+    ];
 
     # Each user's chosen session and avatar.
     deck.persist.system.directories = [ "/var/lib/AccountsService" ];

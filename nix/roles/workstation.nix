@@ -19,6 +19,12 @@ in
       backup.enable = mkDefault true;
     };
 
+    # The app that manages this flake, in the tray from login, opening the checkout the shell's `rebuild` uses.
+    home-manager.users.${config.deck.user}.programs.flakedeck = {
+      enable = mkDefault true;
+      flake = mkDefault "${config.users.users.${config.deck.user}.home}/src/flakedeck";
+    };
+
     boot.loader.systemd-boot.enable = mkDefault true;
     boot.loader.efi.canTouchEfiVariables = mkDefault true;
     time.timeZone = mkDefault "Europe/Berlin";

@@ -85,6 +85,7 @@ interface Host {
   firewallTCP: number[];
   homeManagerUsers: string[];
   homeManager: { useGlobalPkgs: boolean; useUserPackages: boolean };
+  flakedeckAutostart: string | null;
   failedAssertions: string[];
   warnings: string[];
 }
@@ -539,6 +540,42 @@ describe('hosts (real module system, home-manager, impermanence and sops-nix; ni
         path: '/run/secrets/grafana/admin-password',
         owner: 'grafana',
       });
+    });
+  });
+
+  describe('Flakedeck on the workstations (nix/home/flakedeck.nix, enabled by the workstation role)', () => {
+    /** The keys of a desktop entry's [Desktop Entry] group. */
+    const desktopEntry = (text: string) =>
+      Object.fromEntries(
+        text
+          .split('\n')
+          .filter((line) => line.includes('='))
+          .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+      );
+
+    it('starts the app hidden in the tray at login, on this flake, from an XDG autostart entry', () => {
+      for (const name of ['desktop', 'laptop'] as const) {
+        const text = host(name).flakedeckAutostart;
+        expect(text, name).not.toBeNull();
+        expect(text!.split('\n')[0]).toBe('[Desktop Entry]');
+        const entry = desktopEntry(text!);
+        expect(entry).toMatchObject({ Type: 'Application', Name: 'Flakedeck', 'X-GNOME-Autostart-enabled': 'true' });
+        const [program, ...args] = entry['Exec']!.split(' ');
+        expect(program).toMatch(/^\/nix\/store\/[^/]+-flakedeck\/bin\/flakedeck$/);
+        expect(args).toEqual(['--hidden', '--flake=/home/alice/src/flakedeck']);
+        expect(manifest(name).homeManager['alice']!.files).toContain('.config/autostart/flakedeck.desktop');
+        expect(manifest(name).homeManager['alice']!.packages.map((p) => p.name)).toContain('flakedeck');
+        expect(paths(host(name).persist.home)).toContain('.config/Flakedeck');
+      }
+    });
+
+    it('is neither installed nor started on the servers', () => {
+      for (const name of ['vps', 'homelab'] as const) {
+        expect(host(name).flakedeckAutostart, name).toBeNull();
+        const alice = manifest(name).homeManager['alice']!;
+        expect(alice.files.filter((file) => file.includes('autostart'))).toEqual([]);
+        expect(alice.packages.map((p) => p.name)).not.toContain('flakedeck');
+      }
     });
   });
 

@@ -23,4 +23,6 @@
   "starship"
   "direnv"
   "bat"
+  "flakedeck"
+  "gnome-settings-daemon"
 ]

@@ -180,7 +180,7 @@ let
       vimPlugins = set [ ];
       nodePackages = set [ ];
       zshPlugins = set [ ];
-      gnomeExtensions = set [ ];
+      gnomeExtensions = set [ "appindicator" ];
       haskellPackages = set [ ];
       lua51Packages = set [ ];
       luajitPackages = set [ ];
