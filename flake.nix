@@ -21,6 +21,16 @@
       url = "github:Mic92/sops-nix";
       inputs.nixpkgs.follows = "nixpkgs";
     };
+
+    # Partitions, LUKS and btrfs subvolumes of each host (hosts/<name>/disko.nix), for nixos-anywhere's install; the
+    # file systems NixOS mounts are derived from the same layout.
+    disko = {
+      url = "github:nix-community/disko";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+
+    # Per-model hardware settings (the laptop's ThinkPad T14).
+    nixos-hardware.url = "github:NixOS/nixos-hardware";
   };
 
   outputs =

@@ -27,7 +27,14 @@ in
     # Each user's chosen session and avatar.
     deck.persist.system.directories = [ "/var/lib/AccountsService" ];
 
+    # The display layout (arrangement, scale, primary monitor); mutter rewrites it in place.
+    deck.persist.home.files = [ ".config/monitors.xml" ];
+
     deck.persist.home.directories = [
+      # GNOME Online Accounts (their tokens are in the keyring below).
+      ".config/goa-1.0"
+      # Nautilus' and the file chooser's bookmarks, written by renaming a new file over the old one.
+      ".config/gtk-3.0"
       # GNOME settings. dconf replaces its database file by renaming a new one over it, which a bind-mounted
       # single file would not survive, so the whole directory is persisted.
       ".config/dconf"

@@ -59,6 +59,30 @@ let
         publicKeyFile = if k.publicKeyFile == null then null else toString k.publicKeyFile;
       }) c.programs.ssh.knownHosts;
       firewallTCP = c.networking.firewall.allowedTCPPorts;
+      luksDevices = lib.mapAttrs (_: luks: luks.device) c.boot.initrd.luks.devices;
+      allowTrash = lib.mapAttrs (_: root: root.allowTrash) c.environment.persistence;
+      zram = c.zramSwap.enable or false;
+      grafanaAddress = c.services.grafana.settings.server.http_addr or null;
+      # The restic job as handed to nixpkgs' restic module, and the unit options the flake adds to it.
+      backup =
+        let
+          job = c.services.restic.backups.persist or null;
+        in
+        if job == null then
+          null
+        else
+          {
+            inherit (job)
+              paths
+              exclude
+              extraOptions
+              backupPrepareCommand
+              backupCleanupCommand
+              ;
+            repositoryFile = toString job.repositoryFile;
+            inherit (job) passwordFile;
+            inherit (c.deck.features.backup) sqlite;
+          };
       homeManagerUsers = builtins.attrNames c.home-manager.users;
       homeManager = {
         inherit (c.home-manager) useGlobalPkgs useUserPackages;

@@ -86,6 +86,20 @@ interface Host {
   homeManagerUsers: string[];
   homeManager: { useGlobalPkgs: boolean; useUserPackages: boolean };
   flakedeckAutostart: string | null;
+  luksDevices: Record<string, string>;
+  allowTrash: Record<string, boolean>;
+  zram: boolean;
+  grafanaAddress: string | null;
+  backup: {
+    paths: string[];
+    exclude: string[];
+    extraOptions: string[];
+    backupPrepareCommand: string | null;
+    backupCleanupCommand: string | null;
+    repositoryFile: string;
+    passwordFile: string;
+    sqlite: string[];
+  } | null;
   failedAssertions: string[];
   warnings: string[];
 }
@@ -291,6 +305,16 @@ describe('hosts (real module system, home-manager, impermanence and sops-nix; ni
       expect(home('vps')).not.toContain('.config/dconf');
     });
 
+    it('keeps the workstation state people notice, and lets GNOME trash files in persisted folders', () => {
+      for (const name of ['desktop', 'laptop'] as const) {
+        const system = paths(host(name).persist.system);
+        expect(system).toEqual(expect.arrayContaining(['/var/lib/fwupd', '/var/lib/colord', '/var/db/sudo/lectured']));
+        const home = paths(host(name).persist.home);
+        expect(home).toEqual(expect.arrayContaining(['.config/monitors.xml', '.config/goa-1.0', '.config/gtk-3.0']));
+        expect(host(name).allowTrash).toEqual({ '/persist': true });
+      }
+    });
+
     it('keeps owner and mode where a feature sets them', () => {
       const acme = host('vps').persist.system.directories.find((entry) => pathOf(entry) === '/var/lib/acme');
       expect(acme).toEqual({ directory: '/var/lib/acme', user: 'acme', group: 'acme', mode: '0755' });
@@ -422,9 +446,16 @@ describe('hosts (real module system, home-manager, impermanence and sops-nix; ni
       expect(host('vps').firewallTCP.sort()).toEqual([443, 80].sort());
     });
 
-    it('run at least three services on the homelab, each opening its own ports', () => {
+    it('run at least three services on the homelab, each opening its own ports; Grafana only behind TLS', () => {
       expect(enabled('homelab')).toEqual(expect.arrayContaining(['jellyfin', 'vaultwarden', 'monitoring']));
-      expect(host('homelab').firewallTCP).toEqual(expect.arrayContaining([3000, 443]));
+      expect(host('homelab').firewallTCP).toEqual(expect.arrayContaining([80, 443]));
+      expect(host('homelab').firewallTCP).not.toContain(3000);
+      expect(host('homelab').grafanaAddress).toBe('127.0.0.1');
+    });
+
+    it('give the small vps compressed swap in RAM', () => {
+      expect(host('vps').zram).toBe(true);
+      expect(host('homelab').zram).toBe(false);
     });
 
     it('harden sshd everywhere: keys only, root without a password', () => {
@@ -438,10 +469,14 @@ describe('hosts (real module system, home-manager, impermanence and sops-nix; ni
       }
     });
 
-    it('trust every host key of the flake in known_hosts', () => {
+    it('trust every host key of the flake in known_hosts, under the names the hosts are reached by', () => {
       for (const name of hostNames) {
-        expect(Object.keys(host(name).knownHosts).sort()).toEqual([...hostNames].sort());
-        expect(host(name).knownHosts['vps']?.publicKeyFile).toMatch(/hosts\/vps\/ssh_host_ed25519_key\.pub$/);
+        const known = host(name).knownHosts;
+        expect(Object.keys(known).sort()).toEqual([...hostNames, 'restic-backup.example.org'].sort());
+        expect(known['vps']?.publicKeyFile).toMatch(/hosts\/vps\/ssh_host_ed25519_key\.pub$/);
+        expect(known['vps']?.hostNames).toEqual(['vps', 'vps.example.org']);
+        expect(known['homelab']?.hostNames).toEqual(['homelab', 'homelab.lan']);
+        expect(known['desktop']?.hostNames).toEqual(['desktop']);
       }
     });
   });
@@ -489,6 +524,14 @@ describe('hosts (real module system, home-manager, impermanence and sops-nix; ni
       const [, , salt] = demoHash.split('$');
       const rehash = execFileSync('openssl', ['passwd', '-6', '-salt', salt ?? '', 'demo'], { encoding: 'utf8' });
       expect(rehash.trim()).toBe(demoHash);
+    });
+
+    it('give the GitHub token only to the workstations, from their own files', () => {
+      for (const name of ['desktop', 'laptop'] as const) {
+        expect(host(name).secrets['nix/access-tokens']?.file).toBe(`${name}.yaml`);
+      }
+      for (const name of ['vps', 'homelab'] as const) expect(host(name).secrets['nix/access-tokens']).toBeUndefined();
+      expect(layout['common.yaml']?.['nix/access-tokens']).toBeUndefined();
     });
 
     it('restart the services that read them', () => {
@@ -540,6 +583,104 @@ describe('hosts (real module system, home-manager, impermanence and sops-nix; ni
         path: '/run/secrets/grafana/admin-password',
         owner: 'grafana',
       });
+    });
+  });
+
+  describe("backups (the restic job handed to nixpkgs' restic module)", () => {
+    type Layout = Record<string, Record<string, { demo: string }>>;
+    const layout = JSON.parse(readFileSync(join(repoRoot, 'secrets', 'layout.json'), 'utf8')) as Layout;
+
+    it("reach the sftp repository with the host's own key from sops and only the declared server key", () => {
+      for (const name of hostNames) {
+        const { backup, secrets, knownHosts } = host(name);
+        expect(backup, name).not.toBeNull();
+        const key = secrets['restic/ssh-key'];
+        // Decrypted by sops-nix to a root-only file under /run (never /root, which is wiped at boot).
+        expect(key).toMatchObject({ file: `${name}.yaml`, owner: null, path: '/run/secrets/restic/ssh-key' });
+        expect(backup!.extraOptions).toHaveLength(1);
+        const command = /^sftp\.command='(.*)'$/.exec(backup!.extraOptions[0]!)?.[1] ?? '';
+        const argv = command.split(' ');
+        expect(argv[0]).toBe('ssh');
+        expect(argv.slice(argv.indexOf('-i'), argv.indexOf('-i') + 2)).toEqual(['-i', key!.path]);
+        expect(command).toContain('-o IdentitiesOnly=yes');
+        expect(command).toContain('-o StrictHostKeyChecking=yes');
+        expect(command).toContain('-o UserKnownHostsFile=/etc/ssh/ssh_known_hosts');
+        expect(command).toMatch(/ restic@backup\.example\.org -s sftp$/);
+        // The server's key is in the system known_hosts that the command names, under the name it connects to.
+        expect(knownHosts['restic-backup.example.org']).toMatchObject({ hostNames: ['backup.example.org'] });
+        expect(knownHosts['restic-backup.example.org']?.publicKey).toMatch(/^ssh-ed25519 AAAA/);
+        // The repository URL (a secret) points at the same server; the demo key in the file is a private key.
+        expect(layout[`${name}.yaml`]?.['restic/repository']?.demo).toMatch(/^sftp:restic@backup\.example\.org:\//);
+        expect(layout[`${name}.yaml`]?.['restic/ssh-key']?.demo).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+        expect(backup!.repositoryFile).toBe(secrets['restic/repository']!.path);
+        expect(backup!.passwordFile).toBe(secrets['restic/password']!.path);
+      }
+    });
+
+    it('copy live SQLite databases consistently before restic runs, and leave the live files out', () => {
+      const databases: Record<string, string[]> = {
+        vps: ['/var/lib/forgejo/data/forgejo.db'],
+        homelab: ['/var/lib/vaultwarden/db.sqlite3', '/var/lib/grafana/data/grafana.db'],
+      };
+      for (const [name, expected] of Object.entries(databases)) {
+        const backup = host(name as HostName).backup!;
+        const prefix = name === 'vps' ? '/persist' : '';
+        expect(backup.sqlite.sort()).toEqual([...expected].sort());
+        for (const database of expected) {
+          expect(backup.backupPrepareCommand).toMatch(
+            new RegExp(`/bin/sqlite3 ${database} "\\.backup '${prefix}/var/backup/sqlite/[^']+'"`),
+          );
+          expect(backup.exclude).toEqual(
+            expect.arrayContaining([`${prefix}${database}`, `${prefix}${database}-wal`, `${prefix}${database}-shm`]),
+          );
+        }
+        expect(backup.backupCleanupCommand).toContain(`${prefix}/var/backup/sqlite/`);
+      }
+      // The copies are inside what is backed up: /persist on the vps, the dump folder itself on the homelab.
+      expect(host('vps').backup!.paths).toEqual(['/persist']);
+      expect(host('homelab').backup!.paths).toContain('/var/backup/sqlite');
+      expect(host('desktop').backup!.backupPrepareCommand).toBeNull();
+    });
+
+    it("leave core dumps, the journal and restic's own cache out", () => {
+      for (const name of hostNames) {
+        const prefix = host(name).persist.enable ? '/persist' : '';
+        expect(host(name).backup!.exclude).toEqual(
+          expect.arrayContaining([
+            `${prefix}/var/lib/systemd/coredump`,
+            `${prefix}/var/log/journal`,
+            `${prefix}/var/cache/restic-backups-persist`,
+          ]),
+        );
+      }
+    });
+  });
+
+  describe('disks (hosts/<name>/disko.nix, through the disko stand-in)', () => {
+    it("derive the workstations' file systems from LUKS + btrfs with nix and persist subvolumes", () => {
+      for (const name of ['desktop', 'laptop'] as const) {
+        const { fileSystems, luksDevices } = host(name);
+        expect(luksDevices).toEqual({ cryptroot: '/dev/disk/by-partlabel/disk-main-cryptroot' });
+        for (const subvolume of ['nix', 'persist']) {
+          expect(fileSystems[`/${subvolume}`]).toMatchObject({ device: '/dev/mapper/cryptroot', fsType: 'btrfs' });
+          expect(fileSystems[`/${subvolume}`]?.options).toContain(`subvol=${subvolume}`);
+        }
+        expect(fileSystems['/boot']).toMatchObject({ device: '/dev/disk/by-partlabel/disk-main-ESP', fsType: 'vfat' });
+      }
+    });
+
+    it('keep hardware-configuration.nix free of the file systems the layouts declare', () => {
+      for (const name of hostNames) {
+        const text = readFileSync(join(repoRoot, 'hosts', name, 'hardware-configuration.nix'), 'utf8');
+        for (const mount of Object.keys(host(name).fileSystems).filter((m) => m !== '/srv/media')) {
+          expect(text, `${name} ${mount}`).not.toContain(`fileSystems."${mount}"`);
+        }
+      }
+      expect(host('homelab').fileSystems['/']).toMatchObject({
+        fsType: 'ext4',
+        device: '/dev/disk/by-partlabel/disk-main-root',
+      });
+      expect(host('vps').fileSystems['/persist']).toMatchObject({ device: '/dev/disk/by-partlabel/disk-main-root' });
     });
   });
 

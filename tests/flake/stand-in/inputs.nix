@@ -89,6 +89,13 @@ in
       };
     in
     outputs;
+  # No snapshot of these two: stand-ins.
+  disko.nixosModules = {
+    disko = ./disko.nix;
+    default = ./disko.nix;
+  };
+  nixos-hardware.nixosModules = import ./nixos-hardware.nix;
+
   sops-nix.nixosModules = {
     sops = import (sources + "/sops-nix/modules/sops");
     default = import (sources + "/sops-nix/modules/sops");

@@ -330,7 +330,18 @@ in
           };
         };
         restic.backups = option (types.attrsOf resticBackupType) { };
-        forgejo = stateService "forgejo" "stateDir" "/var/lib/forgejo";
+        forgejo = mkOption {
+          default = { };
+          type = openSubmodule {
+            enable = enable;
+            user = option types.str "forgejo";
+            group = option types.str "forgejo";
+            stateDir = option types.str "/var/lib/forgejo";
+            database = option (openSubmodule {
+              path = option types.str "${config.services.forgejo.stateDir}/data/forgejo.db";
+            }) { };
+          };
+        };
         jellyfin = stateService "jellyfin" "dataDir" "/var/lib/jellyfin";
         grafana = stateService "grafana" "dataDir" "/var/lib/grafana";
         prometheus = mkOption {

@@ -25,4 +25,5 @@
   "bat"
   "flakedeck"
   "gnome-settings-daemon"
+  "sqlite"
 ]
