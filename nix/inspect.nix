@@ -5,7 +5,8 @@
 #
 #   system, stateVersion, file systems, impermanence's persistent roots with their entries (both forms, users'
 #   homes included) and the files that declared them, home-manager users, sops secrets, systemd services with
-#   their state directories, known state of common services, and the deploy settings.
+#   their state directories, known state of common services, the SSH keys each account accepts, and the deploy
+#   settings.
 #
 # Rules, so that it works on any NixOS flake:
 # - Never serialise a whole config or a derivation: configs hold functions, and derivations get instantiated.
@@ -389,6 +390,18 @@ let
         }) (filter (n: hasAttr n osUsers) userNames)
       );
       homeManager = mapAttrs homeManagerUser hmUsers;
+      # The SSH public keys each account accepts (keys and the lines of keyFiles), so the app can flag a host that
+      # still lets in a published demo key.
+      authorizedKeys = builtins.listToAttrs (
+        concatMap (
+          name:
+          let
+            keys = attrsOf ((attrsOf ((attrsOf osUsers.${name}).openssh or { })).authorizedKeys or { });
+            lines = strings (keys.keys or [ ]) ++ concatMap (file: try [ ] (filter (line: isString line && line != "") (builtins.split "\n" (builtins.readFile file)))) (listOf (keys.keyFiles or [ ]));
+          in
+          if lines == [ ] then [ ] else [ { inherit name; value = lines; } ]
+        ) (attrNames osUsers)
+      );
       secrets = mapAttrs (secret c) (attrsOf ((attrsOf (c.sops or { })).secrets or { }));
       services = stateServices ((attrsOf (c.systemd or { })).services or { });
       knownState = knownState c;

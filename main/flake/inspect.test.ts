@@ -10,6 +10,7 @@ import { locatePath } from '../../common/model/path-location.ts';
 import { EventHub } from '../api/event-hub.ts';
 import { openHistoryDatabase } from '../history/database.ts';
 import { ManifestStore } from '../history/manifest-store.ts';
+import { demoLoginKeys } from '../secrets/login-material.ts';
 import { makeFlakeRepo, repoRoot } from '../../tests/support/fixture-flake.ts';
 import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
 import { ManifestService } from './manifest-cache.ts';
@@ -412,10 +413,18 @@ describe("this repository's own hosts", () => {
         stdio: ['ignore', 'pipe', 'ignore'],
       }),
     ) as Record<string, RawManifest>;
+    // The published demo login key (tests/demo-keys/alice.ssh_ed25519.DEMO), as the app reads it from the flake.
+    const demoKeys = new Set(demoLoginKeys(repoRoot).map((line) => line.split(' ')[1]!));
     const hosts = Object.fromEntries(
-      Object.entries(raw).map(([name, r]) => [name, toManifest(name, r, { localPath: (p) => p })]),
+      Object.entries(raw).map(([name, r]) => [
+        name,
+        toManifest(name, r, { localPath: (p) => p, demoLoginKeys: demoKeys }),
+      ]),
     );
     expect(Object.keys(hosts)).toEqual(['desktop', 'homelab', 'laptop', 'vps']);
+    // Until the repository is made yours, every host lets in whoever has the published demo key, as alice and root.
+    for (const host of Object.values(hosts)) expect(host.demoLogins).toEqual(['alice', 'root']);
+    expect(toManifest('vps', raw['vps']!, { localPath: (p) => p }).demoLogins).toEqual([]);
     for (const name of ['desktop', 'laptop', 'vps']) {
       const host = hosts[name]!;
       expect(host.ephemeralRoot, name).toBe(true);
