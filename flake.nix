@@ -50,14 +50,17 @@
         homelab = mkHost { name = "homelab"; }; # QEMU guest on the home server: Jellyfin, Vaultwarden, Grafana
       };
 
-      # `nix flake check` builds every host whose platform is this system, so CI catches a host that no
-      # longer evaluates or builds without deploying it.
+      # `nix flake check` builds every host whose platform is this system, and every package of the flake (the
+      # app), so CI catches a host or the app that no longer evaluates or builds without deploying it.
       checks = forAllSystems (
         system:
         lib.mapAttrs' (name: host: lib.nameValuePair "host-${name}" host.config.system.build.toplevel) (
           lib.filterAttrs (
             _: host: host.config.nixpkgs.hostPlatform.system == system
           ) self.nixosConfigurations
+        )
+        // lib.mapAttrs' (name: package: lib.nameValuePair "package-${name}" package) (
+          self.packages.${system} or { }
         )
       );
 

@@ -567,6 +567,8 @@ describe('hosts (real module system, home-manager, impermanence and sops-nix; ni
         expect(packages).toEqual(expect.arrayContaining(['git', 'neovim', 'zsh', 'ripgrep', 'fd', 'dnsutils']));
         expect(alice.programs).toEqual(expect.arrayContaining(['git', 'neovim', 'zsh', 'starship', 'direnv']));
         expect(alice.sessionVariables['EDITOR']).toBe('nvim');
+        // home-manager's alias of a renamed module (programs.exa → programs.eza) is not a program of its own.
+        expect(alice.programs).not.toContain('exa');
       }
     });
 
