@@ -712,6 +712,21 @@ describe('hosts (real module system, home-manager, impermanence and sops-nix; ni
       }
     });
 
+    it('quotes a flake folder with a space as the Desktop Entry Specification asks', () => {
+      const copy = flakeCopy('flakedeck-autostart-');
+      try {
+        const hostFile = join(copy, 'hosts', 'desktop', 'default.nix');
+        const text = readFileSync(hostFile, 'utf8');
+        const line = '  home-manager.users.alice.programs.flakedeck.flake = "/home/alice/my flakes/100%";';
+        writeFileSync(hostFile, text.replace(/\n}\s*$/, `\n${line}\n}\n`));
+        const result = evaluated(copy);
+        const exec = desktopEntry(hostOf(result, 'desktop').flakedeckAutostart!)['Exec']!;
+        expect(exec).toMatch(/\/bin\/flakedeck --hidden "--flake=\/home\/alice\/my flakes\/100%%"$/);
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
+      }
+    });
+
     it('is neither installed nor started on the servers', () => {
       for (const name of ['vps', 'homelab'] as const) {
         expect(host(name).flakedeckAutostart, name).toBeNull();
