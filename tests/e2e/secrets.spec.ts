@@ -43,7 +43,8 @@ test.describe('the secrets editor', () => {
     await app.getByRole('button', { name: 'secrets/laptop.yaml' }).first().click();
 
     await expect(app.getByTestId('editor-file')).toHaveText('secrets/laptop.yaml');
-    await expect(app.getByTestId('secret-node')).toHaveCount(5);
+    // restic (repository, password, ssh-key), wifi (home-psk), nix (access-tokens).
+    await expect(app.getByTestId('secret-node')).toHaveCount(8);
     await expect(row(app, 'wifi/home-psk').getByTestId('secret-value')).toHaveText('••••••••');
     // Nothing of the plaintext is in the page before the user reveals it.
     expect(await app.content()).not.toContain('DEMO-wifi-passphrase');
