@@ -72,7 +72,7 @@ test.describe('the secrets editor', () => {
 
     await row(app, 'wifi/home-psk').getByRole('button', { name: 'Rename' }).click();
     await app.getByLabel('New key').fill('home-passphrase');
-    await app.getByRole('button', { name: 'Rename', exact: true }).last().click();
+    await app.locator('form.rename').getByRole('button', { name: 'Rename', exact: true }).click();
     await expect(node(app, 'wifi/home-passphrase')).toBeVisible();
 
     await row(app, 'restic/repository').getByRole('button', { name: 'Delete repository' }).click();
