@@ -12,7 +12,7 @@ import { KeyService } from '../keys/key-service.ts';
 import { KeytarKeychain } from '../keys/keychain.ts';
 import { sshPrivateKeyToAge } from '../keys/ssh-to-age.ts';
 import { decryptFile } from '../secrets/file-operations.ts';
-import { makeFlakeRepo, repoRoot } from '../../tests/support/fixture-flake.ts';
+import { awkwardPrefix, makeFlakeRepo, repoRoot } from '../../tests/support/fixture-flake.ts';
 import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
 import { secretsHostsFlake } from '../../tests/support/repository-copy.ts';
 import { runCliInProcess } from '../../tests/support/run-cli.ts';
@@ -49,7 +49,7 @@ describe.skipIf(noBus)('flakedeck make-yours', () => {
   let scratch: string;
 
   beforeEach(() => {
-    repo = makeFlakeRepo(secretsHostsFlake(), 'flakedeck-cli-make-yours-');
+    repo = makeFlakeRepo(secretsHostsFlake(), `${awkwardPrefix}make-yours-`);
     scratch = mkdtempSync(join(tmpdir(), 'flakedeck-cli-hostkey-'));
   });
   afterEach(async () => {
