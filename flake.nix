@@ -21,6 +21,16 @@
       url = "github:Mic92/sops-nix";
       inputs.nixpkgs.follows = "nixpkgs";
     };
+
+    # Partitions, LUKS and btrfs subvolumes of each host (hosts/<name>/disko.nix), for nixos-anywhere's install; the
+    # file systems NixOS mounts are derived from the same layout.
+    disko = {
+      url = "github:nix-community/disko";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+
+    # Per-model hardware settings (the laptop's ThinkPad T14).
+    nixos-hardware.url = "github:NixOS/nixos-hardware";
   };
 
   outputs =
@@ -40,14 +50,17 @@
         homelab = mkHost { name = "homelab"; }; # QEMU guest on the home server: Jellyfin, Vaultwarden, Grafana
       };
 
-      # `nix flake check` builds every host whose platform is this system, so CI catches a host that no
-      # longer evaluates or builds without deploying it.
+      # `nix flake check` builds every host whose platform is this system, and every package of the flake (the
+      # app), so CI catches a host or the app that no longer evaluates or builds without deploying it.
       checks = forAllSystems (
         system:
         lib.mapAttrs' (name: host: lib.nameValuePair "host-${name}" host.config.system.build.toplevel) (
           lib.filterAttrs (
             _: host: host.config.nixpkgs.hostPlatform.system == system
           ) self.nixosConfigurations
+        )
+        // lib.mapAttrs' (name: package: lib.nameValuePair "package-${name}" package) (
+          self.packages.${system} or { }
         )
       );
 

@@ -5,7 +5,8 @@
 #
 #   system, stateVersion, file systems, impermanence's persistent roots with their entries (both forms, users'
 #   homes included) and the files that declared them, home-manager users, sops secrets, systemd services with
-#   their state directories, known state of common services, and the deploy settings.
+#   their state directories, known state of common services, the SSH keys each account accepts, and the deploy
+#   settings.
 #
 # Rules, so that it works on any NixOS flake:
 # - Never serialise a whole config or a derivation: configs hold functions, and derivations get instantiated.
@@ -165,11 +166,14 @@ let
     ++ try [ ] (fromDeck "system" "directory" null ++ fromDeck "system" "file" null)
     ++ try [ ] (fromDeck "home" "directory" null ++ fromDeck "home" "file" null);
 
+  # `hidden` tells the names whose `enable` option is not shown (an alias of a renamed module, whose value is the new
+  # one's): reading it would only repeat the new name, and print a deprecation warning.
   enabledNames =
-    set:
+    hidden: set:
     filter (
       name:
-      try false (
+      !(try false (hidden name))
+      && try false (
         let
           v = set.${name};
         in
@@ -188,9 +192,10 @@ let
     };
 
   homeManagerUser =
-    name: hc:
+    hmOptions: name: hc:
     let
       home = attrsOf (hc.home or { });
+      hidden = section: name: (attrsOf ((attrsOf (hmOptions.${section} or { })).${name} or { })).enable.visible or true == false;
     in
     {
       username = strOr name (home.username or name);
@@ -208,8 +213,8 @@ let
         in
         if r.success && r.value.name != "" then [ r.value ] else [ ]
       ) (listOf (home.packages or [ ]));
-      programs = enabledNames (attrsOf (hc.programs or { }));
-      services = enabledNames (attrsOf (hc.services or { }));
+      programs = enabledNames (hidden "programs") (attrsOf (hc.programs or { }));
+      services = enabledNames (hidden "services") (attrsOf (hc.services or { }));
       files = concatMap (
         name:
         let
@@ -373,6 +378,12 @@ let
       userNames =
         attrNames hmUsers ++ concatMap (root: attrNames (attrsOf ((attrsOf root).users or { }))) (attrValues persistence);
       osUsers = attrsOf ((attrsOf (c.users or { })).users or { });
+      # The option declarations of home-manager users (the submodule's), where the host has home-manager.
+      hmOptions =
+        let
+          userType = ((attrsOf (o.home-manager or { })).users or { }).type.nestedTypes.elemType or { };
+        in
+        if userType ? getSubOptions then try { } (attrsOf (userType.getSubOptions [ ])) else { };
       deckPersist = attrsOf ((attrsOf (c.deck or { })).persist or { });
     in
     {
@@ -395,7 +406,19 @@ let
           value = strOr null ((attrsOf (osUsers.${name} or { })).home or null);
         }) (filter (n: hasAttr n osUsers) userNames)
       );
-      homeManager = mapAttrs homeManagerUser hmUsers;
+      homeManager = mapAttrs (homeManagerUser hmOptions) hmUsers;
+      # The SSH public keys each account accepts (keys and the lines of keyFiles), so the app can flag a host that
+      # still lets in a published demo key.
+      authorizedKeys = builtins.listToAttrs (
+        concatMap (
+          name:
+          let
+            keys = attrsOf ((attrsOf ((attrsOf osUsers.${name}).openssh or { })).authorizedKeys or { });
+            lines = strings (keys.keys or [ ]) ++ concatMap (file: try [ ] (filter (line: isString line && line != "") (builtins.split "\n" (builtins.readFile file)))) (listOf (keys.keyFiles or [ ]));
+          in
+          if lines == [ ] then [ ] else [ { inherit name; value = lines; } ]
+        ) (attrNames osUsers)
+      );
       secrets = mapAttrs (secret c) (attrsOf ((attrsOf (c.sops or { })).secrets or { }));
       services = stateServices ((attrsOf (c.systemd or { })).services or { });
       knownState = knownState c;

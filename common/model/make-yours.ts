@@ -14,6 +14,18 @@ export interface MakeYoursChoices {
   hostKeys?: Record<string, string>;
   /** Open the files with the flake's published demo admin key (tests/demo-keys/) for this run only. */
   useDemoKey?: boolean;
+  /** The user's SSH public key lines: they replace the published demo login keys in the authorized_keys files. */
+  loginKeys?: string[];
+  /** The new login password: its hash (SHA-512 crypt) replaces every password hash in the secret files. */
+  password?: string;
+}
+
+/** Login material of the flake that opens the hosts: demo login keys, and password hashes anyone can read. */
+export interface LoginChanges {
+  /** Files holding a published demo login key (authorized_keys files are rewritten with the user's keys). */
+  keyFiles: { file: string; lines: number[]; writes: boolean }[];
+  /** Password hashes in the secret files; `demo`: the file is readable with a published key, so is the hash. */
+  passwordHashes: { file: string; key: string; demo: boolean; writes: boolean }[];
 }
 
 /** One recipient anchor of `.sops.yaml`, before and after. */
@@ -60,6 +72,7 @@ export interface MakeYoursPlan {
   configLines: { line: number; before: string; after: string }[];
   hosts: HostKeyChange[];
   files: FileRotation[];
+  login: LoginChanges;
   /** The flake's published demo admin key, when it has one: offered to open files the keychain cannot. */
   demoKey?: { file: string; publicKey: string };
   /** Why it cannot be applied. Nothing is written while there is one. */
@@ -70,7 +83,7 @@ export interface MakeYoursPlan {
 }
 
 export interface MakeYoursReport {
-  /** Files written, relative to the flake, in order: .sops.yaml, host keys, then the secret files. */
+  /** Files written, relative to the flake, in order: .sops.yaml, host keys, authorized_keys files, secret files. */
   written: string[];
   files: {
     file: string;

@@ -170,6 +170,8 @@ export interface HostManifest {
   unpersistedState: UnpersistedState[];
   deploy: DeploySettings;
   persistJson: PersistJsonSupport;
+  /** Accounts that accept a published demo login key (its private half ships with the flake): anyone can log in. */
+  demoLogins: string[];
 }
 
 export type HostInspection = { ok: true; manifest: HostManifest } | { ok: false; error: ApiErrorData };

@@ -3,7 +3,10 @@
 #  / is a tmpfs, so only what the features declare through deck.persist survives a reboot.
 # ==================================================================================================================
 {
-  imports = [ ./hardware-configuration.nix ];
+  imports = [
+    ./hardware-configuration.nix
+    ./disko.nix
+  ];
 
   deck.roles.workstation.enable = true;
 

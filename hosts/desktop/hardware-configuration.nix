@@ -13,31 +13,7 @@
   boot.kernelModules = [ "kvm-amd" ];
   boot.extraModulePackages = [ ];
 
-  fileSystems."/" =
-    { device = "none";
-      fsType = "tmpfs";
-      options = [ "defaults" "size=2G" "mode=755" ];
-    };
-
-  fileSystems."/nix" =
-    { device = "/dev/disk/by-uuid/2c3ce9db-4d0b-42af-acfc-0c1d6c5605a2";
-      fsType = "btrfs";
-      options = [ "subvol=nix" "compress=zstd" "noatime" ];
-    };
-
-  boot.initrd.luks.devices."cryptroot".device = "/dev/disk/by-uuid/a9cf0264-ed0c-4772-ae25-b02603e36ca6";
-
-  fileSystems."/persist" =
-    { device = "/dev/disk/by-uuid/2c3ce9db-4d0b-42af-acfc-0c1d6c5605a2";
-      fsType = "btrfs";
-      options = [ "subvol=persist" "compress=zstd" "noatime" ];
-    };
-
-  fileSystems."/boot" =
-    { device = "/dev/disk/by-uuid/4CB5-53A7";
-      fsType = "vfat";
-      options = [ "fmask=0077" "dmask=0077" ];
-    };
+  # File systems: from the disk layout in disko.nix (disko derives them).
 
   swapDevices = [ ];
 

@@ -1,6 +1,7 @@
 # ==================================================================================================================
 #  homelab: QEMU/KVM guest on the home server (UEFI/OVMF, virtio disk, a second disk for media), LAN only.
-#  Runs Jellyfin, Vaultwarden and Prometheus + Grafana; each service's module opens its own firewall ports.
+#  Runs Jellyfin, Vaultwarden and Prometheus + Grafana (which also watches the VPS from outside); each service's
+#  module opens its own firewall ports.
 #
 #  Root on disk, not ephemeral: the hypervisor snapshots the whole VM disk before each deploy and nightly, which
 #  already gives a known-good state to roll back to; a tmpfs root would be a second mechanism for the same thing
@@ -8,13 +9,27 @@
 #  those lists drive the restic backup.
 # ==================================================================================================================
 {
-  imports = [ ./hardware-configuration.nix ];
+  imports = [
+    ./hardware-configuration.nix
+    ./disko.nix
+  ];
 
   deck.roles.server.enable = true;
 
   deck.features = {
     jellyfin.enable = true;
-    monitoring.enable = true;
+    monitoring = {
+      enable = true;
+      domain = "grafana.home.example.org";
+      # The public VPS, watched from home: its site, its forge and its sshd.
+      probes = {
+        http = [
+          "https://example.org"
+          "https://git.example.org"
+        ];
+        tcp = [ "vps.example.org:22" ];
+      };
+    };
     vaultwarden = {
       enable = true;
       domain = "vault.home.example.org";

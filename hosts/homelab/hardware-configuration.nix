@@ -13,21 +13,12 @@
   boot.kernelModules = [ "kvm-amd" ];
   boot.extraModulePackages = [ ];
 
-  fileSystems."/" =
-    { device = "/dev/disk/by-uuid/64518b0c-30cd-4df4-8380-babe3a8cfa95";
-      fsType = "ext4";
-    };
-
-  fileSystems."/boot" =
-    { device = "/dev/disk/by-uuid/B908-0A2D";
-      fsType = "vfat";
-      options = [ "fmask=0077" "dmask=0077" ];
-    };
-
   fileSystems."/srv/media" =
     { device = "/dev/disk/by-uuid/fed3b430-e46c-4895-b60c-da0b61dfe27f";
       fsType = "ext4";
     };
+
+  # File systems: from the disk layout in disko.nix (disko derives them).
 
   swapDevices = [ ];
 

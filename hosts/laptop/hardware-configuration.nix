@@ -13,31 +13,7 @@
   boot.kernelModules = [ "kvm-intel" ];
   boot.extraModulePackages = [ ];
 
-  fileSystems."/" =
-    { device = "none";
-      fsType = "tmpfs";
-      options = [ "defaults" "size=2G" "mode=755" ];
-    };
-
-  fileSystems."/nix" =
-    { device = "/dev/disk/by-uuid/56593db1-507b-438c-b961-17c82d02fc68";
-      fsType = "btrfs";
-      options = [ "subvol=nix" "compress=zstd" "noatime" ];
-    };
-
-  boot.initrd.luks.devices."cryptroot".device = "/dev/disk/by-uuid/82e9781c-e079-456d-9f6f-d1dfeb26b01e";
-
-  fileSystems."/persist" =
-    { device = "/dev/disk/by-uuid/56593db1-507b-438c-b961-17c82d02fc68";
-      fsType = "btrfs";
-      options = [ "subvol=persist" "compress=zstd" "noatime" ];
-    };
-
-  fileSystems."/boot" =
-    { device = "/dev/disk/by-uuid/B2D7-34F0";
-      fsType = "vfat";
-      options = [ "fmask=0077" "dmask=0077" ];
-    };
+  # File systems: from the disk layout in disko.nix (disko derives them).
 
   swapDevices = [ ];
 

@@ -8,7 +8,10 @@
 #  list: restoring /persist on a new box restores the server. The price is RAM, hence a 512M tmpfs.
 # ==================================================================================================================
 {
-  imports = [ ./hardware-configuration.nix ];
+  imports = [
+    ./hardware-configuration.nix
+    ./disko.nix
+  ];
 
   deck.roles.server.enable = true;
   deck.persist = {
@@ -32,11 +35,15 @@
     };
   };
 
-  # BIOS boot, as most VPS providers still offer.
-  boot.loader.grub = {
+  # 2 GB of RAM, a tmpfs root and Forgejo: compressed swap in RAM rather than a swap partition on the provider's disk.
+  zramSwap = {
     enable = true;
-    device = "/dev/vda";
+    memoryPercent = 50;
   };
+
+  # BIOS boot, as most VPS providers still offer; disko adds the disk with the BIOS boot partition (disko.nix) to
+  # GRUB's devices.
+  boot.loader.grub.enable = true;
 
   deck.deploy.targetHost = "vps.example.org";
 

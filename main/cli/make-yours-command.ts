@@ -1,5 +1,5 @@
-// `flakedeck make-yours`: the published demo keys replaced by your age key and your hosts' real keys, every secret
-// file rotated to them. Prints the plan; writes it only with --yes.
+// `flakedeck make-yours`: the published demo keys replaced by your age key, your hosts' real keys and your login key
+// and password, every secret file rotated to them. Prints the plan; writes it only with --yes.
 
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../common/api/errors.ts';
@@ -32,6 +32,36 @@ function hostKeys(pairs: readonly string[]): Record<string, string> {
   return keys;
 }
 
+/** The public key lines of each file given with --login-key (an id_ed25519.pub, or several keys a line each). */
+function loginKeys(files: readonly string[]): string[] {
+  return files.flatMap((file) => {
+    try {
+      return readFileSync(file, 'utf8')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'));
+    } catch (error) {
+      throw new ApiError({
+        code: 'INVALID_ARGUMENTS',
+        message: `Cannot read the login key ${file}: ${(error as Error).message}`,
+      });
+    }
+  });
+}
+
+/** The new password from --password-file: the file's first line (`-` reads standard input). */
+function newPassword(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8').split('\n')[0];
+  } catch (error) {
+    throw new ApiError({
+      code: 'INVALID_ARGUMENTS',
+      message: `Cannot read the new password from ${file}: ${(error as Error).message}`,
+    });
+  }
+}
+
 const names = (recipients: readonly SecretRecipient[]) => recipients.map(recipientLabel).join(', ') || 'nobody';
 
 function describePlan(plan: MakeYoursPlan): string {
@@ -49,6 +79,16 @@ function describePlan(plan: MakeYoursPlan): string {
         : `keeps the key in ${host.file}`;
     lines.push(`  ${host.host}: ${what}`);
   }
+  lines.push('', 'Logins:');
+  for (const file of plan.login.keyFiles) {
+    const what = file.writes ? 'the published demo login key is replaced by yours' : 'keeps a published demo login key';
+    lines.push(`  ${file.file}:${file.lines.join(',')}: ${what}`);
+  }
+  for (const hash of plan.login.passwordHashes) {
+    const what = hash.writes ? 'gets the hash of your new password' : hash.demo ? 'keeps the demo password' : 'kept';
+    lines.push(`  ${hash.file} ${hash.key}: ${what}`);
+  }
+  if (plan.login.keyFiles.length + plan.login.passwordHashes.length === 0) lines.push('  no demo login found');
   lines.push('', 'Secret files (a new data key each, encrypted to):');
   for (const file of plan.files) {
     const opens =
@@ -84,17 +124,22 @@ export const makeYoursCommand: Command = {
   name: 'make-yours',
   summary: "Replace the published demo keys with your age key and your hosts' keys, and rotate every secret file",
   usage: [
-    'flakedeck make-yours --key LABEL [--host-key HOST=FILE]... [--use-demo-key] [--keep-demo-key] [--flake PATH]',
-    '       [--yes]',
+    'flakedeck make-yours --key LABEL [--host-key HOST=FILE]... [--login-key FILE]... [--password-file FILE|-]',
+    '       [--use-demo-key] [--keep-demo-key] [--flake PATH] [--yes]',
     '',
     'LABEL is an age key in the OS keychain (`flakedeck keys generate --label LABEL` makes one).',
     "HOST=FILE gives a host's real SSH host key (`ssh-keyscan -t ed25519 HOST > FILE`); other hosts keep theirs.",
+    '--login-key FILE: your SSH public key (~/.ssh/id_ed25519.pub); it replaces the published demo login key.',
+    '--password-file FILE: your new login password on its first line (- reads it from standard input); its',
+    'SHA-512 crypt hash replaces the demo password hash in the secret files.',
     '--use-demo-key opens the files with the published demo admin key for this run only (--keep-demo-key also',
     'puts it into the keychain). Without --yes the plan is printed and nothing is written.',
   ].join('\n'),
   options: {
     key: { type: 'string' },
     'host-key': { type: 'string', multiple: true },
+    'login-key': { type: 'string', multiple: true },
+    'password-file': { type: 'string' },
     'use-demo-key': { type: 'boolean' },
     'keep-demo-key': { type: 'boolean' },
     flake: { type: 'string' },
@@ -105,10 +150,14 @@ export const makeYoursCommand: Command = {
     const label = values.key;
     if (typeof label !== 'string') throw usageError('Name your key with --key LABEL.');
     const given = hostKeys((values['host-key'] as string[] | undefined) ?? []);
+    const logins = loginKeys((values['login-key'] as string[] | undefined) ?? []);
+    const password = newPassword(values['password-file'] as string | undefined);
     const choices: MakeYoursChoices = {
       identity: label,
       useDemoKey: values['use-demo-key'] === true,
       ...(Object.keys(given).length && { hostKeys: given }),
+      ...(logins.length && { loginKeys: logins }),
+      ...(password !== undefined && { password }),
     };
     const folder = ctx.flakeFolder(values.flake as string | undefined);
     const makeYours = new MakeYours(() => folder, ctx.keys());

@@ -10,6 +10,7 @@ import { flakeFingerprint } from './flake-fingerprint.ts';
 import { evaluateHosts, flakeMetadata, inspectSource } from './inspect.ts';
 import type { RawHostResult } from './inspect.ts';
 import { toManifest } from './manifest.ts';
+import { demoLoginKeys } from '../secrets/login-material.ts';
 import type { RawManifest } from './manifest.ts';
 import type { Nix } from './nix.ts';
 import { verifiedSourceMetadata } from './source-hash.ts';
@@ -144,6 +145,7 @@ export class ManifestService {
       path === row.storePath || path.startsWith(`${row.storePath}/`)
         ? sourceRoot + path.slice(row.storePath.length)
         : path;
+    const demoKeys = new Set(demoLoginKeys(folder).map((line) => line.split(' ')[1]!));
     const hosts: Record<string, HostInspection> = {};
     for (const name of row.hosts) {
       const s = stored.get(name)!;
@@ -152,7 +154,10 @@ export class ManifestService {
         continue;
       }
       try {
-        hosts[name] = { ok: true, manifest: toManifest(name, s.raw as RawManifest, { localPath }) };
+        hosts[name] = {
+          ok: true,
+          manifest: toManifest(name, s.raw as RawManifest, { localPath, demoLoginKeys: demoKeys }),
+        };
       } catch (error) {
         hosts[name] = {
           ok: false,

@@ -98,6 +98,8 @@ export interface RawManifest {
     sudo?: boolean | null;
   };
   persistJson: { supported: boolean; user: string | null; storage: string | null; enabled: boolean };
+  /** The SSH public key lines each account accepts. */
+  authorizedKeys?: Record<string, string[]>;
 }
 
 // ---- normalisation ----------------------------------------------------------------------------------------------
@@ -105,6 +107,17 @@ export interface RawManifest {
 export interface ManifestContext {
   /** Maps a path nix reported (e.g. in /nix/store/…-source) to the user's copy of it. */
   localPath(path: string): string;
+  /** The key blobs (`AAAA…`) of the flake's published demo login keys. */
+  demoLoginKeys?: ReadonlySet<string>;
+}
+
+/** The accounts that accept one of the published demo login keys. */
+function demoLoginsOf(raw: RawManifest, demo: ReadonlySet<string> | undefined): string[] {
+  if (!demo?.size) return [];
+  return Object.entries(raw.authorizedKeys ?? {})
+    .filter(([, lines]) => lines.some((line) => line.split(/\s+/).some((field) => demo.has(field))))
+    .map(([user]) => user)
+    .sort();
 }
 
 const ephemeralTypes = new Set(['tmpfs', 'ramfs']);
@@ -400,6 +413,7 @@ export function toManifest(host: string, raw: RawManifest, ctx: ManifestContext)
     state,
     unpersistedState: unpersistedStateOf({ fileSystems, persistence: entries }, state),
     deploy: deployOf(host, raw),
+    demoLogins: demoLoginsOf(raw, ctx.demoLoginKeys),
     persistJson: {
       supported: raw.persistJson.supported,
       file: `hosts/${host}/persist.json`,

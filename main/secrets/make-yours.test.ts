@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { verify } from 'unixcrypt';
 import { join } from 'node:path';
 import { KeyService } from '../keys/key-service.ts';
 import { KeytarKeychain } from '../keys/keychain.ts';
@@ -35,6 +36,10 @@ function newHostKey(name: string): { publicLine: string; ageIdentity: string } {
     ageIdentity: sshPrivateKeyToAge(readFileSync(file, 'utf8')),
   };
 }
+
+/** The user's own login key and new password, which replace the published demo login key and password. */
+const myLoginKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPYpjrFpJy6VWPTvYiwSDHUFhj3qQJkOgez8XM70tnjA me@laptop';
+const login = { loginKeys: [myLoginKey], password: 'correct horse battery staple' };
 
 /** Plaintext of a file with the given identity, or null when it does not open. */
 async function plaintext(path: string, identity: string): Promise<string | null> {
@@ -76,8 +81,9 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
     const plan = await makeYours.plan({ identity: 'me' });
     expect(plan.files.map((f) => f.file)).toEqual(secretFiles);
     expect(plan.files.every((f) => f.opensWith === undefined)).toBe(true);
-    expect(plan.blockers).toHaveLength(5);
-    expect(plan.blockers[0]).toMatch(/secrets\/common\.yaml does not open: .*The demo admin key of this repository may open it/);
+    expect(plan.blockers).toHaveLength(6);
+    expect(plan.blockers[0]).toMatch(/^nix\/users\/alice\.authorized_keys:1 lets anyone with the published demo login key log in/);
+    expect(plan.blockers[1]).toMatch(/secrets\/common\.yaml does not open: .*The demo admin key of this repository may open it/);
     expect(plan.demoKey).toEqual({ file: 'tests/demo-keys/admin.age-key.DEMO.txt', publicKey: demoAdmin });
     await expect(makeYours.apply({ identity: 'me' }, plan.fingerprint)).rejects.toMatchObject({
       message: expect.stringMatching(/^Nothing was written/),
@@ -87,8 +93,12 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
 
   it("plans the new recipients with the demo key's help, and writes nothing", async () => {
     const vps = newHostKey('vps');
-    const plan = await makeYours.plan({ identity: 'me', useDemoKey: true, hostKeys: { vps: vps.publicLine } });
+    const plan = await makeYours.plan({ identity: 'me', useDemoKey: true, hostKeys: { vps: vps.publicLine }, ...login });
     expect(plan.blockers).toEqual([]);
+    expect(plan.login).toEqual({
+      keyFiles: [{ file: 'nix/users/alice.authorized_keys', lines: [1], writes: true }],
+      passwordHashes: [{ file: 'secrets/common.yaml', key: 'user/alice/password-hash', demo: true, writes: true }],
+    });
     expect(plan.you).toEqual(me);
     expect(plan.anchors.map((a) => [a.anchor, a.role, a.demo])).toEqual([
       ['admin', 'you', false],
@@ -117,7 +127,7 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
 
   it('rewrites .sops.yaml and rotates every file to the new keys; the demo keys open nothing afterwards', async () => {
     const vps = newHostKey('vps');
-    const choices = { identity: 'me', useDemoKey: true, hostKeys: { vps: `vps.example.org ${vps.publicLine}` } };
+    const choices = { identity: 'me', useDemoKey: true, hostKeys: { vps: `vps.example.org ${vps.publicLine}` }, ...login };
     // Before: the secrets list says which recipients are published demo keys, i.e. readable by anyone.
     const demoNames = async () =>
       Object.fromEntries(
@@ -129,7 +139,13 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
     // After: the admin and vps keys are real; the hosts that kept their demo keys still say so.
     expect(await demoNames()).toMatchObject({ 'secrets/vps.yaml': [], 'secrets/laptop.yaml': ['laptop'] });
 
-    expect(report.written).toEqual(['.sops.yaml', 'hosts/vps/ssh_host_ed25519_key.pub', ...secretFiles]);
+    expect(report.written).toEqual([
+      '.sops.yaml',
+      'hosts/vps/ssh_host_ed25519_key.pub',
+      'nix/users/alice.authorized_keys',
+      ...secretFiles,
+    ]);
+    expect(readFileSync(join(repo.path, 'nix/users/alice.authorized_keys'), 'utf8')).toBe(`${myLoginKey}\n`);
     expect(report.files).toEqual(
       secretFiles.map((file) => ({ file, opensWithYourKey: true, demoKeyLockedOut: true })),
     );
@@ -141,8 +157,12 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
     const mine = await keys.identity('me');
     for (const file of secretFiles) {
       const path = join(repo.path, file);
-      // Same values, a new data key: nothing of the old file is left in the new one.
-      expect(await plaintext(path, mine)).toBe(await plaintextOf(before[file]!, file));
+      // Same values but the password hash, a new data key: nothing of the old file is left in the new one.
+      const now = (await plaintext(path, mine))!;
+      const hash = /password-hash: (\S+)/.exec(now)?.[1];
+      if (hash) expect(verify(login.password, hash)).toBe(true);
+      const old = (await plaintextOf(before[file]!, file))!;
+      expect(now).toBe(hash ? old.replace(/password-hash: \S+/, `password-hash: ${hash}`) : old);
       expect(await plaintext(path, demoAdminIdentity())).toBeNull();
       expect(readFileSync(path, 'utf8')).not.toContain('data:' + before[file]!.match(/data:([^,]+)/)![1]);
     }
@@ -155,7 +175,7 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
   });
 
   it('refuses when a file changed after the plan was shown', async () => {
-    const choices = { identity: 'me', useDemoKey: true };
+    const choices = { identity: 'me', useDemoKey: true, ...login };
     const plan = await makeYours.plan(choices);
     appendFileSync(join(repo.path, 'secrets/vps.yaml'), '# edited meanwhile\n');
     before['secrets/vps.yaml'] += '# edited meanwhile\n';
@@ -182,11 +202,33 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
   });
 
   it('keeps the demo key in the keychain only when asked, and refuses a demo key as yours', async () => {
-    const choices = { identity: 'me', useDemoKey: true };
+    const choices = { identity: 'me', useDemoKey: true, ...login };
     const report = await makeYours.apply(choices, (await makeYours.plan(choices)).fingerprint, true);
     expect(report.keptDemoKey).toEqual({ label: demoKeyLabel, publicKey: demoAdmin });
     const plan = await makeYours.plan({ identity: demoKeyLabel });
     expect(plan.blockers[0]).toMatch(/"demo-admin" is a published demo key/);
+  });
+
+  it('refuses a demo login key or a short password as yours, and plans no login change without them', async () => {
+    const demoLogin = readFileSync(join(repo.path, 'nix/users/alice.authorized_keys'), 'utf8').trim();
+    await expect(makeYours.plan({ identity: 'me', useDemoKey: true, loginKeys: [demoLogin] })).rejects.toMatchObject({
+      code: 'INVALID_KEY',
+      message: expect.stringMatching(/published demo key/),
+    });
+    await expect(makeYours.plan({ identity: 'me', useDemoKey: true, loginKeys: ['hello'] })).rejects.toMatchObject({
+      code: 'INVALID_KEY',
+    });
+    await expect(makeYours.plan({ identity: 'me', useDemoKey: true, password: 'short' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENTS',
+    });
+    const plan = await makeYours.plan({ identity: 'me', useDemoKey: true });
+    expect(plan.blockers).toEqual([
+      'nix/users/alice.authorized_keys:1 lets anyone with the published demo login key log in: give your SSH public key to replace it.',
+      'secrets/common.yaml holds the password hash user/alice/password-hash, readable by anyone with the published demo keys: give a new password.',
+    ]);
+    expect(plan.login.passwordHashes).toEqual([
+      { file: 'secrets/common.yaml', key: 'user/alice/password-hash', demo: true, writes: false },
+    ]);
   });
 });
 

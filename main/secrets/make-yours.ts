@@ -11,6 +11,7 @@ import type {
   AnchorChange,
   FileRotation,
   HostKeyChange,
+  LoginChanges,
   MakeYoursChoices,
   MakeYoursPlan,
   MakeYoursReport,
@@ -25,8 +26,17 @@ import { readVersioned, writeAtomically } from './atomic-file.ts';
 import type { FileVersion } from './atomic-file.ts';
 import { demoKeys } from './demo-keys.ts';
 import { ageRecipients, readMetadata } from './metadata.ts';
+import {
+  checkedLoginKeys,
+  demoLoginKeys,
+  findDemoLoginKeys,
+  hashPassword,
+  passwordHashes,
+  replaceDemoLines,
+  withPasswordHash,
+} from './login-material.ts';
 import { listSecretFiles } from './recipients-view.ts';
-import { openSops, rotate, updateKeys } from './sops-file.ts';
+import { openSops, reencrypt, rotate, updateKeys } from './sops-file.ts';
 import type { OpenedFile } from './sops-file.ts';
 import { findSopsConfig, parseSopsConfig, ruleForFile } from './sops-config.ts';
 import type { SopsConfig } from './sops-config.ts';
@@ -204,6 +214,9 @@ export class MakeYours {
       if (a.role === 'kept' && a.demo) warnings.push(`&${a.anchor} is kept and is a published demo key.`);
     }
 
+    const { login, loginWrites } = this.#loginKeys(flake, choices, blockers);
+    const newHash = choices.password === undefined ? undefined : hashPassword(choices.password);
+
     const useDemo = !!choices.useDemoKey && !!demo.identity;
     const keychain = await this.#keys.identities();
     const oldNames = recipientNamesOf(parseSopsConfig(configText, configPath), hosts, 'current');
@@ -236,10 +249,23 @@ export class MakeYours {
         continue;
       }
       rotation.opensWith = opened.by;
+      // A hash anyone can read (the file is encrypted to a published key) gives the password away to a dictionary.
+      const readableByAnyone = ageRecipients(metadata).some((r) => demo.recipients.has(r.recipient));
+      const hashes = passwordHashes(opened.file.plaintext);
+      for (const { key } of hashes) {
+        login.passwordHashes.push({ file: summary.file, key, demo: readableByAnyone, writes: !!newHash });
+        if (readableByAnyone && !newHash) {
+          blockers.push(
+            `${summary.file} holds the password hash ${key}, readable by anyone with the published demo keys: give a new password.`,
+          );
+        }
+      }
       try {
         const plan = { groups, shamirThreshold: metadata.shamirThreshold };
         const keyed = { identities: [], dataKey: opened.file.dataKey, file: path };
-        const rotated = await rotate(await updateKeys(bytes, format, plan, keyed), format, keyed);
+        const edited =
+          newHash && hashes.length ? reencrypt(opened.file, withPasswordHash(opened.file.plaintext, newHash)) : bytes;
+        const rotated = await rotate(await updateKeys(edited, format, plan, keyed), format, keyed);
         const check = await openSops(rotated, format, { identities: [youIdentity], file: path }).catch(() => null);
         if (!check) blockers.push(`${summary.file} would not open with your key afterwards: make it a recipient in .sops.yaml.`);
         fileWrites.push({ path, bytes: rotated, version });
@@ -265,6 +291,10 @@ export class MakeYours {
       you.publicKey,
       anchors.map((a) => `${a.anchor}=${a.role}`).join(','),
       `demo:${useDemo}`,
+      `login:${(choices.loginKeys ?? []).join('|')}`,
+      // Whether a password is set, never the password: the fingerprint reaches the renderer.
+      `password:${newHash !== undefined}`,
+      ...login.keyFiles.map((f) => `${f.file}:${f.lines.join(',')}`),
     );
 
     const plan: MakeYoursPlan = {
@@ -274,14 +304,48 @@ export class MakeYours {
       configLines: edited.changed,
       hosts: hostChanges,
       files,
+      login,
       ...(demo.file &&
         demo.identity && { demoKey: { file: relative(flake, demo.file), publicKey: await recipientOf(demo.identity) } }),
       blockers,
       warnings,
       fingerprint: sha256(fingerprintParts.join('\n')),
     };
-    const writes = [{ path: configPath, bytes: utf8.encode(edited.text), version: config.version }, ...hostWrites, ...fileWrites];
+    const writes = [
+      { path: configPath, bytes: utf8.encode(edited.text), version: config.version },
+      ...hostWrites,
+      ...loginWrites,
+      ...fileWrites,
+    ];
     return { plan, writes, youIdentity, ...(demo.identity && { demoIdentity: demo.identity }) };
+  }
+
+  /** The demo login keys of the flake, and the authorized_keys files rewritten with the user's keys. */
+  #loginKeys(
+    flake: string,
+    choices: MakeYoursChoices,
+    blockers: string[],
+  ): { login: LoginChanges; loginWrites: PendingWrite[] } {
+    const demo = demoLoginKeys(flake);
+    const given = checkedLoginKeys(choices.loginKeys ?? [], demo);
+    const login: LoginChanges = { keyFiles: [], passwordHashes: [] };
+    const loginWrites: PendingWrite[] = [];
+    for (const found of findDemoLoginKeys(flake, demo)) {
+      const writes = found.authorizedKeys && given.length > 0;
+      login.keyFiles.push({ file: found.file, lines: found.lines, writes });
+      const where = `${found.file}:${found.lines[0]}`;
+      if (!found.authorizedKeys) {
+        blockers.push(`${where} holds a published demo login key: replace it with your public key by hand.`);
+      } else if (!writes) {
+        blockers.push(
+          `${where} lets anyone with the published demo login key log in: give your SSH public key to replace it.`,
+        );
+      } else {
+        const path = join(flake, found.file);
+        loginWrites.push({ path, bytes: utf8.encode(replaceDemoLines(found, given)), version: readVersioned(path).version });
+      }
+    }
+    return { login, loginWrites };
   }
 
   #hostKeys(flake: string, given: Record<string, string>): HostKey[] {

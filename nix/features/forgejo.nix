@@ -45,6 +45,9 @@ in
       '';
     };
 
+    # Its database is copied consistently before each backup (nixpkgs' default path, under stateDir).
+    deck.features.backup.sqlite = [ forgejo.database.path ];
+
     # Repositories, LFS objects, the sqlite database, and the secrets Forgejo generates on first start.
     deck.persist.system.directories = [
       {

@@ -1,6 +1,11 @@
 # nix/features/openssh.nix: sshd hardened to keys only, and every host's public key trusted by every other host.
 # The host key itself (its path, and its second life as the sops key) is set in nix/modules/secrets.nix.
-{ config, lib, ... }:
+{
+  config,
+  lib,
+  inputs,
+  ...
+}:
 let
   cfg = config.deck.features.openssh;
 
@@ -9,6 +14,14 @@ let
   hostsWithKeys = lib.filterAttrs (
     name: type: type == "directory" && builtins.pathExists (hostsDir + "/${name}/ssh_host_ed25519_key.pub")
   ) (builtins.readDir hostsDir);
+
+  # `[address]:port` is how ssh looks a host up when it is reached on another port than 22.
+  reachedAs =
+    name:
+    let
+      deploy = inputs.self.nixosConfigurations.${name}.config.deck.deploy;
+    in
+    if deploy.targetPort == 22 then deploy.targetHost else "[${deploy.targetHost}]:${toString deploy.targetPort}";
 in
 {
   options.deck.features.openssh.enable = lib.mkEnableOption "a key-only SSH server";
@@ -26,8 +39,12 @@ in
       };
     };
 
+    # Under every name it is reached by: its host name, and the address deploys use (deck.deploy.targetHost, an
+    # FQDN such as vps.example.org), read from that host's own configuration in this flake.
     programs.ssh.knownHosts = lib.mapAttrs (name: _: {
-      hostNames = [ name ];
+      hostNames = lib.unique (
+        [ name ] ++ lib.optional (inputs.self.nixosConfigurations ? ${name}) (reachedAs name)
+      );
       publicKeyFile = hostsDir + "/${name}/ssh_host_ed25519_key.pub";
     }) hostsWithKeys;
   };

@@ -48,6 +48,8 @@ in
       };
     };
 
+    deck.features.backup.sqlite = [ "/var/lib/vaultwarden/db.sqlite3" ];
+
     # The vault database, attachments and the server's RSA key (state version >= 24.11 keeps them here).
     deck.persist.system.directories = [
       {

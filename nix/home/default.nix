@@ -4,6 +4,7 @@
   imports = [
     ./cli.nix
     ./editor.nix
+    ./flakedeck.nix
     ./git.nix
     ./shell.nix
   ];

@@ -1,5 +1,5 @@
 # nix/lib/mk-host.nix: the one host builder. Every nixosConfiguration is built here, and nowhere else calls
-# nixosSystem. It wires the three module inputs, the project's modules, features and roles, one user with
+# nixosSystem. It wires the module inputs, the project's modules, features and roles, one user with
 # home-manager (as a NixOS module, so one evaluation covers system and home), and the host's own folder.
 { inputs }:
 {
@@ -21,6 +21,7 @@ inputs.nixpkgs.lib.nixosSystem {
     inputs.home-manager.nixosModules.home-manager
     inputs.impermanence.nixosModules.impermanence
     inputs.sops-nix.nixosModules.sops
+    inputs.disko.nixosModules.disko
 
     ../modules # deck.* infrastructure: persist, deploy, secrets, user
     ../features # every feature, each off until its enable option is set

@@ -154,6 +154,9 @@ in
 
       environment.persistence.${cfg.path} = {
         hideMounts = true;
+        # GNOME's Trash: files deleted in a persisted folder go to its .Trash-<uid> on the persistent volume
+        # instead of being refused or lost.
+        allowTrash = true;
         inherit (cfg.system) directories files;
         users.${config.deck.user} = {
           inherit (cfg.home) directories files;

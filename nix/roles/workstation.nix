@@ -17,6 +17,32 @@ in
       networkmanager.enable = mkDefault true;
       bluetooth.enable = mkDefault true;
       backup.enable = mkDefault true;
+      # Flakes are evaluated and updated here: lift GitHub's API rate limit with a token.
+      nix.githubToken = mkDefault true;
+    };
+
+    # Firmware updates from GNOME Software (LVFS metadata and update history kept across reboots).
+    services.fwupd.enable = mkDefault true;
+
+    deck.persist.system.directories = [
+      "/var/lib/fwupd"
+      # Colour profiles assigned to displays and printers (GNOME runs colord).
+      {
+        directory = "/var/lib/colord";
+        user = "colord";
+        group = "colord";
+      }
+      # Which users have seen sudo's lecture: without it, every reboot lectures again.
+      {
+        directory = "/var/db/sudo/lectured";
+        mode = "0700";
+      }
+    ];
+
+    # The app that manages this flake, in the tray from login, opening the checkout the shell's `rebuild` uses.
+    home-manager.users.${config.deck.user}.programs.flakedeck = {
+      enable = mkDefault true;
+      flake = mkDefault "${config.users.users.${config.deck.user}.home}/src/flakedeck";
     };
 
     boot.loader.systemd-boot.enable = mkDefault true;

@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { verify } from 'unixcrypt';
 import { test, expect } from './fixtures.ts';
 import { sshPrivateKeyToAge } from '../../main/keys/ssh-to-age.ts';
 import { decryptFile } from '../../main/secrets/file-operations.ts';
@@ -15,6 +16,8 @@ test.use({ flakeSource: secretsHostsFlake() });
 
 const demoAdmin = 'age1qn0qp2axaxrhmayrh4gahq7075cmzyp5ug52gghh0x5qp26np90sjc2fkm';
 const demoVps = 'age1dsp2gt9au6dswg9w9cmr469ftnhtqvtkhfd095w0mvy23z3jhvsslvjzzk';
+const myLoginKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPYpjrFpJy6VWPTvYiwSDHUFhj3qQJkOgez8XM70tnjA me@laptop';
+const password = 'correct horse battery staple';
 const files = ['common.yaml', 'desktop.yaml', 'homelab.yaml', 'laptop.yaml', 'vps.yaml'].map((f) => `secrets/${f}`);
 
 /** Whether the file opens (MAC checked) with the identity. */
@@ -68,7 +71,19 @@ test.describe('make this repository yours', () => {
     await vpsRow.getByRole('button', { name: 'ssh-keyscan' }).click();
     await expect(vpsRow.getByLabel('Real host key of vps')).toHaveValue(/^ssh-ed25519 AAAA/);
 
-    // 3. The plan: your keychain cannot open the files yet, so nothing can be written.
+    // 3. Your login: your SSH public key and a new password replace the published demo ones.
+    const login = flow.getByTestId('step-login');
+    await login.getByLabel('SSH public keys, one a line').fill(myLoginKey);
+    await login.getByLabel('New password').fill('short');
+    await expect(login.getByTestId('password-problem')).toContainText('At least 8 characters');
+    await login.getByLabel('New password').fill(password);
+    await login.getByLabel('Again').fill(`${password}!`);
+    await expect(login.getByTestId('password-problem')).toHaveText('The two passwords differ.');
+    await expect(flow.getByTestId('review-plan')).toBeDisabled();
+    await login.getByLabel('Again').fill(password);
+    await expect(login.getByTestId('password-problem')).toHaveCount(0);
+
+    // 4. The plan: your keychain cannot open the files yet, so nothing can be written.
     await flow.getByTestId('review-plan').click();
     const plan = flow.getByTestId('make-yours-plan');
     await expect(plan.getByTestId('plan-blockers')).toContainText('secrets/common.yaml does not open');
@@ -86,13 +101,19 @@ test.describe('make this repository yours', () => {
     await expect(plan.getByTestId('plan-files').locator('tbody tr')).toHaveCount(5);
     await expect(plan.getByTestId('plan-files')).toContainText('the demo admin key');
     await expect(plan.getByTestId('plan-warnings')).toContainText('desktop keeps its published demo host key');
+    await expect(plan.getByTestId('plan-login')).toContainText(
+      'nix/users/alice.authorized_keys line 1: the published demo login key is replaced by yours',
+    );
+    await expect(plan.getByTestId('plan-login')).toContainText(
+      'secrets/common.yaml user/alice/password-hash: the hash of your new password',
+    );
     await expect(flow.getByTestId('apply-plan')).toHaveText('Write .sops.yaml and rotate 5 files');
     await app.screenshot({ path: testInfo.outputPath('make-yours-plan.png'), fullPage: true });
     await plan.screenshot({ path: testInfo.outputPath('make-yours-plan-detail.png') });
     // Nothing was written by planning.
     for (const [file, text] of Object.entries(before)) expect(readFileSync(join(flakePath, file), 'utf8')).toBe(text);
 
-    // 4. Apply.
+    // 5. Apply.
     await flow.getByTestId('apply-plan').click();
     const report = flow.getByTestId('make-yours-report');
     await expect(report).toContainText('Done: .sops.yaml rewritten and 5 files rotated', { timeout: 30_000 });
@@ -120,6 +141,10 @@ test.describe('make this repository yours', () => {
     expect(await opens(join(flakePath, 'secrets/vps.yaml'), vpsIdentity)).toBe(true);
     expect(await opens(join(flakePath, 'secrets/laptop.yaml'), vpsIdentity)).toBe(false);
     expect((await harness.services.keys.list()).map((k) => k.label)).toEqual(['me']);
+    expect(readFileSync(join(flakePath, 'nix/users/alice.authorized_keys'), 'utf8')).toBe(`${myLoginKey}\n`);
+    const common = await decryptFile(join(flakePath, 'secrets/common.yaml'), { identities: [mine] });
+    const hash = /password-hash: (\S+)/.exec(new TextDecoder().decode(common.store.writePlain(common.plaintext)))?.[1];
+    expect(verify(password, hash ?? '')).toBe(true);
 
     // The secrets view shows the new readers, and the editor opens the files with your key.
     await flow.getByRole('button', { name: '← Secrets' }).click();
@@ -130,6 +155,6 @@ test.describe('make this repository yours', () => {
     await expect(demoWarning).toContainText('4 of 5 files can be read by anyone with this repository');
     await expect(demoWarning).toContainText('(desktop, laptop, homelab)');
     await vpsFile.getByRole('button', { name: 'secrets/vps.yaml' }).click();
-    await expect(app.getByTestId('secret-node')).toHaveCount(3);
+    await expect(app.getByTestId('secret-node')).toHaveCount(4);
   });
 });

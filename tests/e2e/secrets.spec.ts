@@ -43,7 +43,8 @@ test.describe('the secrets editor', () => {
     await app.getByRole('button', { name: 'secrets/laptop.yaml' }).first().click();
 
     await expect(app.getByTestId('editor-file')).toHaveText('secrets/laptop.yaml');
-    await expect(app.getByTestId('secret-node')).toHaveCount(5);
+    // restic (repository, password, ssh-key), wifi (home-psk), nix (access-tokens).
+    await expect(app.getByTestId('secret-node')).toHaveCount(8);
     await expect(row(app, 'wifi/home-psk').getByTestId('secret-value')).toHaveText('••••••••');
     // Nothing of the plaintext is in the page before the user reveals it.
     expect(await app.content()).not.toContain('DEMO-wifi-passphrase');
@@ -71,7 +72,7 @@ test.describe('the secrets editor', () => {
 
     await row(app, 'wifi/home-psk').getByRole('button', { name: 'Rename' }).click();
     await app.getByLabel('New key').fill('home-passphrase');
-    await app.getByRole('button', { name: 'Rename', exact: true }).last().click();
+    await app.locator('form.rename').getByRole('button', { name: 'Rename', exact: true }).click();
     await expect(node(app, 'wifi/home-passphrase')).toBeVisible();
 
     await row(app, 'restic/repository').getByRole('button', { name: 'Delete repository' }).click();

@@ -1,6 +1,8 @@
-// The NixOS flake, checked without nixpkgs (which cannot be fetched here): every .nix file parses, the four hosts
-// evaluate through a stub lib (tests/flake/stub) and declare the state and secrets they should, and .sops.yaml
-// encrypts each file to exactly the right keys, recomputed from the hosts' SSH public keys.
+// The NixOS flake, checked without nixpkgs (which cannot be fetched here): every .nix file parses; the four hosts
+// evaluate with the real module system and the real home-manager, impermanence and sops-nix modules
+// (../shared/nix-sources), nixpkgs' option tree and packages stood in (tests/flake/stand-in), and declare the state
+// and secrets they should; a misspelt option or a wrong type in the real modules fails; and .sops.yaml encrypts
+// each file to exactly the right keys, recomputed from the hosts' SSH public keys.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,6 +14,7 @@ import YAML, { isAlias, isMap, isScalar, isSeq } from 'yaml';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const evalHosts = join(repoRoot, 'tests', 'flake', 'eval-hosts.nix');
+const nixSources = resolve(repoRoot, '..', 'shared', 'nix-sources');
 const hostNames = ['desktop', 'laptop', 'vps', 'homelab'] as const;
 type HostName = (typeof hostNames)[number];
 
@@ -49,7 +52,7 @@ describe('every .nix file', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// 2. The hosts, evaluated with the stub lib and fake inputs (tests/flake/eval-hosts.nix).
+// 2. The hosts, evaluated with the real module system and modules (tests/flake/eval-hosts.nix).
 
 type Entry = string | { directory?: string; file?: string; [attribute: string]: unknown };
 interface Lists {
@@ -59,6 +62,7 @@ interface Lists {
 interface Secret {
   file: string;
   key: string;
+  path: string;
   neededForUsers: boolean;
   owner: string | null;
   restartUnits: string[];
@@ -69,8 +73,7 @@ interface Host {
   deploy: { targetHost: string; targetUser: string; targetPort: number; buildOn: string; sudo: boolean };
   features: Record<string, boolean>;
   roles: Record<string, boolean>;
-  fileSystems: Record<string, { fsType: string | null; neededForBoot: boolean; options: string[] }>;
-  persistence: Record<string, Lists & { hideMounts: boolean; users: Record<string, Lists> }>;
+  fileSystems: Record<string, { fsType: string; device: string | null; neededForBoot: boolean; options: string[] }>;
   hostKeys: { path: string; type: string }[];
   sopsKeyPaths: string[];
   defaultSopsFile: string;
@@ -78,33 +81,93 @@ interface Host {
   mutableUsers: boolean;
   rootHashedPassword: string | null;
   sshSettings: Record<string, unknown>;
-  knownHosts: Record<string, { hostNames: string[]; publicKeyFile: string }>;
+  knownHosts: Record<string, { hostNames: string[]; publicKey: string | null; publicKeyFile: string | null }>;
   firewallTCP: number[];
   homeManagerUsers: string[];
   homeManager: { useGlobalPkgs: boolean; useUserPackages: boolean };
+  flakedeckAutostart: string | null;
+  luksDevices: Record<string, string>;
+  allowTrash: Record<string, boolean>;
+  zram: boolean;
+  grafanaAddress: string | null;
+  backup: {
+    paths: string[];
+    exclude: string[];
+    extraOptions: string[];
+    backupPrepareCommand: string | null;
+    backupCleanupCommand: string | null;
+    repositoryFile: string;
+    passwordFile: string;
+    sqlite: string[];
+  } | null;
   failedAssertions: string[];
   warnings: string[];
+}
+/** Impermanence's own normalised entry, as nix/inspect.nix hands it to the app. */
+interface PersistedEntry {
+  path: string;
+  user: string | null;
+  group: string | null;
+  mode: string | null;
+  storage: string | null;
+}
+/** The part of nix/inspect.nix's manifest these tests read (docs/manifest.md has all of it). */
+interface RawManifest {
+  fileSystems: Record<string, { fsType: string | null; device: string | null }>;
+  persistence: Record<
+    string,
+    {
+      hideMounts: boolean;
+      directories: PersistedEntry[];
+      files: PersistedEntry[];
+      users: Record<string, { home: string | null; directories: PersistedEntry[]; files: PersistedEntry[] }>;
+    }
+  >;
+  declarations: { source: string; kind: string; path: string; file: string | null; user: string | null }[];
+  homeManager: Record<
+    string,
+    {
+      homeDirectory: string | null;
+      packages: { name: string; version: string }[];
+      programs: string[];
+      services: string[];
+      files: string[];
+      sessionVariables: Record<string, string | null>;
+    }
+  >;
+  secrets: Record<
+    string,
+    { sopsFile: string | null; path: string | null; owner: string | null; neededForUsers: boolean }
+  >;
 }
 interface Evaluation {
   hostNames: string[];
   checkSystems: string[];
   formatterSystems: string[];
   hosts: Record<string, Host>;
+  manifests: Record<string, RawManifest>;
 }
 
-/** Runs the stub evaluation over `repo`; returns the parsed JSON, or the error text if nix failed. */
+/** Evaluates the hosts of `repo` with the real modules; returns the parsed JSON, or the error text if nix failed. */
 function evaluate(repo: string): Evaluation | { error: string } {
-  const result = spawnSync('nix-instantiate', ['--eval', '--strict', '--json', evalHosts, '--argstr', 'repo', repo], {
-    encoding: 'utf8',
-  });
+  const args = ['--eval', '--strict', '--json', evalHosts, '--argstr', 'repo', repo, '--argstr', 'sources', nixSources];
+  const result = spawnSync('nix-instantiate', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) return { error: result.stderr };
   return JSON.parse(result.stdout) as Evaluation;
 }
 
 function evaluated(repo: string): Evaluation {
   const result = evaluate(repo);
-  if ('error' in result) throw new Error(`stub evaluation failed:\n${result.error}`);
+  if ('error' in result) throw new Error(`evaluation failed:\n${result.error}`);
   return result;
+}
+
+/** A copy of the flake's Nix files in a temporary folder, to plant changes in. */
+function flakeCopy(prefix: string): string {
+  const copy = mkdtempSync(join(tmpdir(), prefix));
+  for (const part of ['flake.nix', 'nix', 'hosts', 'secrets'])
+    cpSync(join(repoRoot, part), join(copy, part), { recursive: true });
+  return copy;
 }
 
 function hostOf(evaluation: Evaluation, name: string): Host {
@@ -116,13 +179,14 @@ function hostOf(evaluation: Evaluation, name: string): Host {
 const pathOf = (entry: Entry): string => (typeof entry === 'string' ? entry : (entry.directory ?? entry.file ?? ''));
 const paths = (lists: Lists): string[] => [...lists.directories, ...lists.files].map(pathOf);
 
-describe('hosts (stub evaluation, no nixpkgs)', () => {
+describe('hosts (real module system, home-manager, impermanence and sops-nix; nixpkgs stood in)', () => {
   let evaluation: Evaluation;
   const host = (name: HostName): Host => hostOf(evaluation, name);
+  const manifest = (name: HostName): RawManifest => evaluation.manifests[name]!;
 
   beforeAll(() => {
     evaluation = evaluated(repoRoot);
-  });
+  }, 240_000);
 
   it('are the four machines, with a build check per system and a formatter', () => {
     expect(evaluation.hostNames).toEqual(['desktop', 'homelab', 'laptop', 'vps']);
@@ -171,18 +235,24 @@ describe('hosts (stub evaluation, no nixpkgs)', () => {
     it('keeps the homelab root on disk', () => {
       expect(host('homelab').persist.enable).toBe(false);
       expect(host('homelab').fileSystems['/']?.fsType).toBe('ext4');
-      expect(host('homelab').persistence).toEqual({});
+      expect(manifest('homelab').persistence).toEqual({});
     });
 
-    it('hands the deck.persist lists to impermanence, home entries under the user', () => {
+    it('hands the deck.persist lists to impermanence, which takes them as its own entries', () => {
       for (const name of ephemeral) {
-        const { persist, persistence, user } = host(name);
+        const { persist, user } = host(name);
+        const { persistence } = manifest(name);
         expect(Object.keys(persistence), name).toEqual(['/persist']);
         const root = persistence['/persist']!;
+        const entryPaths = (entries: PersistedEntry[]) => entries.map((entry) => entry.path).sort();
         expect(root.hideMounts).toBe(true);
-        expect(root.directories).toEqual(persist.system.directories);
-        expect(root.files).toEqual(persist.system.files);
-        expect(root.users).toEqual({ [user]: persist.home });
+        expect(entryPaths(root.directories)).toEqual(persist.system.directories.map(pathOf).sort());
+        expect(entryPaths(root.files)).toEqual(persist.system.files.map(pathOf).sort());
+        expect(entryPaths(root.users[user]!.directories)).toEqual(persist.home.directories.map(pathOf).sort());
+        expect(entryPaths(root.users[user]!.files)).toEqual(persist.home.files.map(pathOf).sort());
+        // impermanence's own defaults fill what an entry leaves out: the user owns her home entries.
+        for (const entry of root.users[user]!.directories) expect(entry).toMatchObject({ user, storage: '/persist' });
+        expect(root.users[user]!.directories.find((entry) => entry.path === '.ssh')?.mode).toBe('0700');
       }
     });
 
@@ -235,6 +305,16 @@ describe('hosts (stub evaluation, no nixpkgs)', () => {
       expect(home('vps')).not.toContain('.config/dconf');
     });
 
+    it('keeps the workstation state people notice, and lets GNOME trash files in persisted folders', () => {
+      for (const name of ['desktop', 'laptop'] as const) {
+        const system = paths(host(name).persist.system);
+        expect(system).toEqual(expect.arrayContaining(['/var/lib/fwupd', '/var/lib/colord', '/var/db/sudo/lectured']));
+        const home = paths(host(name).persist.home);
+        expect(home).toEqual(expect.arrayContaining(['.config/monitors.xml', '.config/goa-1.0', '.config/gtk-3.0']));
+        expect(host(name).allowTrash).toEqual({ '/persist': true });
+      }
+    });
+
     it('keeps owner and mode where a feature sets them', () => {
       const acme = host('vps').persist.system.directories.find((entry) => pathOf(entry) === '/var/lib/acme');
       expect(acme).toEqual({ directory: '/var/lib/acme', user: 'acme', group: 'acme', mode: '0755' });
@@ -254,9 +334,7 @@ describe('hosts (stub evaluation, no nixpkgs)', () => {
     let copy: string;
 
     beforeAll(() => {
-      copy = mkdtempSync(join(tmpdir(), 'flakedeck-persist-json-'));
-      for (const part of ['flake.nix', 'nix', 'hosts'])
-        cpSync(join(repoRoot, part), join(copy, part), { recursive: true });
+      copy = flakeCopy('flakedeck-persist-json-');
     });
     afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
@@ -286,8 +364,11 @@ describe('hosts (stub evaluation, no nixpkgs)', () => {
       );
       expect(system.files).toEqual(expect.arrayContaining([...before.persist.system.files, ...sample.system.files]));
       expect(paths(laptop.persist.home)).toEqual(expect.arrayContaining(['Games', '.config/foo/settings.json']));
-      expect(laptop.persistence['/persist']?.directories).toContainEqual(sample.system.directories[1]);
-      expect(laptop.persistence['/persist']?.users['alice']?.directories).toContain('Games');
+      const persisted = result.manifests['laptop']!.persistence['/persist']!;
+      expect(persisted.directories).toContainEqual(
+        expect.objectContaining({ path: '/var/lib/private/ollama', user: 'ollama', mode: '0700' }),
+      );
+      expect(persisted.users['alice']?.directories.map((entry) => entry.path)).toContain('Games');
       expect(laptop.failedAssertions).toEqual([]);
       expect(hostOf(result, 'desktop').persist).toEqual(host('desktop').persist);
     });
@@ -365,9 +446,16 @@ describe('hosts (stub evaluation, no nixpkgs)', () => {
       expect(host('vps').firewallTCP.sort()).toEqual([443, 80].sort());
     });
 
-    it('run at least three services on the homelab, each opening its own ports', () => {
+    it('run at least three services on the homelab, each opening its own ports; Grafana only behind TLS', () => {
       expect(enabled('homelab')).toEqual(expect.arrayContaining(['jellyfin', 'vaultwarden', 'monitoring']));
-      expect(host('homelab').firewallTCP).toEqual(expect.arrayContaining([3000, 443]));
+      expect(host('homelab').firewallTCP).toEqual(expect.arrayContaining([80, 443]));
+      expect(host('homelab').firewallTCP).not.toContain(3000);
+      expect(host('homelab').grafanaAddress).toBe('127.0.0.1');
+    });
+
+    it('give the small vps compressed swap in RAM', () => {
+      expect(host('vps').zram).toBe(true);
+      expect(host('homelab').zram).toBe(false);
     });
 
     it('harden sshd everywhere: keys only, root without a password', () => {
@@ -381,10 +469,14 @@ describe('hosts (stub evaluation, no nixpkgs)', () => {
       }
     });
 
-    it('trust every host key of the flake in known_hosts', () => {
+    it('trust every host key of the flake in known_hosts, under the names the hosts are reached by', () => {
       for (const name of hostNames) {
-        expect(Object.keys(host(name).knownHosts).sort()).toEqual([...hostNames].sort());
-        expect(host(name).knownHosts['vps']?.publicKeyFile).toMatch(/hosts\/vps\/ssh_host_ed25519_key\.pub$/);
+        const known = host(name).knownHosts;
+        expect(Object.keys(known).sort()).toEqual([...hostNames, 'restic-backup.example.org'].sort());
+        expect(known['vps']?.publicKeyFile).toMatch(/hosts\/vps\/ssh_host_ed25519_key\.pub$/);
+        expect(known['vps']?.hostNames).toEqual(['vps', 'vps.example.org']);
+        expect(known['homelab']?.hostNames).toEqual(['homelab', 'homelab.lan']);
+        expect(known['desktop']?.hostNames).toEqual(['desktop']);
       }
     });
   });
@@ -434,6 +526,14 @@ describe('hosts (stub evaluation, no nixpkgs)', () => {
       expect(rehash.trim()).toBe(demoHash);
     });
 
+    it('give the GitHub token only to the workstations, from their own files', () => {
+      for (const name of ['desktop', 'laptop'] as const) {
+        expect(host(name).secrets['nix/access-tokens']?.file).toBe(`${name}.yaml`);
+      }
+      for (const name of ['vps', 'homelab'] as const) expect(host(name).secrets['nix/access-tokens']).toBeUndefined();
+      expect(layout['common.yaml']?.['nix/access-tokens']).toBeUndefined();
+    });
+
     it('restart the services that read them', () => {
       expect(host('homelab').secrets['grafana/admin-password']).toMatchObject({
         owner: 'grafana',
@@ -441,6 +541,235 @@ describe('hosts (stub evaluation, no nixpkgs)', () => {
       });
       expect(host('homelab').secrets['vaultwarden/admin-token']?.restartUnits).toEqual(['vaultwarden.service']);
       expect(host('laptop').secrets['wifi/home-psk']?.restartUnits).toEqual(['NetworkManager-ensure-profiles.service']);
+    });
+  });
+
+  describe('manifests (nix/inspect.nix on the hosts so evaluated)', () => {
+    it("show impermanence's entries with the file of the feature that declared each", () => {
+      const declared = (name: HostName, path: string) =>
+        manifest(name)
+          .declarations.filter((d) => d.path === path)
+          .map((d) => relative(repoRoot, d.file ?? ''));
+      expect(declared('vps', '/var/lib/acme')).toContain(join('nix', 'features', 'acme.nix'));
+      expect(declared('laptop', '/var/lib/bluetooth')).toContain(join('nix', 'features', 'bluetooth.nix'));
+      const acme = manifest('vps').persistence['/persist']!.directories.find((entry) => entry.path === '/var/lib/acme');
+      expect(acme).toMatchObject({ user: 'acme', group: 'acme', mode: '0755', storage: '/persist' });
+    });
+
+    it("show home-manager's real files, packages and programs", () => {
+      for (const name of hostNames) {
+        const alice = manifest(name).homeManager['alice']!;
+        expect(alice.homeDirectory).toBe('/home/alice');
+        // Written by home-manager's own git, zsh and direnv modules from nix/home.
+        expect(alice.files).toEqual(expect.arrayContaining(['.config/git/config', '.config/git/ignore']));
+        expect(alice.files.some((file) => file.endsWith('.zshrc'))).toBe(true);
+        const packages = alice.packages.map((p) => p.name);
+        expect(packages).toEqual(expect.arrayContaining(['git', 'neovim', 'zsh', 'ripgrep', 'fd', 'dnsutils']));
+        expect(alice.programs).toEqual(expect.arrayContaining(['git', 'neovim', 'zsh', 'starship', 'direnv']));
+        expect(alice.sessionVariables['EDITOR']).toBe('nvim');
+        // home-manager's alias of a renamed module (programs.exa → programs.eza) is not a program of its own.
+        expect(alice.programs).not.toContain('exa');
+      }
+    });
+
+    it("show sops-nix's secrets with the paths it decrypts them to", () => {
+      for (const name of hostNames) {
+        const secrets = manifest(name).secrets;
+        expect(secrets['user/alice/password-hash']).toMatchObject({
+          path: '/run/secrets-for-users/user/alice/password-hash',
+          neededForUsers: true,
+        });
+        expect(secrets['user/alice/password-hash']?.sopsFile).toMatch(/secrets\/common\.yaml$/);
+      }
+      expect(manifest('homelab').secrets['grafana/admin-password']).toMatchObject({
+        path: '/run/secrets/grafana/admin-password',
+        owner: 'grafana',
+      });
+    });
+  });
+
+  describe("backups (the restic job handed to nixpkgs' restic module)", () => {
+    type Layout = Record<string, Record<string, { demo: string }>>;
+    const layout = JSON.parse(readFileSync(join(repoRoot, 'secrets', 'layout.json'), 'utf8')) as Layout;
+
+    it("reach the sftp repository with the host's own key from sops and only the declared server key", () => {
+      for (const name of hostNames) {
+        const { backup, secrets, knownHosts } = host(name);
+        expect(backup, name).not.toBeNull();
+        const key = secrets['restic/ssh-key'];
+        // Decrypted by sops-nix to a root-only file under /run (never /root, which is wiped at boot).
+        expect(key).toMatchObject({ file: `${name}.yaml`, owner: null, path: '/run/secrets/restic/ssh-key' });
+        expect(backup!.extraOptions).toHaveLength(1);
+        const command = /^sftp\.command='(.*)'$/.exec(backup!.extraOptions[0]!)?.[1] ?? '';
+        const argv = command.split(' ');
+        expect(argv[0]).toBe('ssh');
+        expect(argv.slice(argv.indexOf('-i'), argv.indexOf('-i') + 2)).toEqual(['-i', key!.path]);
+        expect(command).toContain('-o IdentitiesOnly=yes');
+        expect(command).toContain('-o StrictHostKeyChecking=yes');
+        expect(command).toContain('-o UserKnownHostsFile=/etc/ssh/ssh_known_hosts');
+        expect(command).toMatch(/ restic@backup\.example\.org -s sftp$/);
+        // The server's key is in the system known_hosts that the command names, under the name it connects to.
+        expect(knownHosts['restic-backup.example.org']).toMatchObject({ hostNames: ['backup.example.org'] });
+        expect(knownHosts['restic-backup.example.org']?.publicKey).toMatch(/^ssh-ed25519 AAAA/);
+        // The repository URL (a secret) points at the same server; the demo key in the file is a private key.
+        expect(layout[`${name}.yaml`]?.['restic/repository']?.demo).toMatch(/^sftp:restic@backup\.example\.org:\//);
+        expect(layout[`${name}.yaml`]?.['restic/ssh-key']?.demo).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+        expect(backup!.repositoryFile).toBe(secrets['restic/repository']!.path);
+        expect(backup!.passwordFile).toBe(secrets['restic/password']!.path);
+      }
+    });
+
+    it('copy live SQLite databases consistently before restic runs, and leave the live files out', () => {
+      const databases: Record<string, string[]> = {
+        vps: ['/var/lib/forgejo/data/forgejo.db'],
+        homelab: ['/var/lib/vaultwarden/db.sqlite3', '/var/lib/grafana/data/grafana.db'],
+      };
+      for (const [name, expected] of Object.entries(databases)) {
+        const backup = host(name as HostName).backup!;
+        const prefix = name === 'vps' ? '/persist' : '';
+        expect(backup.sqlite.sort()).toEqual([...expected].sort());
+        for (const database of expected) {
+          expect(backup.backupPrepareCommand).toMatch(
+            new RegExp(`/bin/sqlite3 ${database} "\\.backup '${prefix}/var/backup/sqlite/[^']+'"`),
+          );
+          expect(backup.exclude).toEqual(
+            expect.arrayContaining([`${prefix}${database}`, `${prefix}${database}-wal`, `${prefix}${database}-shm`]),
+          );
+        }
+        expect(backup.backupCleanupCommand).toContain(`${prefix}/var/backup/sqlite/`);
+      }
+      // The copies are inside what is backed up: /persist on the vps, the dump folder itself on the homelab.
+      expect(host('vps').backup!.paths).toEqual(['/persist']);
+      expect(host('homelab').backup!.paths).toContain('/var/backup/sqlite');
+      expect(host('desktop').backup!.backupPrepareCommand).toBeNull();
+    });
+
+    it("leave core dumps, the journal and restic's own cache out", () => {
+      for (const name of hostNames) {
+        const prefix = host(name).persist.enable ? '/persist' : '';
+        expect(host(name).backup!.exclude).toEqual(
+          expect.arrayContaining([
+            `${prefix}/var/lib/systemd/coredump`,
+            `${prefix}/var/log/journal`,
+            `${prefix}/var/cache/restic-backups-persist`,
+          ]),
+        );
+      }
+    });
+  });
+
+  describe('disks (hosts/<name>/disko.nix, through the disko stand-in)', () => {
+    it("derive the workstations' file systems from LUKS + btrfs with nix and persist subvolumes", () => {
+      for (const name of ['desktop', 'laptop'] as const) {
+        const { fileSystems, luksDevices } = host(name);
+        expect(luksDevices).toEqual({ cryptroot: '/dev/disk/by-partlabel/disk-main-cryptroot' });
+        for (const subvolume of ['nix', 'persist']) {
+          expect(fileSystems[`/${subvolume}`]).toMatchObject({ device: '/dev/mapper/cryptroot', fsType: 'btrfs' });
+          expect(fileSystems[`/${subvolume}`]?.options).toContain(`subvol=${subvolume}`);
+        }
+        expect(fileSystems['/boot']).toMatchObject({ device: '/dev/disk/by-partlabel/disk-main-ESP', fsType: 'vfat' });
+      }
+    });
+
+    it('keep hardware-configuration.nix free of the file systems the layouts declare', () => {
+      for (const name of hostNames) {
+        const text = readFileSync(join(repoRoot, 'hosts', name, 'hardware-configuration.nix'), 'utf8');
+        for (const mount of Object.keys(host(name).fileSystems).filter((m) => m !== '/srv/media')) {
+          expect(text, `${name} ${mount}`).not.toContain(`fileSystems."${mount}"`);
+        }
+      }
+      expect(host('homelab').fileSystems['/']).toMatchObject({
+        fsType: 'ext4',
+        device: '/dev/disk/by-partlabel/disk-main-root',
+      });
+      expect(host('vps').fileSystems['/persist']).toMatchObject({ device: '/dev/disk/by-partlabel/disk-main-root' });
+    });
+  });
+
+  describe('Flakedeck on the workstations (nix/home/flakedeck.nix, enabled by the workstation role)', () => {
+    /** The keys of a desktop entry's [Desktop Entry] group. */
+    const desktopEntry = (text: string) =>
+      Object.fromEntries(
+        text
+          .split('\n')
+          .filter((line) => line.includes('='))
+          .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+      );
+
+    it('starts the app hidden in the tray at login, on this flake, from an XDG autostart entry', () => {
+      for (const name of ['desktop', 'laptop'] as const) {
+        const text = host(name).flakedeckAutostart;
+        expect(text, name).not.toBeNull();
+        expect(text!.split('\n')[0]).toBe('[Desktop Entry]');
+        const entry = desktopEntry(text!);
+        expect(entry).toMatchObject({ Type: 'Application', Name: 'Flakedeck', 'X-GNOME-Autostart-enabled': 'true' });
+        const [program, ...args] = entry['Exec']!.split(' ');
+        expect(program).toMatch(/^\/nix\/store\/[^/]+-flakedeck\/bin\/flakedeck$/);
+        expect(args).toEqual(['--hidden', '--flake=/home/alice/src/flakedeck']);
+        expect(manifest(name).homeManager['alice']!.files).toContain('.config/autostart/flakedeck.desktop');
+        expect(manifest(name).homeManager['alice']!.packages.map((p) => p.name)).toContain('flakedeck');
+        expect(paths(host(name).persist.home)).toContain('.config/Flakedeck');
+      }
+    });
+
+    it('quotes a flake folder with a space as the Desktop Entry Specification asks', () => {
+      const copy = flakeCopy('flakedeck-autostart-');
+      try {
+        const hostFile = join(copy, 'hosts', 'desktop', 'default.nix');
+        const text = readFileSync(hostFile, 'utf8');
+        const line = '  home-manager.users.alice.programs.flakedeck.flake = "/home/alice/my flakes/100%";';
+        writeFileSync(hostFile, text.replace(/\n}\s*$/, `\n${line}\n}\n`));
+        const result = evaluated(copy);
+        const exec = desktopEntry(hostOf(result, 'desktop').flakedeckAutostart!)['Exec']!;
+        expect(exec).toMatch(/\/bin\/flakedeck --hidden "--flake=\/home\/alice\/my flakes\/100%%"$/);
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
+      }
+    });
+
+    it('is neither installed nor started on the servers', () => {
+      for (const name of ['vps', 'homelab'] as const) {
+        expect(host(name).flakedeckAutostart, name).toBeNull();
+        const alice = manifest(name).homeManager['alice']!;
+        expect(alice.files.filter((file) => file.includes('autostart'))).toEqual([]);
+        expect(alice.packages.map((p) => p.name)).not.toContain('flakedeck');
+      }
+    });
+  });
+
+  describe('planted errors (the real modules catch them)', () => {
+    let copy: string;
+    let hostFile: string;
+    let original: string;
+    beforeAll(() => {
+      copy = flakeCopy('flakedeck-planted-');
+      hostFile = join(copy, 'hosts', 'laptop', 'default.nix');
+      original = readFileSync(hostFile, 'utf8');
+    });
+    afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+    /** Evaluates the copy with `lines` added to the laptop's default.nix. */
+    const withLaptopLines = (lines: string): Evaluation | { error: string } => {
+      writeFileSync(hostFile, original.replace(/\n}\s*$/, `\n${lines}\n}\n`));
+      return evaluate(copy);
+    };
+
+    it('evaluates the unchanged copy', () => {
+      expect(withLaptopLines('')).not.toHaveProperty('error');
+    });
+
+    it('fails on a misspelt impermanence option, naming it', () => {
+      const result = withLaptopLines('  environment.persistence."/persist".hideMount = true;');
+      expect('error' in result && result.error).toMatch(
+        /environment\.persistence\."\/persist"\.hideMount' does not exist/,
+      );
+    });
+
+    it('fails on a sops-nix option given the wrong type, naming the host', () => {
+      const result = withLaptopLines('  sops.secrets."wifi/home-psk".restartUnits = "NetworkManager.service";');
+      const error = 'error' in result ? result.error : '';
+      expect(error).toMatch(/sops\.secrets\."wifi\/home-psk"\.restartUnits' is not of type `list of string'/);
+      expect(error).toMatch(/hosts\/laptop/);
     });
   });
 });

@@ -46,7 +46,7 @@ const examples: { [C in MethodChannel]: () => Params<C> } = {
   'persistence.add': () => ({ host: 'laptop', path: '/var/lib/example', kind: 'directory' }),
   'secrets.list': () => ({}),
   'secrets.checks': () => ({}),
-  'secrets.open': () => ({ file: 'secrets/common.yaml' }),
+  'secrets.open': () => ({ file: 'secrets/desktop.yaml' }),
   'secrets.reveal': () => ({ sessionId: seen.sessionId, path: ['nix', 'access-tokens'] }),
   'secrets.set': () => ({
     sessionId: seen.sessionId,

@@ -1,5 +1,5 @@
 // The files of this repository's secrets setup, to copy into a fixture: .sops.yaml, secrets/, the hosts' public
-// keys and the published demo keys. Tests that rewrite keys work on such a copy, never on the repository.
+// keys, the users' authorized keys and the published demo keys. Tests that rewrite keys work on such a copy, never on the repository.
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ export function repositorySecretsFiles(): Record<string, string> {
     '.sops.yaml',
     ...filesUnder('secrets'),
     ...filesUnder('hosts', (name) => name === 'ssh_host_ed25519_key.pub'),
+    ...filesUnder(join('nix', 'users'), (name) => name.endsWith('.authorized_keys')),
     ...filesUnder(join('tests', 'demo-keys')),
   ];
   return Object.fromEntries(files.map((file) => [file, readFileSync(join(repoRoot, file), 'utf8')]));

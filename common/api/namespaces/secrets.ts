@@ -16,6 +16,8 @@ const makeYoursChoices = {
   userAnchors: z.array(z.string().min(1).max(256)).max(100).optional(),
   hostKeys: z.record(hostName, z.string().max(16_384)).optional(),
   useDemoKey: z.boolean().default(false),
+  loginKeys: z.array(z.string().min(1).max(16_384)).max(32).optional(),
+  password: z.string().min(1).max(1024).optional(),
 };
 const newValue = z.union([
   z.strictObject({ type: leafType, text: z.string().max(1_000_000) }),

@@ -26,6 +26,11 @@ export class MakeYoursState {
   userAnchors = $state<string[] | null>(null);
   useDemoKey = $state(false);
   keepDemoKey = $state(false);
+  /** The user's SSH public keys, one a line: they replace the published demo login key. */
+  loginKeys = $state('');
+  /** The new login password, typed twice; sent to main only to be hashed there. */
+  password = $state('');
+  passwordAgain = $state('');
 
   plan = $state.raw<MakeYoursPlan | null>(null);
   /** The choices the plan was made for: a plan for other choices cannot be applied. */
@@ -42,8 +47,19 @@ export class MakeYoursState {
     this.#api = api;
   }
 
+  /** Why the password cannot be used yet, or null. */
+  get passwordProblem(): string | null {
+    if (this.password === '' && this.passwordAgain === '') return null;
+    if (this.password.length < 8) return 'At least 8 characters: it opens the console and sudo on every host.';
+    return this.password === this.passwordAgain ? null : 'The two passwords differ.';
+  }
+
   get choices(): MakeYoursChoices | null {
-    if (!this.identity) return null;
+    if (!this.identity || this.passwordProblem) return null;
+    const loginKeys = this.loginKeys
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
     const hostKeys = Object.fromEntries(
       Object.entries(this.hostKeys)
         .map(([host, key]) => [host, key.trim()] as const)
@@ -54,6 +70,8 @@ export class MakeYoursState {
       hostKeys,
       useDemoKey: this.useDemoKey,
       ...(this.userAnchors && { userAnchors: this.userAnchors }),
+      ...(loginKeys.length && { loginKeys }),
+      ...(this.password && { password: this.password }),
     };
   }
 
@@ -131,6 +149,8 @@ export class MakeYoursState {
       this.plan = null;
       this.planFor = null;
       this.hostKeys = {};
+      this.password = '';
+      this.passwordAgain = '';
       await this.load();
     });
   };

@@ -1,0 +1,59 @@
+# hosts/desktop/disko.nix: the disk layout, partitioned and formatted by disko (nixos-anywhere runs it at install), and
+# the source of the file systems NixOS mounts (disko derives fileSystems and the LUKS device from it, so the two
+# cannot disagree). One NVMe: an EFI system partition, and LUKS holding btrfs with two subvolumes, `nix` (the store)
+# and `persist` (what survives a reboot); / is a tmpfs (nix/modules/persist.nix).
+{
+  disko.devices.disk.main = {
+    type = "disk";
+    # Replace with the disk's /dev/disk/by-id/ name (`ls -l /dev/disk/by-id` in the installer).
+    device = "/dev/nvme0n1";
+    content = {
+      type = "gpt";
+      partitions = {
+        ESP = {
+          size = "1G";
+          type = "EF00";
+          content = {
+            type = "filesystem";
+            format = "vfat";
+            mountpoint = "/boot";
+            mountOptions = [
+              "fmask=0077"
+              "dmask=0077"
+            ];
+          };
+        };
+        cryptroot = {
+          size = "100%";
+          content = {
+            type = "luks";
+            name = "cryptroot";
+            # Asked once at install (nixos-anywhere --disk-encryption-keys /tmp/secret.key <file>), then at boot.
+            passwordFile = "/tmp/secret.key";
+            settings.allowDiscards = true;
+            content = {
+              type = "btrfs";
+              extraArgs = [ "-f" ];
+              subvolumes = {
+                nix = {
+                  mountpoint = "/nix";
+                  mountOptions = [
+                    "compress=zstd"
+                    "noatime"
+                  ];
+                };
+                persist = {
+                  mountpoint = "/persist";
+                  mountOptions = [
+                    "compress=zstd"
+                    "noatime"
+                  ];
+                };
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+}
