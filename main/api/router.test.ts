@@ -5,7 +5,7 @@ import { buildBridge } from '../../common/api/build-bridge.ts';
 import type { Handlers } from './router.ts';
 import { Router } from './router.ts';
 import { originCheck } from './sender-check.ts';
-import { EventHub } from './event-hub.ts';
+import { EventHub } from '../events/event-hub.ts';
 import { ApiError } from '../../common/api/errors.ts';
 
 const appOrigin = 'app://flakedeck';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 import type { BatchStarted, DeployMode, GenerationList, LiveRun, RunKind } from '../../common/model/runs.ts';
-import type { EventHub } from '../api/event-hub.ts';
+import type { EventHub } from '../events/event-hub.ts';
 import type { ManifestService } from '../flake/manifest-cache.ts';
 import type { Nix } from '../flake/nix.ts';
 import type { RunStore } from '../history/run-store.ts';
