@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { buildBridge } from '../../common/api/build-bridge.ts';
+import { channelNames } from '../../common/api/contract.ts';
 import type { Handlers } from './router.ts';
 import { Router } from './router.ts';
 import { originCheck } from './sender-check.ts';
@@ -98,10 +99,13 @@ describe('bridge and events', () => {
   it('exposes exactly the table, calls through the router, and delivers events until unsubscribed', async () => {
     const hub = new EventHub();
     const r = router();
-    const bridge = buildBridge({
-      invoke: (channel, params) => r.call(channel, params, trusted),
-      subscribe: (channel, listener) => hub.connect((c, payload) => c === channel && listener(payload)),
-    });
+    const bridge = buildBridge(
+      {
+        invoke: (channel, params) => r.call(channel, params, trusted),
+        subscribe: (channel, listener) => hub.connect((c, payload) => c === channel && listener(payload)),
+      },
+      channelNames,
+    );
     expect(await bridge.hosts.list()).toMatchObject({ ok: true });
     expect((bridge as unknown as Record<string, unknown>).shell).toBeUndefined();
     expect(() => bridge.events.on('terminal.nope' as never, () => {})).toThrow(/not a Flakedeck event channel/);
