@@ -17,6 +17,7 @@ import { keysCommand } from './cli/keys-command.ts';
 import { makeYoursCommand } from './cli/make-yours-command.ts';
 import { rebootDiffCommand } from './cli/reboot-diff-command.ts';
 import { secretsCommand } from './cli/secrets-command.ts';
+import { switchCommand } from './cli/switch-command.ts';
 
 const commands: readonly Command[] = [
   hostsCommand,
@@ -24,6 +25,7 @@ const commands: readonly Command[] = [
   rebootDiffCommand,
   buildCommand,
   deployCommand,
+  switchCommand,
   generationsCommand,
   rollbackCommand,
   historyCommand,

@@ -108,6 +108,11 @@ export interface LiveRun extends RunDetail {
   awaitingApproval: boolean;
   /** The terminal of the step running now, or of the last one. */
   terminalId: string | null;
+  /**
+   * A switch of this machine asks "Keep this configuration?" until this time (ms since the epoch); the machine goes
+   * back by itself then. null when nothing is asked.
+   */
+  keepUntil: number | null;
 }
 
 export interface RunComparison {

@@ -42,10 +42,15 @@ export async function followRuns(services: Services, io: Output, batch: BatchSta
   const questions = new Questions(io);
   const input = new InputForwarder(services, batch, questions);
   const asked = new Set<number>();
+  const keepAsked = new Set<number>();
   const stopEvents = services.events.connect((channel, payload) => {
     if (channel !== 'run.progress') return;
     const run = payload as LiveRun;
     input.update();
+    if (run.keepUntil !== null && !keepAsked.has(run.id) && batch.runs.some((r) => r.id === run.id)) {
+      keepAsked.add(run.id);
+      askToKeep(services, questions, input, run, run.keepUntil);
+    }
     if (!run.awaitingApproval || asked.has(run.id) || !batch.runs.some((r) => r.id === run.id)) return;
     asked.add(run.id);
     if (options.yes) return services.deploy.approve(run.id);
@@ -78,6 +83,24 @@ export async function followRuns(services: Services, io: Output, batch: BatchSta
   }
 }
 
+/**
+ * "Keep this configuration? [y/N] (reverting in 58 s)", counting down on a terminal: y keeps, any other answer
+ * reverts now, and no answer lets the machine go back by itself when its timer ends.
+ */
+function askToKeep(services: Services, questions: Questions, input: InputForwarder, run: LiveRun, until: number): void {
+  const left = () => Math.max(0, Math.ceil((until - Date.now()) / 1000));
+  const prompt = () => `Keep this configuration? [y/N] (reverting in ${left()} s) `;
+  void questions.ask(`\n${run.host} switched. `, prompt, until).then((answer) => {
+    input.update();
+    if (answer === null) return;
+    try {
+      services.deploy.answerKeep(run.id, answer ? 'keep' : 'revert');
+    } catch {
+      // The machine decided meanwhile (its time ran out).
+    }
+  });
+}
+
 /** A line per run: its status and what happened. */
 export function reportRuns(io: Output, runs: LiveRun[]): number {
   for (const run of runs) {
@@ -100,17 +123,28 @@ class Questions {
     this.#io = io;
   }
 
-  ask(question: string): Promise<boolean> {
+  /**
+   * Asks on stderr; resolves with yes or no, or null when stdin closed or `until` passed unanswered. A `prompt`
+   * function is drawn again every second on a terminal (a countdown).
+   */
+  ask(question: string, prompt?: () => string, until?: number): Promise<boolean | null> {
     const answer = this.#queue.then(
       () =>
-        new Promise<boolean>((resolve) => {
+        new Promise<boolean | null>((resolve) => {
           this.asking = true;
-          this.#io.err(question);
-          this.#pending = (line) => {
+          this.#io.err(question + (prompt?.() ?? ''));
+          const redraw =
+            prompt && process.stderr.isTTY ? setInterval(() => this.#io.err(`\r\x1b[2K${prompt()}`), 1000) : undefined;
+          const expiry = until ? setTimeout(() => done(null), Math.max(0, until - Date.now())) : undefined;
+          const done = (result: boolean | null) => {
+            clearInterval(redraw);
+            clearTimeout(expiry);
             this.asking = false;
             this.#pending = null;
-            resolve(line !== null && /^y(es)?$/i.test(line.trim()));
+            if (result === null && until) this.#io.err('\n');
+            resolve(result);
           };
+          this.#pending = (line) => done(line === null ? null : /^y(es)?$/i.test(line.trim()));
           this.#lines ??= this.#open();
         }),
     );

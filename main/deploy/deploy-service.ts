@@ -16,13 +16,18 @@ import { Pipeline } from './pipeline.ts';
 import type { HostJob } from './pipeline.ts';
 import { interruptedMessage, interruptionOf } from './interruption.ts';
 import { Run, RunFailure } from './run.ts';
-import { checkEnvironment, checkSettings, describeTarget } from './settings.ts';
-import type { DeployEnvironment, DeploySettings } from './settings.ts';
+import type { KeepAnswer } from './run.ts';
+import { checkEnvironment } from './settings.ts';
+import type { DeployEnvironment } from './settings.ts';
+import type { Target } from '../targets/target.ts';
+import type { Targets } from '../targets/targets.ts';
 
 export interface DeployServiceDeps {
   nix: Nix;
   /** Host manifests: which hosts a flake declares, and how each is deployed. */
   manifests: ManifestService;
+  /** Which machine each host is and how it is reached. */
+  targets: Targets;
   terminals: TerminalHost;
   runs: RunStore;
   events: EventHub;
@@ -53,17 +58,27 @@ export class DeployService {
   }
 
   /** Builds each host's system (prints nothing to the target, except with buildOn = "remote"). */
-  build(folder: string, hosts: readonly string[]): Promise<BatchStarted> {
-    return this.#start('build', folder, hosts, null, async (run, job) => {
+  async build(folder: string, hosts: readonly string[]): Promise<BatchStarted> {
+    return this.#start('build', folder, hosts, null, await this.#targets(folder, hosts), async (run, job) => {
       const out = await this.#limiter.run(() => this.#pipeline.build(run, job));
       return `Built ${out}.`;
     });
   }
 
-  /** build → diff → approve → copy → profile → activate → confirm, for each host. */
-  deploy(folder: string, hosts: readonly string[], mode: DeployMode, requireApproval: boolean): Promise<BatchStarted> {
-    return this.#start('deploy', folder, hosts, mode, async (run, job) => {
-      const onTarget = job.settings.buildOn === 'remote';
+  /**
+   * build → diff → approve → copy → profile → activate → confirm, for each host. On this machine the confirmation
+   * is the person's Keep; `allowRename` lets this machine take a system with another host name.
+   */
+  async deploy(
+    folder: string,
+    hosts: readonly string[],
+    mode: DeployMode,
+    requireApproval: boolean,
+    allowRename = false,
+  ): Promise<BatchStarted> {
+    const targets = await this.#targets(folder, hosts, allowRename);
+    return this.#start('deploy', folder, hosts, mode, targets, async (run, job) => {
+      const onTarget = job.target.settings.buildOn === 'remote' && !job.target.local;
       const out = await this.#limiter.run(async () => {
         const built = await this.#pipeline.build(run, job);
         await this.#pipeline.diff(run, job, built, onTarget);
@@ -72,7 +87,7 @@ export class DeployService {
       // Waiting for the user holds no slot: other hosts go on meanwhile.
       await this.#pipeline.approve(run, requireApproval);
       await this.#limiter.run(async () => {
-        if (onTarget) run.skip('copy', `Built on ${job.settings.targetHost}: nothing to copy.`);
+        if (onTarget) run.skip('copy', `Built on ${job.target.address}: nothing to copy.`);
         else await this.#pipeline.copy(run, job, out);
         await this.#pipeline.activate(run, job, out, mode);
       });
@@ -80,10 +95,28 @@ export class DeployService {
     });
   }
 
+  /** Switches this machine (the host of the flake that it is) through the same pipeline. */
+  async switchThisMachine(
+    folder: string,
+    mode: DeployMode,
+    requireApproval: boolean,
+    allowRename = false,
+  ): Promise<BatchStarted> {
+    const host = await this.#deps.targets.thisMachine(folder);
+    if (!host) {
+      throw new ApiError({
+        code: 'UNKNOWN_HOST',
+        message: `No host of ${folder} is this machine (${this.#deps.targets.hostName()}).`,
+        hint: "Set that host's networking.hostName to this machine's host name, or its deploy target to localhost.",
+      });
+    }
+    return this.deploy(folder, [host], mode, requireApproval, allowRename);
+  }
+
   /** Returns a host to one of its system generations, with the same activation, confirmation and self-rollback. */
   async rollback(folder: string, host: string, generation: number, requireApproval: boolean): Promise<BatchStarted> {
-    const [settings] = await this.#settings(folder, [host]);
-    const generations = await this.#pipeline.generations({ host, folder, settings: settings! });
+    const [machine] = await this.#targets(folder, [host]);
+    const generations = await this.#pipeline.generations({ host, folder, target: machine! });
     const target = generations.find((g) => g.number === generation);
     if (!target?.path) {
       throw new ApiError({
@@ -99,32 +132,30 @@ export class DeployService {
       });
     }
     const path = target.path;
-    return this.#start(
-      'rollback',
-      folder,
-      [host],
-      'switch',
-      async (run, job) => {
-        run.setOutPath(path);
-        run.skip('build', `Generation ${generation} is already on ${host}.`);
-        await this.#pipeline.diff(run, job, path, true);
-        await this.#pipeline.approve(run, requireApproval);
-        run.skip('copy', `Generation ${generation} is already on ${host}.`);
-        await this.#pipeline.activate(run, job, path, 'switch', generation);
-        return `${host} is back at generation ${generation} (${path}).`;
-      },
-      [settings!],
-    );
+    return this.#start('rollback', folder, [host], 'switch', [machine!], async (run, job) => {
+      run.setOutPath(path);
+      run.skip('build', `Generation ${generation} is already on ${host}.`);
+      await this.#pipeline.diff(run, job, path, true);
+      await this.#pipeline.approve(run, requireApproval);
+      run.skip('copy', `Generation ${generation} is already on ${host}.`);
+      await this.#pipeline.activate(run, job, path, 'switch', generation);
+      return `${host} is back at generation ${generation} (${path}).`;
+    });
   }
 
   async generations(folder: string, host: string): Promise<GenerationList> {
-    const [settings] = await this.#settings(folder, [host]);
-    const generations = await this.#pipeline.generations({ host, folder, settings: settings! });
-    return { host, target: describeTarget(settings!), generations };
+    const [target] = await this.#targets(folder, [host]);
+    const generations = await this.#pipeline.generations({ host, folder, target: target! });
+    return { host, target: target!.address, generations };
   }
 
   approve(runId: number): void {
     this.#run(runId).approve();
+  }
+
+  /** The answer of the person at this machine to "Keep this configuration?". */
+  answerKeep(runId: number, answer: KeepAnswer): void {
+    this.#run(runId).answerKeep(answer);
   }
 
   cancel(runId: number): void {
@@ -177,13 +208,11 @@ export class DeployService {
     folder: string,
     requested: readonly string[],
     mode: DeployMode | null,
+    targets: Target[],
     work: (run: Run, job: HostJob) => Promise<string>,
-    knownSettings?: DeploySettings[],
   ): Promise<BatchStarted> {
     this.#refuseWhileStopping();
     const hosts = [...new Set(requested)];
-    if (hosts.length === 0) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'Name at least one host.' });
-    const settings = knownSettings ?? (await this.#settings(folder, hosts));
     const { revision, dirty } = await flakeRevision(folder);
     // Flakedeck may have begun to stop while the flake was read.
     this.#refuseWhileStopping();
@@ -197,7 +226,7 @@ export class DeployService {
         revision,
         dirty,
         mode,
-        target: kind === 'build' && settings[i]!.buildOn === 'local' ? null : describeTarget(settings[i]!),
+        target: kind === 'build' && targets[i]!.settings.buildOn === 'local' ? null : targets[i]!.address,
       })),
     );
     const runs = ids.map((id, i) => {
@@ -206,7 +235,7 @@ export class DeployService {
         output: (live, text) => this.#outputListeners.forEach((listener) => listener(live, text)),
       });
       this.#active.set(id, run);
-      void this.#drive(run, { host: hosts[i]!, folder, settings: settings[i]! }, work);
+      void this.#drive(run, { host: hosts[i]!, folder, target: targets[i]! }, work);
       return run.live;
     });
     return { batch, runs };
@@ -247,8 +276,10 @@ export class DeployService {
     return run;
   }
 
-  /** Refuses names the flake does not declare before anything runs, then takes each host's deploy settings. */
-  async #settings(folder: string, hosts: readonly string[]): Promise<DeploySettings[]> {
+  /** Refuses names the flake does not declare before anything runs, then finds each host's machine. */
+  async #targets(folder: string, requested: readonly string[], allowRename = false): Promise<Target[]> {
+    const hosts = [...new Set(requested)];
+    if (hosts.length === 0) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'Name at least one host.' });
     const inspection = await this.#deps.manifests.inspect(folder, { freshness: 'fresh' });
     const declared = Object.keys(inspection.hosts);
     const unknown = hosts.filter((h) => !Object.hasOwn(inspection.hosts, h));
@@ -262,7 +293,18 @@ export class DeployService {
     return hosts.map((host) => {
       const result = inspection.hosts[host]!;
       if (!result.ok) throw ApiError.fromData(result.error);
-      return checkSettings(host, result.manifest.deploy);
+      const target = this.#deps.targets.fromManifest(result.manifest);
+      const hostName = result.manifest.hostName;
+      const here = this.#deps.targets.hostName();
+      // Reached as localhost, yet built for another machine: activating it here would make this machine that one.
+      if (target.local && hostName && hostName !== here && !allowRename) {
+        throw new ApiError({
+          code: 'HOST_MISMATCH',
+          message: `${host} is built for the host name "${hostName}", and this machine is "${here}": it is not switched to another machine's system.`,
+          hint: `If this machine is to become "${hostName}", confirm the rename (flakedeck switch --rename in a terminal).`,
+        });
+      }
+      return target;
     });
   }
 }

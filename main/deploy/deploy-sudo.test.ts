@@ -1,80 +1,21 @@
 // Deploys as a non-root user whose sudo asks for a password, typed into the activation's terminal; real sudo and ssh.
 
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TerminalInfo } from '../../common/model/terminal.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
 import { deployHost, deployTestbed, stepsOf } from '../../tests/support/deploy-services.ts';
+import { makeSudoUser, sudoPassword, sudoUserName, typeAtSudoPrompts } from '../../tests/support/sudo-user.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
 
 const cleanups = cleanupsAfterEach();
 
-const user = 'flakedeck-deployer';
-const password = 'deck-test-password-7';
-const sudoers = '/etc/sudoers.d/flakedeck-test';
-const prompt = `[sudo] password for ${user}`;
+const user = sudoUserName;
+const password = sudoPassword;
+const sudoUser = () => makeSudoUser(cleanups);
 
-/**
- * The target's account: a system user with a home and a known password, allowed to run anything through sudo with
- * that password, which sudo asks for every time. The variables the fixture target sets through sshd's SetEnv pass
- * through sudo to the activation. The user stays; the sudoers file goes when the test ends.
- */
-function sudoUser(): number {
-  if (process.getuid?.() !== 0) {
-    throw new Error(
-      `This test creates the user ${user} and ${sudoers}, which needs root: run it as root on a throwaway machine.`,
-    );
-  }
-  if (!existsSync('/usr/sbin/visudo')) throw new Error('sudo is missing: install it (scripts/setup-machine.sh does).');
-  if (spawnSync('id', ['-u', user]).status !== 0) {
-    execFileSync('useradd', ['--system', '--create-home', '--shell', '/bin/sh', user]);
-  }
-  execFileSync('chpasswd', { input: `${user}:${password}\n` });
-  // sudo skips files with a dot in their name: the new file is checked before it takes effect.
-  const draft = `${sudoers}.new`;
-  cleanups.push(() => [draft, sudoers].forEach((file) => rmSync(file, { force: true })));
-  writeFileSync(
-    draft,
-    [
-      `Defaults:${user} env_keep += "FIXTURE_ROOT FIXTURE_AUTHORIZED_KEYS FIXTURE_SSHD_PID NIX_CONF_DIR"`,
-      `Defaults:${user} timestamp_timeout=0`,
-      `${user} ALL=(ALL:ALL) ALL`,
-      '',
-    ].join('\n'),
-    { mode: 0o440 },
-  );
-  execFileSync('visudo', ['-cf', draft], { stdio: 'pipe' });
-  renameSync(draft, sudoers);
-  return Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }));
-}
-
-/**
- * Types `answer` and Enter into whichever of the services' terminals shows sudo's password prompt, as a person
- * would; returns the titles of the terminals that asked, one per prompt.
- */
-function typeAtPrompts(app: DeployServices, answer: () => string): string[] {
-  const asked: string[] = [];
-  const { terminals, events } = app.services;
-  const stop = events.connect((channel, payload) => {
-    if (channel !== 'terminal.opened') return;
-    // The session is new: subscribing now sees all of its output.
-    const info = payload as TerminalInfo;
-    let shown = '';
-    terminals.onRawData(info.id, (data) => {
-      shown += data;
-      const at = shown.indexOf(prompt);
-      if (at < 0) return;
-      shown = shown.slice(at + prompt.length);
-      asked.push(info.title);
-      terminals.write(info.id, `${answer()}\r`);
-    });
-  });
-  cleanups.push(stop);
-  return asked;
-}
+const typeAtPrompts = (app: DeployServices, answer: () => string) => typeAtSudoPrompts(app, cleanups, answer);
 
 describe('deploy through sudo', () => {
   it('activates and rolls back as root after the password is typed into the terminal; a wrong one changes nothing', async () => {
@@ -126,7 +67,9 @@ describe('deploy through sudo', () => {
     expect(refused.outPath).not.toBe(out);
     expect(asked).toEqual(['activate web', 'activate web', 'activate web']);
     expect(refused.message).toMatch(
-      /^The activation did not start on 127\.0\.0\.1, and nothing changed there: .*incorrect password/,
+      new RegExp(
+        `^The activation did not start on ${user}@127\\.0\\.0\\.1:${target.sshd.port}, and nothing changed there: .*incorrect password`,
+      ),
     );
     expect(stepsOf(refused)).toEqual([
       'build:succeeded',

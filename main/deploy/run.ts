@@ -25,6 +25,9 @@ export class RunFailure extends Error {
   }
 }
 
+/** What the person at this machine said to "Keep this configuration?". */
+export type KeepAnswer = 'keep' | 'revert';
+
 export interface StepCommand {
   file: string;
   args: readonly string[];
@@ -59,10 +62,19 @@ export class Run {
   #ended = false;
   #pastPointOfNoReturn = false;
   #approval: { resolve: () => void; reject: (e: Error) => void } | null = null;
+  #keepAnswer: ((answer: KeepAnswer) => void) | null = null;
   #progressTimer: NodeJS.Timeout | undefined;
 
   constructor(summary: RunSummary, store: RunStore, terminals: TerminalHost, hooks: RunHooks) {
-    this.live = { ...summary, steps: [], diff: null, progress: null, awaitingApproval: false, terminalId: null };
+    this.live = {
+      ...summary,
+      steps: [],
+      diff: null,
+      progress: null,
+      awaitingApproval: false,
+      terminalId: null,
+      keepUntil: null,
+    };
     this.#store = store;
     this.#terminals = terminals;
     this.#hooks = hooks;
@@ -217,6 +229,31 @@ export class Run {
     this.#approval.resolve();
   }
 
+  /** Asks "Keep this configuration?" until `until`; resolves with the answer (none comes when time runs out). */
+  askToKeep(until: number): Promise<KeepAnswer> {
+    const answered = new Promise<KeepAnswer>((resolve) => (this.#keepAnswer = resolve));
+    this.live.keepUntil = until;
+    this.#changed();
+    return answered;
+  }
+
+  /** The question is over (answered, or the machine decided by itself). */
+  stopAskingToKeep(): void {
+    this.#keepAnswer = null;
+    this.live.keepUntil = null;
+    this.#changed();
+  }
+
+  answerKeep(answer: KeepAnswer): void {
+    if (!this.#keepAnswer) {
+      throw new ApiError({
+        code: 'BUSY',
+        message: `Run #${this.id} (${this.live.host}) is not asking to keep anything.`,
+      });
+    }
+    this.#keepAnswer(answer);
+  }
+
   /** Asks the run to stop: a build or copy is interrupted, a wait ends; once the target switches, it is too late. */
   cancel(): void {
     if (this.#pastPointOfNoReturn) {
@@ -261,6 +298,7 @@ export class Run {
     this.live.message = message;
     this.live.endedAt = Date.now();
     this.live.awaitingApproval = false;
+    this.live.keepUntil = null;
     this.#store.finish(this.id, status, message, this.live.endedAt);
     for (const step of this.live.steps) {
       if (step.status === 'running') {

@@ -3,10 +3,9 @@
 
 import type { LiveRun, RunDetail } from '../../common/model/runs.ts';
 import { describeDiff } from '../deploy/closure-diff.ts';
-import { sshArgs } from '../deploy/ssh.ts';
-import { checkSettings, defaultEnvironment } from '../deploy/settings.ts';
 import { listHosts } from '../flake/hosts.ts';
 import type { Services } from '../services.ts';
+import { userShell } from '../terminal/user-shell.ts';
 import { buildTrayMenu } from './tray-menu.ts';
 import type { RunBrief, TrayAction, TrayHost, TrayMenu } from './tray-menu.ts';
 
@@ -40,6 +39,7 @@ export class TrayController {
   readonly #services: Services;
   readonly #ports: TrayPorts;
   #hosts: string[] = [];
+  #thisMachine: string | null = null;
   readonly #lastRuns = new Map<string, RunBrief>();
   /** Runs started from the tray that wait for the user's go-ahead, asked once each. */
   readonly #askFor = new Set<number>();
@@ -69,9 +69,11 @@ export class TrayController {
     const folder = this.#folder();
     try {
       this.#hosts = (await listHosts(this.#services.nix, folder)).map((h) => h.name);
+      this.#thisMachine = await this.#services.targets.thisMachine(folder).catch(() => null);
     } catch {
       // A flake that does not evaluate has no hosts to offer; the window shows why.
       this.#hosts = [];
+      this.#thisMachine = null;
     }
     this.#lastRuns.clear();
     for (const summary of this.#services.runs.list({ limit: 500 })) {
@@ -83,9 +85,11 @@ export class TrayController {
 
   /** The menu as it is now (also what the Electron smoke test compares with the hosts). */
   menu(): TrayMenu {
-    const hosts: TrayHost[] = this.#hosts.map((name) => {
+    // This machine first: its section leads the menu, and its host leads the list.
+    const names = [...this.#hosts].sort((a, b) => Number(b === this.#thisMachine) - Number(a === this.#thisMachine));
+    const hosts: TrayHost[] = names.map((name) => {
       const lastRun = this.#lastRuns.get(name);
-      return lastRun ? { name, lastRun } : { name };
+      return { name, ...(name === this.#thisMachine && { thisMachine: true }), ...(lastRun && { lastRun }) };
     });
     return buildTrayMenu(hosts);
   }
@@ -107,8 +111,12 @@ export class TrayController {
           // Choosing a generation needs the list: the deploy view has it.
           this.#ports.openWindow(`deploy/${encodeURIComponent(action.host)}`);
           return;
+        case 'reboot-check':
+          // The persistence view holds the check, its grouping and the one-click persist.
+          this.#ports.openWindow(`persistence/${encodeURIComponent(action.host)}`);
+          return;
         case 'terminal':
-          this.#ports.openWindow(`terminals/${encodeURIComponent(await this.#sshTerminal(action.host))}`);
+          this.#ports.openWindow(`terminals/${encodeURIComponent(await this.#hostShell(action.host))}`);
           return;
         case 'show-run':
           this.#ports.openWindow(`history/${action.runId}`);
@@ -155,17 +163,11 @@ export class TrayController {
     }
   }
 
-  /** A shell on the host over ssh, as its deploys reach it. */
-  async #sshTerminal(host: string): Promise<string> {
-    const manifest = await this.#services.manifests.manifest(this.#folder(), host);
-    const target = checkSettings(host, manifest.deploy);
-    const terminal = this.#services.terminals.spawn({
-      file: 'ssh',
-      args: sshArgs(target, { ...defaultEnvironment, ...this.#services.config.deploy }, { tty: true }),
-      title: `ssh ${target.targetUser}@${target.targetHost}`,
-      kind: 'shell',
-    });
-    return terminal.id;
+  /** A shell on the host as its deploys reach it: over ssh, or the user's own shell on this machine. */
+  async #hostShell(host: string): Promise<string> {
+    const { targets, terminals } = this.#services;
+    const shell = targets.shell(await targets.forHost(this.#folder(), host), userShell());
+    return terminals.spawn({ ...shell, kind: 'shell' }).id;
   }
 
   /** Hands the menu to the tray when it changed: progress comes ten times a second, a native menu is rebuilt. */

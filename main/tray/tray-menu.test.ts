@@ -100,4 +100,44 @@ describe('tray menu model', () => {
       buildTrayMenu(hosts({ vps: { id: 1, kind: 'deploy', status: 'interrupted', step: 'activate' } })).state,
     ).toBe('failed');
   });
+
+  it('puts "This machine" first, with switch, test, boot, roll back and the reboot check', () => {
+    const menu = buildTrayMenu([
+      { name: 'laptop', thisMachine: true, lastRun: { id: 7, kind: 'deploy', status: 'succeeded', mode: 'switch' } },
+      { name: 'vps' },
+    ]);
+    expect(labels(menu.items)).toEqual([
+      'Open Flakedeck',
+      '—',
+      'This machine (laptop)',
+      'Switch',
+      'Test (until the next boot)',
+      'Boot (at the next boot)',
+      'Roll back…',
+      'What a reboot wipes…',
+      'Last: deploy (switch) succeeded',
+      '—',
+      'laptop',
+      'vps',
+      '—',
+      'Deploy all (switch)…',
+      '—',
+      'Quit',
+    ]);
+    const actions = menu.items.flatMap((i) => (i.type === 'action' ? [i.action] : []));
+    expect(actions.slice(1, 6)).toEqual([
+      { kind: 'deploy', host: 'laptop', mode: 'switch' },
+      { kind: 'deploy', host: 'laptop', mode: 'test' },
+      { kind: 'deploy', host: 'laptop', mode: 'boot' },
+      { kind: 'rollback', host: 'laptop' },
+      { kind: 'reboot-check', host: 'laptop' },
+    ]);
+    // While it switches, its actions wait.
+    const busy = buildTrayMenu([
+      { name: 'laptop', thisMachine: true, lastRun: { id: 8, kind: 'deploy', status: 'running' } },
+    ]);
+    const switchItem = busy.items.find((i) => i.type === 'action' && i.label === 'Switch');
+    expect(switchItem).toMatchObject({ enabled: false });
+    expect(labels(busy.items)).toContain('This machine (laptop) ⟳');
+  });
 });

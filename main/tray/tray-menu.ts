@@ -13,6 +13,8 @@ export interface RunBrief {
 
 export interface TrayHost {
   name: string;
+  /** The machine the app runs on: its own section, first. */
+  thisMachine?: boolean;
   /** The host's newest run, if any. */
   lastRun?: RunBrief;
 }
@@ -22,6 +24,7 @@ export type TrayAction =
   | { kind: 'deploy'; host: string; mode: Exclude<DeployMode, 'dry-activate'> }
   | { kind: 'rollback'; host: string }
   | { kind: 'terminal'; host: string }
+  | { kind: 'reboot-check'; host: string }
   | { kind: 'show-run'; runId: number }
   | { kind: 'deploy-all' }
   | { kind: 'open-window' }
@@ -89,6 +92,36 @@ function hostMenu(host: TrayHost): TrayItem {
   return { type: 'submenu', label: `${host.name}${marker}`, items };
 }
 
+/** This machine's section: its actions at the top level, named as one says them of the machine one sits at. */
+function thisMachineSection(host: TrayHost): TrayItem[] {
+  const busy = host.lastRun?.status === 'running';
+  const act = (label: string, action: TrayAction): TrayItem => ({ type: 'action', label, action, enabled: !busy });
+  return [
+    { type: 'label', label: `This machine (${host.name})${busy ? ' ⟳' : ''}` },
+    act('Switch', { kind: 'deploy', host: host.name, mode: 'switch' }),
+    act('Test (until the next boot)', { kind: 'deploy', host: host.name, mode: 'test' }),
+    act('Boot (at the next boot)', { kind: 'deploy', host: host.name, mode: 'boot' }),
+    act('Roll back…', { kind: 'rollback', host: host.name }),
+    {
+      type: 'action',
+      label: 'What a reboot wipes…',
+      action: { kind: 'reboot-check', host: host.name },
+      enabled: true,
+    },
+    ...(host.lastRun
+      ? [
+          {
+            type: 'action',
+            label: describeRun(host.lastRun),
+            action: { kind: 'show-run', runId: host.lastRun.id },
+            enabled: true,
+          } as const,
+        ]
+      : []),
+    { type: 'separator' },
+  ];
+}
+
 export function trayState(hosts: readonly TrayHost[]): TrayState {
   if (hosts.some((h) => h.lastRun?.status === 'running')) return 'running';
   if (hosts.some((h) => h.lastRun && failedStatuses.includes(h.lastRun.status))) return 'failed';
@@ -108,6 +141,7 @@ export function buildTrayMenu(hosts: readonly TrayHost[]): TrayMenu {
   const items: TrayItem[] = [
     { type: 'action', label: 'Open Flakedeck', action: { kind: 'open-window' }, enabled: true },
     { type: 'separator' },
+    ...hosts.filter((h) => h.thisMachine).flatMap(thisMachineSection),
     ...(hosts.length === 0 ? [{ type: 'label', label: 'No hosts in this flake' } as const] : hosts.map(hostMenu)),
     { type: 'separator' },
     {

@@ -21,7 +21,7 @@ export interface DeployServices {
 }
 
 export function deployServices(
-  target: DeployTarget,
+  target: Pick<DeployTarget, 'env'>,
   flake: string,
   env: Partial<DeployEnvironment> = {},
 ): DeployServices {

@@ -16,9 +16,20 @@ export const deployMethods = {
    * default) a run waits after the diff until `deploy.approve`.
    */
   'deploy.start': method<BatchStarted>()(
-    z.strictObject({ hosts, mode: z.enum(deployModes), requireApproval: z.boolean().default(true) }),
+    z.strictObject({
+      hosts,
+      mode: z.enum(deployModes),
+      requireApproval: z.boolean().default(true),
+      /** Lets this machine take a system built for another host name (a rename the user confirmed). */
+      allowRename: z.boolean().default(false),
+    }),
   ),
+  /** The host of the opened flake that is this machine, if one is. */
+  'deploy.thisMachine': method<{ host: string | null }>()(noParams),
   'deploy.approve': method<void>()(runId),
+  /** The answer to "Keep this configuration?" after a switch of this machine (no answer in time reverts). */
+  'deploy.keep': method<void>()(runId),
+  'deploy.revert': method<void>()(runId),
   /** Stops a build, a deploy before it activates, or a wait for approval; an activation already going is not cut. */
   'deploy.cancel': method<void>()(runId),
   /** The runs going on now, then those that ended since the app started. */

@@ -4,12 +4,15 @@ import type { Services } from '../../services.ts';
 import type { HandlersFor } from '../router.ts';
 import type { deployMethods } from '../../../common/api/namespaces/deploy.ts';
 
-export function deployHandlers({ flake, deploy }: Services): HandlersFor<typeof deployMethods> {
+export function deployHandlers({ flake, deploy, targets }: Services): HandlersFor<typeof deployMethods> {
   return {
     'build.start': ({ hosts }) => deploy.build(flake.current().path, hosts),
-    'deploy.start': ({ hosts, mode, requireApproval }) =>
-      deploy.deploy(flake.current().path, hosts, mode, requireApproval),
+    'deploy.start': ({ hosts, mode, requireApproval, allowRename }) =>
+      deploy.deploy(flake.current().path, hosts, mode, requireApproval, allowRename),
+    'deploy.thisMachine': async () => ({ host: await targets.thisMachine(flake.current().path) }),
     'deploy.approve': ({ runId }) => deploy.approve(runId),
+    'deploy.keep': ({ runId }) => deploy.answerKeep(runId, 'keep'),
+    'deploy.revert': ({ runId }) => deploy.answerKeep(runId, 'revert'),
     'deploy.cancel': ({ runId }) => deploy.cancel(runId),
     'deploy.status': () => deploy.status(),
     'generations.list': ({ host }) => deploy.generations(flake.current().path, host),

@@ -1,0 +1,41 @@
+// `flakedeck switch`: this machine, through the same pipeline as a deploy, then "Keep this configuration?".
+
+import { ApiError } from '../../common/api/errors.ts';
+import type { DeployMode } from '../../common/model/runs.ts';
+import type { Command } from './command.ts';
+import { followRuns, reportRuns } from './follow-runs.ts';
+
+const modes: readonly DeployMode[] = ['switch', 'boot', 'test'];
+
+export const switchCommand: Command = {
+  name: 'switch',
+  summary: 'Switch this machine to its system in the flake: build, show what changes and ask, switch, keep or revert',
+  usage: `flakedeck switch [--flake PATH] [--mode ${modes.join('|')}] [--yes] [--rename]`,
+  options: {
+    flake: { type: 'string' },
+    mode: { type: 'string' },
+    yes: { type: 'boolean', short: 'y' },
+    rename: { type: 'boolean' },
+  },
+  async run(ctx, { values, positionals }) {
+    if (positionals.length > 0) {
+      throw new ApiError({
+        code: 'INVALID_ARGUMENTS',
+        message: 'switch takes no host: it switches this machine.',
+        hint: 'To switch another machine, use flakedeck deploy HOST.',
+      });
+    }
+    const mode = (values.mode ?? 'switch') as DeployMode;
+    if (!modes.includes(mode)) {
+      throw new ApiError({
+        code: 'INVALID_ARGUMENTS',
+        message: `--mode ${String(mode)}: the modes are ${modes.join(', ')}.`,
+      });
+    }
+    const folder = ctx.flakeFolder(values.flake as string | undefined);
+    const services = ctx.services();
+    const batch = await services.deploy.switchThisMachine(folder, mode, true, values.rename === true);
+    const runs = await followRuns(services, ctx.io, batch, { yes: values.yes === true, action: `Switch (${mode})` });
+    return reportRuns(ctx.io, runs);
+  },
+};
