@@ -29,6 +29,7 @@ function run(id: number, host: string, kind: LiveRun['kind'], step: StepName | n
     progress: null,
     awaitingApproval: false,
     terminalId: null,
+    keepUntil: null,
     ...extra,
   };
   return live;
