@@ -10,6 +10,8 @@ import { dataDir } from './app-paths.ts';
 import { findFlakeUpwards } from './flake/flake-folder.ts';
 import { notifyRunEnds } from './notify/run-notifier.ts';
 import { createServices } from './services.ts';
+import { KeytarKeychain } from './keys/keychain.ts';
+import { launchUtilityProcess } from './shell/utility-process.ts';
 import type { Services } from './services.ts';
 import { installAppMenu, setAboutPanel } from './shell/app-menu.ts';
 import { appOrigin, registerAppScheme, serveRenderer } from './shell/app-protocol.ts';
@@ -52,6 +54,7 @@ async function start(): Promise<void> {
     defaultFlake,
     appVersion: app.getVersion(),
     openExternal: openInBrowser,
+    keychain: new KeytarKeychain(undefined, { launch: launchUtilityProcess }),
   });
   const flakeArgument = flakeFromArgv(process.argv);
   if (flakeArgument) openFlakeArgument(services, flakeArgument);
