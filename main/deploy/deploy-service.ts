@@ -278,6 +278,8 @@ export class DeployService {
 
   /** Refuses names the flake does not declare before anything runs, then finds each host's machine. */
   async #targets(folder: string, requested: readonly string[], allowRename = false): Promise<Target[]> {
+    // Every run starts by finding its targets: once Flakedeck stops, nothing more is looked up or started.
+    this.#refuseWhileStopping();
     const hosts = [...new Set(requested)];
     if (hosts.length === 0) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'Name at least one host.' });
     const inspection = await this.#deps.manifests.inspect(folder, { freshness: 'fresh' });
