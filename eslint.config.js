@@ -10,11 +10,75 @@ const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', '
 /** Native modules and the one service folder each may be imported from. */
 const nativeHomes = { keytar: 'main/keys', 'node-pty': 'main/terminal', 'better-sqlite3': 'main/history' };
 
-function restrict(files, patterns, message) {
-  return {
-    files,
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] },
-  };
+/** What a part may be kept from importing, as import patterns (gitignore-style groups, or regexes of the specifier). */
+const imports = {
+  electron: { group: ['electron', 'electron/*'] },
+  node: { group: nodeBuiltins },
+  native: { group: Object.keys(nativeHomes) },
+  main: { group: ['**/main/**'] },
+  renderer: { group: ['**/renderer/**'] },
+  preload: { group: ['**/preload/**'] },
+  // Folders of main/, named from inside main/ ("../shell/x.ts", "./api/router.ts") or from beside it.
+  shell: { regex: String.raw`^(\./|(\.\./)+)(main/)?shell/` },
+  api: { regex: String.raw`^(\./|(\.\./)+)(main/)?api/` },
+  cli: { regex: String.raw`^(\./|(\.\./)+)(main/)?cli(/|\.ts$)` },
+  // The API contract with its zod schemas: the preload needs the channel names only.
+  schemas: { group: ['zod', '**/common/api/contract.ts', '**/common/api/namespaces/**', '**/common/api/define.ts'] },
+};
+
+/**
+ * The parts of the app and what each must not import: the one list every boundary rule is generated from. A file
+ * belongs to the first part whose files match it; tests may drive any part, so *.test.ts files are not held to it.
+ */
+const parts = [
+  {
+    files: ['common/**'],
+    forbid: ['electron', 'node', 'native', 'main', 'renderer', 'preload'],
+    why: 'common/ is shared by main, preload and renderer: no electron, node, native or process-specific imports.',
+  },
+  {
+    files: ['renderer/**'],
+    forbid: ['electron', 'node', 'native', 'main', 'preload'],
+    why: 'renderer/ runs in a sandboxed page: import only common/ and its own files.',
+  },
+  {
+    files: ['preload/**'],
+    forbid: ['node', 'native', 'main', 'renderer', 'schemas'],
+    why: 'preload/ builds window.flakedeck from the channel list (common/api/channels.ts) only.',
+  },
+  {
+    files: ['main/shell/**', 'main/index.ts'],
+    forbid: ['renderer', 'preload'],
+    why: 'The Electron glue loads the renderer and preload as files, never as modules.',
+  },
+  {
+    files: ['main/cli.ts', 'main/cli/**', 'bin/**'],
+    forbid: ['electron', 'shell', 'renderer', 'preload'],
+    why: 'The CLI runs under plain Node: no electron, no Electron glue.',
+  },
+  {
+    files: ['main/api/**'],
+    forbid: ['electron', 'shell', 'cli', 'renderer', 'preload'],
+    why: 'main/api/ (router, handlers) sits on the services, under any transport: no electron, no Electron glue, no CLI.',
+  },
+  {
+    files: ['main/**'],
+    forbid: ['electron', 'shell', 'api', 'cli', 'renderer', 'preload'],
+    why: 'Services are plain Node, so they run under tests and the CLI: no electron, no Electron glue (main/shell), no API layer above them (main/api), no CLI.',
+  },
+];
+
+function layerRules() {
+  return parts.map((part, i) => ({
+    files: part.files,
+    ignores: ['**/*.test.ts', ...parts.slice(0, i).flatMap((earlier) => earlier.files)],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: part.forbid.map((name) => ({ ...imports[name], message: part.why })) },
+      ],
+    },
+  }));
 }
 
 function nativeRule(files, modules) {
@@ -46,41 +110,8 @@ export default tseslint.config(
   },
   { files: ['renderer/**', 'tests/harness/browser/**'], languageOptions: { globals: { ...globals.browser } } },
 
-  // common/: the contract and domain types, imported by every process, so nothing platform-specific.
-  restrict(
-    ['common/**'],
-    [
-      'electron',
-      'electron/*',
-      ...nodeBuiltins,
-      ...Object.keys(nativeHomes),
-      '**/main/**',
-      '**/renderer/**',
-      '**/preload/**',
-    ],
-    'common/ is shared by main, preload and renderer: no electron, node, native or process-specific imports.',
-  ),
-  // renderer/: the web page; it knows the API types from common/ and nothing else of the app.
-  restrict(
-    ['renderer/**'],
-    ['electron', 'electron/*', ...nodeBuiltins, ...Object.keys(nativeHomes), '**/main/**', '**/preload/**'],
-    'renderer/ runs in a sandboxed page: import only common/ and its own files.',
-  ),
-  // preload/: generated from the channel table; electron and common/ only.
-  restrict(
-    ['preload/**'],
-    [...nodeBuiltins, ...Object.keys(nativeHomes), '**/main/**', '**/renderer/**'],
-    'preload/ builds window.flakedeck from common/ only.',
-  ),
-  // main/: services are plain Node so they run under tests; only the Electron glue imports electron.
-  {
-    ...restrict(
-      ['main/**'],
-      ['electron', 'electron/*', '**/renderer/**', '**/preload/**'],
-      'Only main/shell/ and main/index.ts may import electron; main never imports renderer or preload code.',
-    ),
-    ignores: ['main/shell/**', 'main/index.ts'],
-  },
+  // Who may import whom, from the list of parts above.
+  ...layerRules(),
   // Each native module is imported only inside its own service folder, so it is replaced at one seam.
   // (A separate rule from the boundaries above: flat config keeps only the last setting of one rule.)
   nativeRule(['**/*.ts', '**/*.svelte'], Object.keys(nativeHomes)),

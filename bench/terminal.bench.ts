@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import type { Benchmark } from './bench.ts';
-import { EventHub } from '../main/api/event-hub.ts';
+import { EventHub } from '../main/events/event-hub.ts';
 import { PtyHost } from '../main/terminal/pty-host.ts';
 import type { SpawnSpec } from '../main/terminal/terminal-types.ts';
 import { startHarness } from '../tests/harness/harness.ts';

@@ -1,6 +1,6 @@
 // Builds the services shared by the Electron app, the CLI and the test harness: one place, no import side effects.
 
-import { EventHub } from './api/event-hub.ts';
+import { EventHub } from './events/event-hub.ts';
 import { historyFile } from './app-paths.ts';
 import { DeployService } from './deploy/deploy-service.ts';
 import { defaultEnvironment } from './deploy/settings.ts';

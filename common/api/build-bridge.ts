@@ -1,6 +1,6 @@
-// Builds window.flakedeck from the channel table over any transport (Electron IPC, or the test WebSocket).
+// Builds window.flakedeck from the channel names over any transport (Electron IPC, or the test WebSocket). It
+// takes the names as an argument and imports the contract for its types only, so the preload bundles no schemas.
 
-import { isEventChannel, methodChannels } from './contract.ts';
 import type { EventChannel, FlakedeckBridge, Listener, MethodChannel, Unsubscribe } from './contract.ts';
 import type { Envelope } from './errors.ts';
 
@@ -9,17 +9,25 @@ export interface BridgeTransport {
   subscribe(channel: EventChannel, listener: (payload: unknown) => void): Unsubscribe;
 }
 
+/** The channel table's names (contract.ts's channelNames), all the bridge needs of the contract. */
+export interface ChannelNames {
+  methods: readonly MethodChannel[];
+  events: readonly EventChannel[];
+}
+
 /** Only the table's channels become functions, so no other channel can be reached through the bridge. */
-export function buildBridge(transport: BridgeTransport): FlakedeckBridge {
+export function buildBridge(transport: BridgeTransport, channels: ChannelNames): FlakedeckBridge {
   const namespaces: Record<string, Record<string, unknown>> = {};
-  for (const channel of methodChannels) {
+  const eventNames = new Set<string>(channels.events);
+  for (const channel of channels.methods) {
     const [ns, name] = channel.split('.') as [string, string];
     namespaces[ns] ??= {};
     namespaces[ns][name] = (params: unknown = {}) => transport.invoke(channel, params);
   }
   const events = {
     on<E extends EventChannel>(channel: E, listener: Listener<E>): Unsubscribe {
-      if (!isEventChannel(channel)) throw new TypeError(`"${String(channel)}" is not a Flakedeck event channel.`);
+      if (typeof channel !== 'string' || !eventNames.has(channel))
+        throw new TypeError(`"${String(channel)}" is not a Flakedeck event channel.`);
       return transport.subscribe(channel, listener as (payload: unknown) => void);
     },
   };

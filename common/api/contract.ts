@@ -40,6 +40,9 @@ export type EventPayloads = { [E in EventChannel]: (typeof events)[E] };
 /** The channel table: preload and the test transport expose exactly these, nothing else. */
 export const methodChannels = Object.keys(contract) as MethodChannel[];
 
+/** The names of every method and event: what the preload bundles, instead of the schemas, to build its bridge. */
+export const channelNames = { methods: methodChannels, events: Object.keys(events) as EventChannel[] };
+
 export function isMethodChannel(channel: unknown): channel is MethodChannel {
   return typeof channel === 'string' && Object.hasOwn(contract, channel);
 }

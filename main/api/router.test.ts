@@ -2,10 +2,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { buildBridge } from '../../common/api/build-bridge.ts';
+import { channelNames } from '../../common/api/contract.ts';
 import type { Handlers } from './router.ts';
 import { Router } from './router.ts';
 import { originCheck } from './sender-check.ts';
-import { EventHub } from './event-hub.ts';
+import { EventHub } from '../events/event-hub.ts';
 import { ApiError } from '../../common/api/errors.ts';
 
 const appOrigin = 'app://flakedeck';
@@ -98,10 +99,13 @@ describe('bridge and events', () => {
   it('exposes exactly the table, calls through the router, and delivers events until unsubscribed', async () => {
     const hub = new EventHub();
     const r = router();
-    const bridge = buildBridge({
-      invoke: (channel, params) => r.call(channel, params, trusted),
-      subscribe: (channel, listener) => hub.connect((c, payload) => c === channel && listener(payload)),
-    });
+    const bridge = buildBridge(
+      {
+        invoke: (channel, params) => r.call(channel, params, trusted),
+        subscribe: (channel, listener) => hub.connect((c, payload) => c === channel && listener(payload)),
+      },
+      channelNames,
+    );
     expect(await bridge.hosts.list()).toMatchObject({ ok: true });
     expect((bridge as unknown as Record<string, unknown>).shell).toBeUndefined();
     expect(() => bridge.events.on('terminal.nope' as never, () => {})).toThrow(/not a Flakedeck event channel/);

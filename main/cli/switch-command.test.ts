@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EventHub } from '../api/event-hub.ts';
+import { EventHub } from '../events/event-hub.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
 import { makeSudoUser, sudoPassword, sudoUserName } from '../../tests/support/sudo-user.ts';
 import { localMachine } from '../../tests/support/this-machine.ts';

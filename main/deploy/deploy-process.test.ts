@@ -191,12 +191,13 @@ describe('deploys across processes', () => {
     expect(app.services.runs.log(run.id)).toContain('── activate ──');
 
     // The switch finished without the app, was never confirmed, and went back.
-    await until(() => (target.activations('web').length === 3 ? true : undefined), 30_000);
+    // After the target's whole confirmation window, however long the loaded machine takes.
+    await until(() => (target.activations('web').length === 3 ? true : undefined), 180_000);
     expect(target.activations('web')[2]).toBe(`switch ${first}`);
     expect(target.profileTarget()).toBe(first);
     const history = await cli(app, null, ['history']);
     expect(history.stdout).toMatch(new RegExp(`#${run.id} .* deploy +web +switch +interrupted`));
-  }, 90_000);
+  }, 400_000);
 });
 
 export type { LiveRun };

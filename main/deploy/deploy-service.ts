@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 import type { BatchStarted, DeployMode, GenerationList, LiveRun, RunKind } from '../../common/model/runs.ts';
-import type { EventHub } from '../api/event-hub.ts';
+import type { EventHub } from '../events/event-hub.ts';
 import type { ManifestService } from '../flake/manifest-cache.ts';
 import type { Nix } from '../flake/nix.ts';
 import type { RunStore } from '../history/run-store.ts';
@@ -278,6 +278,8 @@ export class DeployService {
 
   /** Refuses names the flake does not declare before anything runs, then finds each host's machine. */
   async #targets(folder: string, requested: readonly string[], allowRename = false): Promise<Target[]> {
+    // Every run starts by finding its targets: once Flakedeck stops, nothing more is looked up or started.
+    this.#refuseWhileStopping();
     const hosts = [...new Set(requested)];
     if (hosts.length === 0) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'Name at least one host.' });
     const inspection = await this.#deps.manifests.inspect(folder, { freshness: 'fresh' });

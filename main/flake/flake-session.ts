@@ -1,7 +1,7 @@
 // Which flake the app shows: the last one opened if it is still a flake, else the repository's own.
 
 import type { FlakeState } from '../../common/model/flake.ts';
-import type { EventHub } from '../api/event-hub.ts';
+import type { EventHub } from '../events/event-hub.ts';
 import type { Settings } from '../history/settings.ts';
 import { resolveFlakeFolder } from './flake-folder.ts';
 

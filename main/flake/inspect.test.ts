@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HostManifest, Inspection } from '../../common/model/manifest.ts';
 import { locatePath } from '../../common/model/path-location.ts';
-import { EventHub } from '../api/event-hub.ts';
+import { EventHub } from '../events/event-hub.ts';
 import { openHistoryDatabase } from '../history/database.ts';
 import { ManifestStore } from '../history/manifest-store.ts';
 import { demoLoginKeys } from '../secrets/login-material.ts';

@@ -3,7 +3,7 @@
 
 import { ApiError } from '../../common/api/errors.ts';
 import type { HostInspection, HostManifest, Inspection } from '../../common/model/manifest.ts';
-import type { EventHub } from '../api/event-hub.ts';
+import type { EventHub } from '../events/event-hub.ts';
 import type { InspectionRow, ManifestStore, StoredHost } from '../history/manifest-store.ts';
 import { sourceRootOf } from './flake-folder.ts';
 import { flakeFingerprint } from './flake-fingerprint.ts';

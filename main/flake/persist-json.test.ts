@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HostManifest } from '../../common/model/manifest.ts';
-import { EventHub } from '../api/event-hub.ts';
+import { EventHub } from '../events/event-hub.ts';
 import { openHistoryDatabase } from '../history/database.ts';
 import { ManifestStore } from '../history/manifest-store.ts';
 import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';

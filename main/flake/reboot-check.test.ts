@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../common/api/errors.ts';
-import { EventHub } from '../api/event-hub.ts';
+import { EventHub } from '../events/event-hub.ts';
 import { openHistoryDatabase } from '../history/database.ts';
 import { ManifestStore } from '../history/manifest-store.ts';
 import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';

@@ -2,7 +2,7 @@
 
 import type { LiveRun } from '../../common/model/runs.ts';
 import type { Unsubscribe } from '../../common/api/contract.ts';
-import type { EventHub } from '../api/event-hub.ts';
+import type { EventHub } from '../events/event-hub.ts';
 
 export interface RunNotification {
   title: string;

@@ -4,7 +4,7 @@ import { ipcMain } from 'electron';
 import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import { methodChannels } from '../../common/api/contract.ts';
 import { eventIpcName, methodIpcName } from '../../common/api/ipc-names.ts';
-import type { EventHub } from '../api/event-hub.ts';
+import type { EventHub } from '../events/event-hub.ts';
 import type { Router } from '../api/router.ts';
 import { ipcSender } from '../api/sender-check.ts';
 

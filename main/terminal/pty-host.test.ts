@@ -1,7 +1,7 @@
 // The pty host on real ptys: batching, flow control against a window, exits without a lost tail, scrollback.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EventHub } from '../api/event-hub.ts';
+import { EventHub } from '../events/event-hub.ts';
 import type { TerminalData } from '../../common/model/terminal.ts';
 import { PtyHost } from './pty-host.ts';
 import type { PtyHostOptions } from './pty-host.ts';

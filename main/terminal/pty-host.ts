@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../common/api/errors.ts';
 import type { Unsubscribe } from '../../common/api/contract.ts';
 import type { TerminalAttachment } from '../../common/model/terminal.ts';
-import type { EventHub } from '../api/event-hub.ts';
+import type { EventHub } from '../events/event-hub.ts';
 import { defaultWatermarks } from './flow-control.ts';
 import { PtySession } from './pty-session.ts';
 import type { SessionOptions } from './pty-session.ts';

@@ -5,7 +5,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { spawn } from 'node-pty';
 import type { IPty } from 'node-pty';
 import type { TerminalAttachment } from '../../common/model/terminal.ts';
-import type { EventHub } from '../api/event-hub.ts';
+import type { EventHub } from '../events/event-hub.ts';
 import { childEnv } from './child-env.ts';
 import { FlowControl } from './flow-control.ts';
 import type { Watermarks } from './flow-control.ts';

@@ -1,5 +1,6 @@
 // The host list in Chromium: the hosts, evaluation and syntax errors, no hosts, the dark theme.
 
+import { contentSecurityPolicyMeta } from '../../main/shell/csp.ts';
 import { awkwardPrefix } from '../support/fixture-flake.ts';
 import { test, expect } from './fixtures.ts';
 
@@ -15,6 +16,11 @@ test.describe('host list', () => {
     await expect(laptop.getByTestId('persisted-count')).toHaveText('9 persisted');
     await expect(laptop.getByTestId('warning-count')).toHaveText('1 warning');
     await app.screenshot({ path: testInfo.outputPath('host-list.png'), fullPage: true });
+    // The page runs under the policy the app sends as a header: the build wrote it in from main/shell/csp.ts.
+    await expect(app.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute(
+      'content',
+      contentSecurityPolicyMeta,
+    );
   });
 
   test.describe('a flake in a folder whose name has spaces, quotes, brackets, # and ?', () => {

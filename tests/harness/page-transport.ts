@@ -9,7 +9,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { Envelope } from '../../common/api/errors.ts';
-import type { EventHub } from '../../main/api/event-hub.ts';
+import type { EventHub } from '../../main/events/event-hub.ts';
 import type { Router } from '../../main/api/router.ts';
 import { encodeFrame } from './frames.ts';
 

@@ -1,7 +1,7 @@
 // Pasting into a real bash 5 with readline's bracketed paste on: a breakout attempt lands as text, never runs.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventHub } from '../../main/api/event-hub.ts';
+import { EventHub } from '../../main/events/event-hub.ts';
 import { PtyHost } from '../../main/terminal/pty-host.ts';
 import { sanitizePaste } from '../../renderer/features/terminals/paste.ts';
 

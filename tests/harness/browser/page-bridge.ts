@@ -2,6 +2,7 @@
 // WebSocket; replies and events come back in order on one streamed response (see ../page-transport.ts).
 
 import { buildBridge } from '../../../common/api/build-bridge.ts';
+import { channelNames } from '../../../common/api/contract.ts';
 import type { Envelope } from '../../../common/api/errors.ts';
 import { FrameReader } from '../frames.ts';
 
@@ -52,18 +53,21 @@ async function connect(): Promise<WebSocket> {
 
 const connected = connect();
 
-window.flakedeck = buildBridge({
-  async invoke(channel, params) {
-    const socket = await connected;
-    const id = nextId++;
-    return new Promise((resolve) => {
-      pending.set(id, resolve);
-      socket.send(JSON.stringify({ id, channel, params }));
-    });
+window.flakedeck = buildBridge(
+  {
+    async invoke(channel, params) {
+      const socket = await connected;
+      const id = nextId++;
+      return new Promise((resolve) => {
+        pending.set(id, resolve);
+        socket.send(JSON.stringify({ id, channel, params }));
+      });
+    },
+    subscribe(channel, listener) {
+      const set = listeners.get(channel) ?? new Set();
+      listeners.set(channel, set.add(listener));
+      return () => void set.delete(listener);
+    },
   },
-  subscribe(channel, listener) {
-    const set = listeners.get(channel) ?? new Set();
-    listeners.set(channel, set.add(listener));
-    return () => void set.delete(listener);
-  },
-});
+  channelNames,
+);

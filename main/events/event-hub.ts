@@ -1,4 +1,5 @@
-// Fans events from services out to every connected transport (the Electron window, test sockets).
+// Fans events from services out to every connected transport (the Electron window, test sockets). It sits below
+// the API layer, so services import it without importing the API.
 
 import type { EventChannel } from '../../common/api/contract.ts';
 import type { EventPayloads, Unsubscribe } from '../../common/api/contract.ts';
