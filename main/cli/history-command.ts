@@ -54,12 +54,10 @@ function printRun(io: Output, run: RunDetail): void {
 }
 
 export const historyCommand: Command = {
-  name: 'history',
-  summary: 'List recorded builds, deploys and rollbacks, or show one run (with --log, its whole log)',
   usage: 'flakedeck history [RUN] [--host HOST] [--json] [--log]',
   options: { json: { type: 'boolean' }, host: { type: 'string' }, log: { type: 'boolean' } },
   async run(ctx, { values, positionals }) {
-    const { runs } = ctx.services();
+    const { runs } = await ctx.services();
     if (positionals[0] !== undefined) {
       const id = Number(positionals[0].replace(/^#/, ''));
       if (values.log) ctx.io.out(stripAnsi(runs.log(id)).replaceAll('\r\n', '\n'));

@@ -81,8 +81,6 @@ function describeReport(report: MakeYoursReport): string {
 }
 
 export const makeYoursCommand: Command = {
-  name: 'make-yours',
-  summary: "Replace the published demo keys with your age key and your hosts' keys, and rotate every secret file",
   usage: [
     'flakedeck make-yours --key LABEL [--host-key HOST=FILE]... [--use-demo-key] [--keep-demo-key] [--flake PATH]',
     '       [--yes]',
@@ -111,7 +109,7 @@ export const makeYoursCommand: Command = {
       ...(Object.keys(given).length && { hostKeys: given }),
     };
     const folder = ctx.flakeFolder(values.flake as string | undefined);
-    const makeYours = new MakeYours(() => folder, ctx.keys());
+    const makeYours = new MakeYours(() => folder, await ctx.keys());
     const plan = await makeYours.plan(choices);
     ctx.io.out(describePlan(plan));
     if (plan.blockers.length) {

@@ -27,8 +27,6 @@ function describe(io: Output, diff: RebootDiff): void {
 }
 
 export const rebootDiffCommand: Command = {
-  name: 'reboot-diff',
-  summary: 'List what the next reboot of a host will wipe (over SSH): files on its tmpfs root that nothing persists',
   usage: 'flakedeck reboot-diff HOST [--flake PATH] [--json] [--root PATH] [--ssh-option OPTION]...',
   options: {
     flake: { type: 'string' },
@@ -46,7 +44,8 @@ export const rebootDiffCommand: Command = {
     }
     const folder = ctx.flakeFolder(values.flake as string | undefined);
     const sshOptions = ((values['ssh-option'] as string[] | undefined) ?? []).flatMap((o) => ['-o', o]);
-    const check = new RebootCheck(ctx.services().manifests, {
+    const { manifests } = await ctx.services();
+    const check = new RebootCheck(manifests, {
       sshOptions,
       ...(typeof values.root === 'string' && { rootPrefix: values.root }),
     });

@@ -1,0 +1,21 @@
+// Vite build of the `flakedeck` command line: ES modules for Node, one chunk per command, loaded as it runs.
+import { builtinModules } from 'node:module';
+import { defineConfig } from 'vite';
+import { nativeModules } from './vite.main.config.ts';
+
+export default defineConfig({
+  build: {
+    // Two folders below the package root, as main/cli/ is: the bundle finds package.json and nix/inspect.nix there.
+    outDir: '.vite/cli',
+    emptyOutDir: true,
+    target: 'node22',
+    minify: false,
+    lib: { entry: 'main/cli.ts', fileName: () => 'cli.js', formats: ['es'] },
+    rolldownOptions: {
+      // Native modules load their .node binaries from node_modules; everything else is bundled.
+      external: [...nativeModules, ...builtinModules.flatMap((m) => [m, `node:${m}`])],
+      output: { chunkFileNames: '[name]-[hash].js' },
+    },
+  },
+  resolve: { conditions: ['node'], mainFields: ['module', 'jsnext:main', 'jsnext'] },
+});
