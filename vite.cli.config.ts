@@ -12,6 +12,8 @@ export default defineConfig({
     minify: false,
     lib: { entry: 'main/cli.ts', fileName: () => 'cli.js', formats: ['es'] },
     rolldownOptions: {
+      // Bundled CommonJS (yaml) calls require(); on Node the bundle gets one from createRequire.
+      platform: 'node',
       // Native modules load their .node binaries from node_modules; everything else is bundled.
       external: [...nativeModules, ...builtinModules.flatMap((m) => [m, `node:${m}`])],
       output: { chunkFileNames: '[name]-[hash].js' },
