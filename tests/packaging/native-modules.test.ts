@@ -152,6 +152,25 @@ describe('a build made against another runtime’s headers', () => {
     expect(JSON.parse(result.stdout)).toEqual({ out: 'hello from a pty', exitCode: 0, found: [] });
   });
 
+  it('is left as it is by the rebuild Forge runs for Electron on `npm start` and packaging', async () => {
+    const { default: forgeConfig } = await import('../../forge.config.ts');
+    const { rebuild } = await import('@electron/rebuild');
+    const electron = JSON.parse(readFileSync(join(nodeModules, 'electron', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    // As Forge calls it, on the copy: a rebuild would fetch Electron's headers and fail here.
+    const run = rebuild({
+      ...forgeConfig.rebuildConfig,
+      buildPath: app,
+      electronVersion: electron.version,
+      arch: process.arch,
+    });
+    const found: string[][] = [];
+    run.lifecycle.on('modules-found', (modules: string[]) => found.push(modules));
+    await run;
+    expect(found).toEqual([[]]);
+  });
+
   it('serves the command line: keys through keytar, history through SQLite', () => {
     const env = { ...process.env, FLAKEDECK_DATA_DIR: join(scratch, 'data'), SOPS_AGE_KEY_FILE: '' };
     const cli = (args: string[]) =>
