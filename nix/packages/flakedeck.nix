@@ -86,8 +86,12 @@ buildNpmPackage {
   };
   npmConfigHook = importNpmLock.npmConfigHook;
 
-  # Electron's npm package would fetch its binary on first use; nixpkgs' Electron runs the app instead.
-  env.ELECTRON_SKIP_BINARY_DOWNLOAD = "1";
+  env = {
+    # Electron's npm package would fetch its binary on first use; nixpkgs' Electron runs the app instead.
+    ELECTRON_SKIP_BINARY_DOWNLOAD = "1";
+    # keytar's install script tries a prebuilt binary first; compile it, as the others are.
+    npm_config_build_from_source = "true";
+  };
   # The install scripts of keytar and node-pty compile them against Electron's headers.
   npmFlags = [ "--nodedir=${electron.headers}" ];
 
