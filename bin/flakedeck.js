@@ -10,6 +10,8 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.exit(1);
 }
 const sources = new URL('../main/cli.ts', import.meta.url);
-const { runCli } = await import(existsSync(sources) ? sources : new URL('../.vite/cli/cli.js', import.meta.url));
+const { runCli, processStopSignals } = await import(
+  existsSync(sources) ? sources : new URL('../.vite/cli/cli.js', import.meta.url)
+);
 const io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-process.exitCode = await runCli(process.argv.slice(2), io);
+process.exitCode = await runCli(process.argv.slice(2), io, {}, processStopSignals);

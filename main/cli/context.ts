@@ -60,17 +60,25 @@ export class CliContext {
    */
   async services(): Promise<Services> {
     const { createServices } = await import('../services.ts');
-    this.#services ??= createServices({
+    if (this.#services) return this.#services;
+    this.#services = createServices({
       dataDir: dataDir(),
       defaultFlake: repoRoot,
       appVersion: packageVersion(),
       ...this.#config,
     });
+    const problem = this.#services.historyProblem;
+    if (problem) {
+      this.io.err(`flakedeck: the history is off, nothing of this command is kept: ${problem.message}\n`);
+      if (problem.hint) this.io.err(`  ${problem.hint}\n`);
+    }
     return this.#services;
   }
 
-  close(): void {
-    this.#services?.close();
+  /** `reason`: why runs still in flight end (a signal stopped the command). */
+  close(reason?: string): void {
+    this.#services?.close(reason);
+    this.#services = undefined;
   }
 }
 
