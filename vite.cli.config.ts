@@ -1,7 +1,10 @@
 // Vite build of the `flakedeck` command line: ES modules for Node, one chunk per command, loaded as it runs.
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
-import { nativeModules } from './vite.main.config.ts';
+import { mainEntries, nativeModules } from './vite.main.config.ts';
+
+// The command line, and the modules the app starts in processes of their own (the keychain worker), beside it.
+const { main: _app, ...childModules } = mainEntries;
 
 export default defineConfig({
   build: {
@@ -10,7 +13,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'node22',
     minify: false,
-    lib: { entry: 'main/cli.ts', fileName: () => 'cli.js', formats: ['es'] },
+    lib: { entry: { cli: 'main/cli.ts', ...childModules }, fileName: (_format, name) => `${name}.js`, formats: ['es'] },
     rolldownOptions: {
       // Bundled CommonJS (yaml) calls require(); on Node the bundle gets one from createRequire.
       platform: 'node',
