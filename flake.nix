@@ -1,4 +1,5 @@
-# flake.nix: the Flakedeck machines. Inputs, then one line per host; everything else lives in nix/ and hosts/.
+# flake.nix: the Flakedeck machines and the Flakedeck app. Inputs, then one line per host and per output; everything
+# else lives in nix/ and hosts/.
 {
   description = "Flakedeck: two workstations on an ephemeral root, a public VPS and a homelab VM";
 
@@ -50,17 +51,22 @@
         homelab = mkHost { name = "homelab"; }; # QEMU guest on the home server: Jellyfin, Vaultwarden, Grafana
       };
 
-      # `nix flake check` builds every host whose platform is this system, and every package of the flake (the
-      # app), so CI catches a host or the app that no longer evaluates or builds without deploying it.
+      # The app: `nix build .#flakedeck`; `nix run .` opens it on this flake (`-- --hidden`: in the tray).
+      packages = forAllSystems (system: import ./nix/packages { pkgs = nixpkgs.legacyPackages.${system}; });
+      apps = forAllSystems (system: import ./nix/packages/apps.nix self.packages.${system});
+
+      # `nix develop`, then `npm ci` and `npm start` on nixpkgs' Electron.
+      devShells = forAllSystems (system: import ./nix/dev-shells.nix { pkgs = nixpkgs.legacyPackages.${system}; });
+
+      # `nix flake check` builds the app and every host whose platform is this system, so CI catches a host that
+      # no longer evaluates or builds without deploying it.
       checks = forAllSystems (
         system:
-        lib.mapAttrs' (name: host: lib.nameValuePair "host-${name}" host.config.system.build.toplevel) (
+        { flakedeck = self.packages.${system}.flakedeck; }
+        // lib.mapAttrs' (name: host: lib.nameValuePair "host-${name}" host.config.system.build.toplevel) (
           lib.filterAttrs (
             _: host: host.config.nixpkgs.hostPlatform.system == system
           ) self.nixosConfigurations
-        )
-        // lib.mapAttrs' (name: package: lib.nameValuePair "package-${name}" package) (
-          self.packages.${system} or { }
         )
       );
 

@@ -32,7 +32,10 @@ const config: ForgeConfig = {
     // Native binaries cannot be loaded from inside the asar archive.
     asar: { unpack: '**/{*.node,spawn-helper}' },
   },
-  rebuildConfig: {},
+  // No rebuild for Electron: the native modules are Node-API, so the build npm made for Node loads in Electron too
+  // (tests/packaging/native-modules.test.ts checks it). A rebuild would gain nothing, and would tie node_modules to
+  // whichever runtime prepared it last.
+  rebuildConfig: { onlyModules: [] },
   hooks: {
     packageAfterCopy: async (_config, buildPath) => {
       for (const file of runtimeFiles) {

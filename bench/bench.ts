@@ -32,3 +32,42 @@ export async function medianMs(runs: number, work: () => Promise<unknown> | unkn
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)]!;
 }
+
+export interface PairedRatio {
+  /** The median of the pairs' ratios, subject / baseline. */
+  ratio: number;
+  subjectMs: number;
+  baselineMs: number;
+}
+
+/**
+ * Times `subject` against `baseline` in pairs run back to back, in alternating order, so both sides of a pair see the
+ * same load on the machine; the figure is the median of the pairs' ratios, which one busy moment cannot decide.
+ */
+export async function pairedRatio(
+  pairs: number,
+  subject: () => Promise<unknown> | unknown,
+  baseline: () => Promise<unknown> | unknown,
+  before: () => Promise<unknown> | unknown = () => undefined,
+): Promise<PairedRatio> {
+  const timed = async (work: () => Promise<unknown> | unknown) => {
+    await before();
+    const start = performance.now();
+    await work();
+    return performance.now() - start;
+  };
+  const measured: { subject: number; baseline: number }[] = [];
+  for (let i = 0; i < pairs; i++) {
+    if (i % 2 === 0) measured.push({ subject: await timed(subject), baseline: await timed(baseline) });
+    else {
+      const base = await timed(baseline);
+      measured.push({ subject: await timed(subject), baseline: base });
+    }
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return {
+    ratio: median(measured.map((p) => p.subject / p.baseline)),
+    subjectMs: median(measured.map((p) => p.subject)),
+    baselineMs: median(measured.map((p) => p.baseline)),
+  };
+}

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { pairedRatio } from './bench.ts';
 import type { Benchmark } from './bench.ts';
 import { deployFixture, startDeployTarget } from '../tests/support/deploy-target.ts';
 import { deployServices } from '../tests/support/deploy-services.ts';
@@ -49,37 +50,20 @@ export const benchmark: Benchmark = {
         ],
         { stdio: 'ignore', env: { ...process.env, FIXTURE_ROOT: target.root } },
       );
-    const timed = async (work: () => unknown) => {
-      await reset();
-      const start = performance.now();
-      await work();
-      return performance.now() - start;
-    };
     try {
       // Warm: the system is built once, and both paths have run before they are timed.
-      await timed(viaApp);
-      await timed(viaScript);
-      // Pairs run back to back, in alternating order, so both sides of a pair see the same load on the machine;
-      // the figure is the median of the pairs' ratios.
-      const pairs: { app: number; script: number }[] = [];
-      for (let i = 0; i < runs; i++) {
-        if (i % 2 === 0) pairs.push({ app: await timed(viaApp), script: await timed(viaScript) });
-        else {
-          const script = await timed(viaScript);
-          pairs.push({ app: await timed(viaApp), script });
-        }
-      }
-      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-      const ratio = median(pairs.map((p) => p.app / p.script));
+      await reset();
+      await viaApp();
+      await reset();
+      viaScript();
+      const { ratio, subjectMs, baselineMs } = await pairedRatio(runs, viaApp, viaScript, reset);
       return [
         {
           name: 'app deploy / shell script',
           value: ratio,
           unit: 'x',
           target: { atMost: 1.1 },
-          detail:
-            `median of ${runs} pairs; app ${median(pairs.map((p) => p.app)).toFixed(0)} ms, ` +
-            `script ${median(pairs.map((p) => p.script)).toFixed(0)} ms (medians)`,
+          detail: `median of ${runs} pairs; app ${subjectMs.toFixed(0)} ms, script ${baselineMs.toFixed(0)} ms (medians)`,
         },
       ];
     } finally {

@@ -3,35 +3,74 @@
 import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../common/api/errors.ts';
-import type { Command } from './cli/command.ts';
-import { CliContext, packageVersion } from './cli/context.ts';
+import type { Command, CommandEntry } from './cli/command.ts';
 import type { Output } from './cli/context.ts';
-import { buildCommand } from './cli/build-command.ts';
-import { deployCommand } from './cli/deploy-command.ts';
-import { generationsCommand, rollbackCommand } from './cli/generations-command.ts';
-import { historyCommand } from './cli/history-command.ts';
 import type { ServiceConfig } from './services.ts';
-import { hostsCommand } from './cli/hosts-command.ts';
-import { inspectCommand } from './cli/inspect-command.ts';
-import { keysCommand } from './cli/keys-command.ts';
-import { makeYoursCommand } from './cli/make-yours-command.ts';
-import { rebootDiffCommand } from './cli/reboot-diff-command.ts';
-import { secretsCommand } from './cli/secrets-command.ts';
-import { switchCommand } from './cli/switch-command.ts';
 
-const commands: readonly Command[] = [
-  hostsCommand,
-  inspectCommand,
-  rebootDiffCommand,
-  buildCommand,
-  deployCommand,
-  switchCommand,
-  generationsCommand,
-  rollbackCommand,
-  historyCommand,
-  secretsCommand,
-  makeYoursCommand,
-  keysCommand,
+// Every command's module (and what it needs: nix, SQLite, the keychain, the secrets codec) is imported only when
+// that command runs, so `--help` and each command start without loading the others.
+const commands: readonly CommandEntry[] = [
+  {
+    name: 'hosts',
+    summary: 'List the NixOS hosts of a flake',
+    load: async () => (await import('./cli/hosts-command.ts')).hostsCommand,
+  },
+  {
+    name: 'inspect',
+    summary: 'Show what each host keeps, wipes at boot, runs and how it is deployed (docs/manifest.md)',
+    load: async () => (await import('./cli/inspect-command.ts')).inspectCommand,
+  },
+  {
+    name: 'reboot-diff',
+    summary:
+      'List what the next reboot of a host will wipe (this machine without HOST): files on its tmpfs root that nothing persists',
+    load: async () => (await import('./cli/reboot-diff-command.ts')).rebootDiffCommand,
+  },
+  {
+    name: 'build',
+    summary: "Build hosts' systems; prints each out path, in the order of the hosts",
+    load: async () => (await import('./cli/build-command.ts')).buildCommand,
+  },
+  {
+    name: 'deploy',
+    summary: 'Deploy hosts: build, show what changes and ask, copy, switch, confirm (an unconfirmed host rolls back)',
+    load: async () => (await import('./cli/deploy-command.ts')).deployCommand,
+  },
+  {
+    name: 'switch',
+    summary: 'Switch this machine to its system in the flake: build, show what changes and ask, switch, keep or revert',
+    load: async () => (await import('./cli/switch-command.ts')).switchCommand,
+  },
+  {
+    name: 'generations',
+    summary: "List a host's system generations (over SSH)",
+    load: async () => (await import('./cli/generations-command.ts')).generationsCommand,
+  },
+  {
+    name: 'rollback',
+    summary: 'Switch a host back to a generation (the one before the current by default), confirmed like a deploy',
+    load: async () => (await import('./cli/generations-command.ts')).rollbackCommand,
+  },
+  {
+    name: 'history',
+    summary: 'List recorded builds, deploys and rollbacks, or show one run (with --log, its whole log)',
+    load: async () => (await import('./cli/history-command.ts')).historyCommand,
+  },
+  {
+    name: 'secrets',
+    summary: 'Decrypt, encrypt, updatekeys and rotate sops files (age)',
+    load: async () => (await import('./cli/secrets-command.ts')).secretsCommand,
+  },
+  {
+    name: 'make-yours',
+    summary: "Replace the published demo keys with your age key and your hosts' keys, and rotate every secret file",
+    load: async () => (await import('./cli/make-yours-command.ts')).makeYoursCommand,
+  },
+  {
+    name: 'keys',
+    summary: 'Manage the age keys in the OS keychain (generate, import, list, public, delete)',
+    load: async () => (await import('./cli/keys-command.ts')).keysCommand,
+  },
 ];
 
 function helpText(): string {
@@ -53,8 +92,8 @@ function helpText(): string {
   ].join('\n');
 }
 
-function commandHelp(command: Command): string {
-  return `${command.summary}\n\nUsage: ${command.usage}\n`;
+function commandHelp(entry: CommandEntry, command: Command): string {
+  return `${entry.summary}\n\nUsage: ${command.usage}\n`;
 }
 
 function describeError(error: unknown): string {
@@ -87,14 +126,16 @@ export async function runCli(
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-V') {
+    const { packageVersion } = await import('./cli/context.ts');
     io.out(`${packageVersion()}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.err(`flakedeck: unknown command "${name}". Run \`flakedeck --help\` for the list.\n`);
     return 2;
   }
+  const command = await entry.load();
   let parsed;
   try {
     parsed = parseArgs({
@@ -108,9 +149,10 @@ export async function runCli(
     return 2;
   }
   if (parsed.values.help) {
-    io.out(commandHelp(command));
+    io.out(commandHelp(entry, command));
     return 0;
   }
+  const { CliContext } = await import('./cli/context.ts');
   const ctx = new CliContext(io, config);
   const stop = (signal: NodeJS.Signals) => {
     ctx.close(`flakedeck was stopped (${signal})`);

@@ -8,6 +8,7 @@ import { originCheck } from './api/sender-check.ts';
 import { createHandlers } from './api/handlers/index.ts';
 import { dataDir } from './app-paths.ts';
 import { findFlakeUpwards } from './flake/flake-folder.ts';
+import { launchFlake } from './flake/launch-flake.ts';
 import { notifyRunEnds } from './notify/run-notifier.ts';
 import { createServices } from './services.ts';
 import { KeytarKeychain } from './keys/keychain.ts';
@@ -56,7 +57,7 @@ async function start(): Promise<void> {
     openExternal: openInBrowser,
     keychain: new KeytarKeychain(undefined, { launch: launchUtilityProcess }),
   });
-  const flakeArgument = flakeFromArgv(process.argv);
+  const flakeArgument = launchFlake(process.argv, process.cwd(), app.isPackaged);
   if (flakeArgument) openFlakeArgument(services, flakeArgument);
   const router = new Router(createHandlers(services), {
     isTrustedSender: isAppUrl,
@@ -127,8 +128,8 @@ async function start(): Promise<void> {
   // `--hidden` (an autostart entry, say) starts in the tray alone, where there is a tray.
   if (!(tray && process.argv.includes('--hidden'))) showWindow();
 
-  app.on('second-instance', (_event, argv) => {
-    const flake = flakeFromArgv(argv);
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    const flake = launchFlake(argv, workingDirectory, app.isPackaged);
     if (flake) openFlakeArgument(services, flake);
     showWindow();
   });
@@ -150,11 +151,6 @@ async function start(): Promise<void> {
     // The runs in flight end in the history as interrupted, then the database closes.
     services.close('Flakedeck quit');
   });
-}
-
-/** `--flake=PATH` on the command line opens that flake (also when passed to a second launch). */
-function flakeFromArgv(argv: readonly string[]): string | undefined {
-  return argv.find((a) => a.startsWith('--flake='))?.slice('--flake='.length);
 }
 
 function openFlakeArgument(services: Services, path: string): void {

@@ -1,15 +1,18 @@
 // What every CLI command gets: parsed flags, output streams, and the services opened on demand.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ApiError } from '../../common/api/errors.ts';
 import { dataDir } from '../app-paths.ts';
 import { findFlakeUpwards, resolveFlakeFolder } from '../flake/flake-folder.ts';
 import { Nix } from '../flake/nix.ts';
-import { KeyService } from '../keys/key-service.ts';
-import { createServices } from '../services.ts';
+import type { KeyService } from '../keys/key-service.ts';
 import type { ServiceConfig, Services } from '../services.ts';
 
-/** The repository this CLI ships in: its flake is the default when the current folder has none. */
+/**
+ * The folder this CLI runs from: in a checkout the repository, whose flake is the default when the current folder
+ * has none; installed (npm, Nix), the package, which holds no flake.
+ */
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
 export function packageVersion(): string {
@@ -35,16 +38,28 @@ export class CliContext {
 
   /** `--flake PATH`, else the flake in the current folder (or above it), else this repository's. */
   flakeFolder(flag: string | undefined): string {
-    return resolveFlakeFolder(flag ?? findFlakeUpwards(process.cwd()) ?? repoRoot);
+    const folder = flag ?? findFlakeUpwards(process.cwd());
+    if (folder !== undefined) return resolveFlakeFolder(folder);
+    if (existsSync(join(repoRoot, 'flake.nix'))) return repoRoot;
+    throw new ApiError({
+      code: 'NOT_A_FLAKE',
+      message: `There is no flake.nix in ${process.cwd()} or the folders above it.`,
+      hint: "Run the command inside your flake's folder, or name it with --flake PATH.",
+    });
   }
 
   /** The age keys in the OS keychain (tests give a keychain of their own), without opening the services. */
-  keys(): KeyService {
+  async keys(): Promise<KeyService> {
+    const { KeyService } = await import('../keys/key-service.ts');
     return new KeyService(this.#config.keychain);
   }
 
-  /** The services with the history database the app also uses; opened only by commands that need it. */
-  services(): Services {
+  /**
+   * The services with the history database the app also uses; opened only by commands that need it, and loaded
+   * then too, so that a command without them starts without SQLite, ptys and the deploy pipeline.
+   */
+  async services(): Promise<Services> {
+    const { createServices } = await import('../services.ts');
     if (this.#services) return this.#services;
     this.#services = createServices({
       dataDir: dataDir(),

@@ -7,8 +7,6 @@ import type { Command } from './command.ts';
 import { followRuns, reportRuns } from './follow-runs.ts';
 
 export const deployCommand: Command = {
-  name: 'deploy',
-  summary: 'Deploy hosts: build, show what changes and ask, copy, switch, confirm (an unconfirmed host rolls back)',
   usage: `flakedeck deploy HOST... [--flake PATH] [--mode ${deployModes.join('|')}] [--yes]`,
   options: { flake: { type: 'string' }, mode: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
   async run(ctx, { values, positionals }) {
@@ -21,7 +19,7 @@ export const deployCommand: Command = {
       });
     }
     const folder = ctx.flakeFolder(values.flake as string | undefined);
-    const services = ctx.services();
+    const services = await ctx.services();
     const batch = await services.deploy.deploy(folder, positionals, mode, true);
     const runs = await followRuns(services, ctx.io, batch, { yes: values.yes === true, action: `Deploy (${mode}) to` });
     return reportRuns(ctx.io, runs);

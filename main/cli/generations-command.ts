@@ -13,14 +13,13 @@ function oneHost(positionals: string[], usage: string, max = 1): void {
 }
 
 export const generationsCommand: Command = {
-  name: 'generations',
-  summary: "List a host's system generations (over SSH)",
   usage: 'flakedeck generations HOST [--flake PATH] [--json]',
   options: { flake: { type: 'string' }, json: { type: 'boolean' } },
   async run(ctx, { values, positionals }) {
     oneHost(positionals, this.usage);
     const folder = ctx.flakeFolder(values.flake as string | undefined);
-    const list = await ctx.services().deploy.generations(folder, positionals[0]!);
+    const { deploy } = await ctx.services();
+    const list = await deploy.generations(folder, positionals[0]!);
     if (values.json) printJson(ctx.io, list);
     else if (list.generations.length === 0) ctx.io.out(`${list.host} (${list.target}) has no system generations.\n`);
     else {
@@ -35,15 +34,13 @@ export const generationsCommand: Command = {
 };
 
 export const rollbackCommand: Command = {
-  name: 'rollback',
-  summary: 'Switch a host back to a generation (the one before the current by default), confirmed like a deploy',
   usage: 'flakedeck rollback HOST [GENERATION] [--flake PATH] [--yes]',
   options: { flake: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
   async run(ctx, { values, positionals }) {
     oneHost(positionals, this.usage, 2);
     const [host, wanted] = positionals as [string, string | undefined];
     const folder = ctx.flakeFolder(values.flake as string | undefined);
-    const services = ctx.services();
+    const services = await ctx.services();
     let generation = wanted === undefined ? undefined : Number(wanted);
     if (generation !== undefined && (!Number.isInteger(generation) || generation < 1)) {
       throw new ApiError({ code: 'INVALID_ARGUMENTS', message: `"${wanted}" is not a generation number.` });

@@ -55,12 +55,10 @@ function printRun(io: Output, run: RunDetail): void {
 }
 
 export const historyCommand: Command = {
-  name: 'history',
-  summary: 'List recorded builds, deploys and rollbacks, or show one run (with --log, its whole log)',
   usage: 'flakedeck history [RUN] [--host HOST] [--json] [--log]',
   options: { json: { type: 'boolean' }, host: { type: 'string' }, log: { type: 'boolean' } },
   async run(ctx, { values, positionals }) {
-    const { runs, historyProblem } = ctx.services();
+    const { runs, historyProblem } = await ctx.services();
     // A history kept in memory holds nothing of earlier commands: showing it empty would mislead.
     if (historyProblem) throw ApiError.fromData(historyProblem);
     if (positionals[0] !== undefined) {

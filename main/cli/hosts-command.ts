@@ -6,8 +6,6 @@ import { printJson } from './context.ts';
 import type { Command } from './command.ts';
 
 export const hostsCommand: Command = {
-  name: 'hosts',
-  summary: 'List the NixOS hosts of a flake',
   usage: 'flakedeck hosts [--flake PATH] [--json]',
   options: { flake: { type: 'string' }, json: { type: 'boolean' } },
   async run(ctx: CliContext, { values }) {

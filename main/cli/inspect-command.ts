@@ -37,13 +37,12 @@ function describeError(io: Output, host: string, error: ApiErrorData): void {
 }
 
 export const inspectCommand: Command = {
-  name: 'inspect',
-  summary: 'Show what each host keeps, wipes at boot, runs and how it is deployed (docs/manifest.md)',
   usage: 'flakedeck inspect [--flake PATH] [HOST...] [--json] [--refresh]',
   options: { flake: { type: 'string' }, json: { type: 'boolean' }, refresh: { type: 'boolean' } },
   async run(ctx, { values, positionals }) {
     const folder = ctx.flakeFolder(values.flake as string | undefined);
-    const inspection = await ctx.services().manifests.inspect(folder, {
+    const { manifests } = await ctx.services();
+    const inspection = await manifests.inspect(folder, {
       hosts: positionals,
       freshness: 'fresh',
       force: values.refresh === true,

@@ -16,8 +16,6 @@ function operand(args: ParsedCommandLine, what: string): string {
 }
 
 export const keysCommand: Command = {
-  name: 'keys',
-  summary: 'Manage the age keys in the OS keychain (generate, import, list, public, delete)',
   usage: [
     'flakedeck keys generate [--label LABEL]',
     '       flakedeck keys import FILE [--label LABEL] [--delete-file]',
@@ -32,7 +30,7 @@ export const keysCommand: Command = {
     yes: { type: 'boolean' },
   },
   async run(ctx, args) {
-    const keys = ctx.keys();
+    const keys = await ctx.keys();
     const label = args.values.label as string | undefined;
     switch (args.positionals[0]) {
       case 'generate': {

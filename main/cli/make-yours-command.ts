@@ -121,8 +121,6 @@ function describeReport(report: MakeYoursReport): string {
 }
 
 export const makeYoursCommand: Command = {
-  name: 'make-yours',
-  summary: "Replace the published demo keys with your age key and your hosts' keys, and rotate every secret file",
   usage: [
     'flakedeck make-yours --key LABEL [--host-key HOST=FILE]... [--login-key FILE]... [--password-file FILE|-]',
     '       [--use-demo-key] [--keep-demo-key] [--flake PATH] [--yes]',
@@ -160,7 +158,7 @@ export const makeYoursCommand: Command = {
       ...(password !== undefined && { password }),
     };
     const folder = ctx.flakeFolder(values.flake as string | undefined);
-    const makeYours = new MakeYours(() => folder, ctx.keys());
+    const makeYours = new MakeYours(() => folder, await ctx.keys());
     const plan = await makeYours.plan(choices);
     ctx.io.out(describePlan(plan));
     if (plan.blockers.length) {

@@ -29,9 +29,6 @@ function describe(io: Output, diff: RebootDiff): void {
 }
 
 export const rebootDiffCommand: Command = {
-  name: 'reboot-diff',
-  summary:
-    'List what the next reboot of a host will wipe (this machine without HOST): files on its tmpfs root that nothing persists',
   usage: 'flakedeck reboot-diff [HOST] [--flake PATH] [--json] [--root PATH] [--ssh-option OPTION]...',
   options: {
     flake: { type: 'string' },
@@ -48,7 +45,7 @@ export const rebootDiffCommand: Command = {
       });
     }
     const folder = ctx.flakeFolder(values.flake as string | undefined);
-    const services = ctx.services();
+    const services = await ctx.services();
     const extra = ((values['ssh-option'] as string[] | undefined) ?? []).flatMap((o) => ['-o', o]);
     const targets = new Targets(services.manifests, {
       ...services.targets.env,

@@ -69,8 +69,6 @@ function print(ctx: CliContext, bytes: Uint8Array, output: string | undefined): 
 }
 
 export const secretsCommand: Command = {
-  name: 'secrets',
-  summary: 'Decrypt, encrypt, updatekeys and rotate sops files (age)',
   usage: [
     'flakedeck secrets decrypt FILE [--output-type FORMAT] [--input-type FORMAT] [--output FILE] [--ignore-mac]',
     '       flakedeck secrets encrypt FILE [--in-place] [--input-type FORMAT]',
@@ -90,7 +88,7 @@ export const secretsCommand: Command = {
   },
   async run(ctx, args) {
     const { values } = args;
-    const identities = () => cliIdentities(process.env, ctx.keys());
+    const identities = async () => cliIdentities(process.env, await ctx.keys());
     const inputType = formatFlag(values['input-type'], 'input-type');
     switch (args.positionals[0]) {
       case 'decrypt': {

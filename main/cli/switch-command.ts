@@ -8,8 +8,6 @@ import { followRuns, reportRuns } from './follow-runs.ts';
 const modes: readonly DeployMode[] = ['switch', 'boot', 'test'];
 
 export const switchCommand: Command = {
-  name: 'switch',
-  summary: 'Switch this machine to its system in the flake: build, show what changes and ask, switch, keep or revert',
   usage: `flakedeck switch [--flake PATH] [--mode ${modes.join('|')}] [--yes] [--rename]`,
   options: {
     flake: { type: 'string' },
@@ -33,7 +31,7 @@ export const switchCommand: Command = {
       });
     }
     const folder = ctx.flakeFolder(values.flake as string | undefined);
-    const services = ctx.services();
+    const services = await ctx.services();
     const batch = await services.deploy.switchThisMachine(folder, mode, true, values.rename === true);
     const runs = await followRuns(services, ctx.io, batch, { yes: values.yes === true, action: `Switch (${mode})` });
     return reportRuns(ctx.io, runs);
