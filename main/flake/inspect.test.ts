@@ -406,6 +406,20 @@ describe('the manifest cache', () => {
     expect(manifestOf(after, 'bare').fileSystems[0]).toMatchObject({ mountPoint: '/', fsType: 'zfs' });
   });
 
+  it('lists the hosts from the cache while the flake is unchanged, and from nix once it changed', async () => {
+    const flake = repo('inspect-hosts');
+    const { manifests, spawned } = service();
+    await manifests.inspect(flake.path);
+    spawned.length = 0;
+    expect(await manifests.hosts(flake.path)).toEqual(
+      ['bare', 'desktop', 'laptop', 'server'].map((name) => ({ name })),
+    );
+    expect(spawned).toEqual([]);
+    flake.write('hosts/extra/default.nix', '{ modules = [ ../bare/config.nix ]; }\n');
+    expect((await manifests.hosts(flake.path)).map((h) => h.name)).toContain('extra');
+    expect(spawned).toHaveLength(1);
+  });
+
   it('waits for the new manifests when asked for fresh ones', async () => {
     const flake = repo('inspect-hosts');
     const { manifests, received } = service();

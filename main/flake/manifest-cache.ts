@@ -2,11 +2,13 @@
 // shows its last manifests, marked stale, while it is evaluated again in the background.
 
 import { ApiError } from '../../common/api/errors.ts';
+import type { HostSummary } from '../../common/model/flake.ts';
 import type { HostInspection, HostManifest, Inspection } from '../../common/model/manifest.ts';
 import type { EventHub } from '../api/event-hub.ts';
 import type { InspectionRow, ManifestStore, StoredHost } from '../history/manifest-store.ts';
 import { sourceRootOf } from './flake-folder.ts';
 import { flakeFingerprint } from './flake-fingerprint.ts';
+import { listHosts } from './hosts.ts';
 import { evaluateHosts, flakeMetadata, inspectSource } from './inspect.ts';
 import type { RawHostResult } from './inspect.ts';
 import { toManifest } from './manifest.ts';
@@ -60,6 +62,14 @@ export class ManifestService {
       }
     }
     return select(await this.#evaluate(folder), options.hosts);
+  }
+
+  /** The hosts of the flake: from the cache when the flake is unchanged since it was evaluated, else from nix. */
+  async hosts(folder: string): Promise<HostSummary[]> {
+    const fingerprint = flakeFingerprint(folder);
+    const hit = fingerprint && this.#store.findByFingerprint(folder, fingerprint, inspectSource().hash);
+    if (hit) return hit.hosts.map((name) => ({ name }));
+    return listHosts(this.#nix, folder);
   }
 
   /** One host's manifest, evaluated now if the flake changed; its evaluation error is thrown. */
