@@ -76,6 +76,15 @@ export interface ClosureDiff {
   pathsRemoved: number;
 }
 
+/** Lines of a run's log as its terminals wrote them (colours included), without their newlines. */
+export interface LogPage {
+  /** The index of the first line given. */
+  from: number;
+  lines: string[];
+  /** Lines in the whole log now; it grows while the run runs. */
+  total: number;
+}
+
 export interface RunSummary {
   id: number;
   /** Runs started by one action (a build or deploy of several hosts) share a batch. */

@@ -53,6 +53,21 @@ function printRun(io: Output, run: RunDetail): void {
   }
 }
 
+/** An escape sequence or a CR cut off at the end of a chunk: held back until the next chunk completes it. */
+const unfinished = /(\x1b(\[[0-?]*[ -/]*)?|\r)$/;
+
+/** Streams a log chunk by chunk, as plain text: memory stays that of one chunk whatever the log's size. */
+function printLog(io: Output, chunks: Iterable<string>): void {
+  let carry = '';
+  for (const chunk of chunks) {
+    const text = carry + chunk;
+    const cut = unfinished.exec(text);
+    carry = cut ? cut[0] : '';
+    io.out(stripAnsi(text.slice(0, text.length - carry.length)).replaceAll('\r\n', '\n'));
+  }
+  if (carry) io.out(stripAnsi(carry));
+}
+
 export const historyCommand: Command = {
   name: 'history',
   summary: 'List recorded builds, deploys and rollbacks, or show one run (with --log, its whole log)',
@@ -62,7 +77,7 @@ export const historyCommand: Command = {
     const { runs } = ctx.services();
     if (positionals[0] !== undefined) {
       const id = Number(positionals[0].replace(/^#/, ''));
-      if (values.log) ctx.io.out(stripAnsi(runs.log(id)).replaceAll('\r\n', '\n'));
+      if (values.log) printLog(ctx.io, runs.logChunks(id));
       else if (values.json) printJson(ctx.io, runs.get(id));
       else printRun(ctx.io, runs.get(id));
       return 0;

@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { hostName, method } from '../define.ts';
-import type { RunComparison, RunDetail, RunSummary } from '../../model/runs.ts';
+import type { LogPage, RunComparison, RunDetail, RunSummary } from '../../model/runs.ts';
 
 const runId = z.int().min(1);
 
@@ -11,8 +11,10 @@ export const historyMethods = {
     z.strictObject({ host: hostName.optional(), limit: z.int().min(1).max(1000).default(200) }),
   ),
   'history.get': method<RunDetail>()(z.strictObject({ runId })),
-  /** The whole log of a run, as its terminals showed it (with colours). */
-  'history.log': method<string>()(z.strictObject({ runId })),
+  /** A page of a run's log, as its terminals showed it (with colours): lines `from` to `from + count`. */
+  'history.log': method<LogPage>()(
+    z.strictObject({ runId, from: z.int().min(0).default(0), count: z.int().min(1).max(2000).default(500) }),
+  ),
   /** Two runs side by side, and what changed between their systems. */
   'history.compare': method<RunComparison>()(z.strictObject({ a: runId, b: runId })),
 };
