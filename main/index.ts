@@ -96,6 +96,7 @@ async function start(): Promise<void> {
     console.error('No system tray:', error);
   }
   await trayController.start();
+  services.retention.schedule();
   // For the Electron smoke test: the tray's menu model, read from the main process.
   Object.assign(globalThis, { flakedeckTrayMenu: () => trayController.menu() });
   const stopNotifications = notifyRunEnds(services.events, desktopNotifications, (runId) =>

@@ -14,6 +14,7 @@ import type { RebootCheckOptions } from './flake/reboot-check.ts';
 import { openHistoryDatabase } from './history/database.ts';
 import type { HistoryDatabase } from './history/database.ts';
 import { ManifestStore } from './history/manifest-store.ts';
+import { Retention } from './history/retention.ts';
 import { RunStore } from './history/run-store.ts';
 import { Settings } from './history/settings.ts';
 import { KeyService } from './keys/key-service.ts';
@@ -61,6 +62,8 @@ export interface Services {
   links: ExternalLinks;
   /** The record of builds, deploys and rollbacks. */
   runs: RunStore;
+  /** Deletes old runs, logs and cached manifests; the app schedules it, the CLI and tests do not. */
+  retention: Retention;
   deploy: DeployService;
   close(): void;
 }
@@ -82,6 +85,7 @@ export function createServices(config: ServiceConfig): Services {
   const terminals = new PtyHost(events, config.terminal);
   const links = new ExternalLinks(config.openExternal);
   const runs = new RunStore(history);
+  const retention = new Retention(history, settings);
   const deploy = new DeployService({
     nix,
     manifests,
@@ -92,6 +96,7 @@ export function createServices(config: ServiceConfig): Services {
     dataDir: config.dataDir,
   });
   const close = () => {
+    retention.dispose();
     terminals.dispose();
     secrets.sessions.closeAll();
     runs.close();
@@ -112,6 +117,7 @@ export function createServices(config: ServiceConfig): Services {
     terminals,
     links,
     runs,
+    retention,
     deploy,
     close,
   };

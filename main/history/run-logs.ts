@@ -130,7 +130,7 @@ export class RunLogs {
   /** Lines in the log: every newline ends one, and text after the last newline is one more. */
   lineCount(runId: number): number {
     this.flush(runId);
-    const { lines } = this.#tails.get(runId) ?? this.#tail.get(runId)!;
+    const { lines } = this.#tail.get(runId)!;
     const end = this.#end.get(runId);
     return end && end.text !== '\n' ? lines + 1 : lines;
   }
@@ -145,11 +145,5 @@ export class RunLogs {
       for (const row of rows) yield row.text;
       seq = rows.at(-1)!.seq;
     }
-  }
-
-  /** Forgets what it knows of a run's log end, after its chunks were deleted. */
-  forget(runId: number): void {
-    this.#pending.delete(runId);
-    this.#tails.delete(runId);
   }
 }
