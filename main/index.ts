@@ -50,6 +50,7 @@ async function start(): Promise<void> {
     defaultFlake,
     appVersion: app.getVersion(),
     openExternal: openInBrowser,
+    watchFlakes: true,
   });
   const flakeArgument = flakeFromArgv(process.argv);
   if (flakeArgument) openFlakeArgument(services, flakeArgument);

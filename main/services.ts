@@ -40,6 +40,8 @@ export interface ServiceConfig {
   terminal?: PtyHostOptions;
   /** Opens web links; the Electron glue gives shell.openExternal, tests a recorder, the CLI none. */
   openExternal?: ExternalOpener;
+  /** Watch opened flakes' sources so an unchanged one opens without a stat of every file (the app, which runs long). */
+  watchFlakes?: boolean;
   /** Where deploys find things on a target, and how ssh reaches it (tests: a loopback sshd and a test folder). */
   deploy?: Partial<DeployEnvironment>;
 }
@@ -74,7 +76,7 @@ export function createServices(config: ServiceConfig): Services {
   const history = openHistoryDatabase(historyFile(config.dataDir));
   const settings = new Settings(history);
   const flake = new FlakeSession(settings, events, config.defaultFlake);
-  const manifests = new ManifestService(nix, new ManifestStore(history), events);
+  const manifests = new ManifestService(nix, new ManifestStore(history), events, { watchSources: config.watchFlakes });
   const rebootCheck = new RebootCheck(manifests, config.rebootCheck);
   const keys = new KeyService(config.keychain);
   const secrets = new SecretsService(
@@ -97,6 +99,7 @@ export function createServices(config: ServiceConfig): Services {
   });
   const close = () => {
     retention.dispose();
+    manifests.close();
     terminals.dispose();
     secrets.sessions.closeAll();
     runs.close();

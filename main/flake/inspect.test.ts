@@ -27,7 +27,7 @@ function repo(source: Parameters<typeof makeFlakeRepo>[0]): FlakeRepo {
 }
 
 /** A manifest service on a fresh history database, counting the nix processes it starts. */
-function service() {
+function service(options: { watchSources?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'flakedeck-inspect-'));
   const db = openHistoryDatabase(join(dir, 'history.sqlite'));
   cleanups.push(() => {
@@ -39,7 +39,9 @@ function service() {
   const received: Inspection[] = [];
   events.connect((channel, payload) => channel === 'hosts.manifests' && received.push(payload as Inspection));
   const nix = new Nix({ onSpawn: (args) => spawned.push([...args]) });
-  return { manifests: new ManifestService(nix, new ManifestStore(db), events), spawned, received };
+  const manifests = new ManifestService(nix, new ManifestStore(db), events, options);
+  cleanups.push(() => manifests.close());
+  return { manifests, spawned, received };
 }
 
 function manifestOf(inspection: Inspection, host: string): HostManifest {
@@ -342,10 +344,14 @@ describe('inspection of other flakes', () => {
   });
 });
 
-describe('the manifest cache', () => {
+// Both ways the cache learns that a flake is unchanged: a stat of every tracked file (the CLI), a watch (the app).
+describe.each([
+  ['stat of every file', false],
+  ['watch of the source', true],
+])('the manifest cache, by %s', (_, watchSources) => {
   it('opens an unchanged flake without running nix, and a changed one stale, re-evaluated in the background', async () => {
     const flake = repo('inspect-hosts');
-    const { manifests, spawned, received } = service();
+    const { manifests, spawned, received } = service({ watchSources });
     const first = await manifests.inspect(flake.path);
     expect(spawned.length).toBe(1);
 
@@ -385,7 +391,7 @@ describe('the manifest cache', () => {
 
   it('never serves the manifests of content that changed in place with its mtime put back', async () => {
     const flake = repo('inspect-hosts');
-    const { manifests, spawned } = service();
+    const { manifests, spawned } = service({ watchSources });
     const file = join(flake.path, 'hosts/bare/config.nix');
     await manifests.inspect(flake.path);
     // As `cp -p`, `rsync -t --inplace` or `tar x` leave it: same size, same inode, the old mtime.
@@ -408,7 +414,7 @@ describe('the manifest cache', () => {
 
   it('lists the hosts from the cache while the flake is unchanged, and from nix once it changed', async () => {
     const flake = repo('inspect-hosts');
-    const { manifests, spawned } = service();
+    const { manifests, spawned } = service({ watchSources });
     await manifests.inspect(flake.path);
     spawned.length = 0;
     expect(await manifests.hosts(flake.path)).toEqual(
@@ -422,7 +428,7 @@ describe('the manifest cache', () => {
 
   it('waits for the new manifests when asked for fresh ones', async () => {
     const flake = repo('inspect-hosts');
-    const { manifests, received } = service();
+    const { manifests, received } = service({ watchSources });
     await manifests.inspect(flake.path);
     flake.write('hosts/bare/config.nix', '{ fileSystems."/" = { fsType = "tmpfs"; }; }\n');
     const fresh = await manifests.inspect(flake.path, { freshness: 'fresh' });
@@ -433,7 +439,7 @@ describe('the manifest cache', () => {
 
   it('reports a failed background re-evaluation with the last manifests', async () => {
     const flake = repo('inspect-hosts');
-    const { manifests, received } = service();
+    const { manifests, received } = service({ watchSources });
     await manifests.inspect(flake.path);
     flake.write('flake.nix', '{\n  outputs = { self }: {\n    nixosConfigurations = import ./lib.nix {;\n  };\n}\n');
     const stale = await manifests.inspect(flake.path);
@@ -450,7 +456,7 @@ describe('the manifest cache', () => {
   it('keeps a flake outside git working, through its narHash', async () => {
     const source = repo('four-hosts');
     rmSync(join(source.path, '.git'), { recursive: true, force: true });
-    const { manifests, spawned } = service();
+    const { manifests, spawned } = service({ watchSources });
     await manifests.inspect(source.path);
     spawned.length = 0;
     const again = await manifests.inspect(source.path);

@@ -15,6 +15,7 @@ import { toManifest } from './manifest.ts';
 import type { RawManifest } from './manifest.ts';
 import type { Nix } from './nix.ts';
 import { verifiedSourceMetadata } from './source-hash.ts';
+import { SourceWatch } from './source-watch.ts';
 
 export interface InspectOptions {
   /** Only these hosts (all by default). */
@@ -33,21 +34,56 @@ export class ManifestService {
   readonly #store: ManifestStore;
   readonly #events: EventHub;
   readonly #now: () => number;
+  readonly #watchSources: boolean;
+  /** Per folder, the last fingerprint and the watch that says when it no longer holds. */
+  readonly #watched = new Map<string, { watch: SourceWatch; fingerprint: string | undefined }>();
   /** One evaluation per folder at a time; later callers share it. */
   readonly #running = new Map<string, Promise<Inspection>>();
   /** Folders whose background re-evaluation will send a `hosts.manifests` event. */
   readonly #refreshing = new Set<string>();
 
-  constructor(nix: Nix, store: ManifestStore, events: EventHub, now: () => number = Date.now) {
+  /**
+   * `watchSources` (the app, which lives long): watch each opened flake's source, so an unchanged one is known without
+   * a stat of every tracked file. The CLI runs once and stats them.
+   */
+  constructor(
+    nix: Nix,
+    store: ManifestStore,
+    events: EventHub,
+    options: { now?: () => number; watchSources?: boolean } = {},
+  ) {
     this.#nix = nix;
     this.#store = store;
     this.#events = events;
-    this.#now = now;
+    this.#now = options.now ?? Date.now;
+    this.#watchSources = options.watchSources ?? false;
+  }
+
+  /** The flake's content fingerprint: the watched one while nothing tracked changed, else computed now. */
+  async #fingerprint(folder: string): Promise<string | undefined> {
+    if (!this.#watchSources) return flakeFingerprint(folder);
+    const known = this.#watched.get(folder);
+    if (known && (await known.watch.unchanged())) return known.fingerprint;
+    known?.watch.close();
+    this.#watched.delete(folder);
+    // The watch starts before the files are read: a change while they are read shows at the next check.
+    const watch = SourceWatch.start(folder);
+    const fingerprint = flakeFingerprint(folder);
+    if (watch) {
+      watch.reset();
+      this.#watched.set(folder, { watch, fingerprint });
+    }
+    return fingerprint;
+  }
+
+  close(): void {
+    for (const { watch } of this.#watched.values()) watch.close();
+    this.#watched.clear();
   }
 
   async inspect(folder: string, options: InspectOptions = {}): Promise<Inspection> {
     const { hash } = inspectSource();
-    const fingerprint = flakeFingerprint(folder);
+    const fingerprint = await this.#fingerprint(folder);
     if (!options.force && fingerprint) {
       const hit = this.#store.findByFingerprint(folder, fingerprint, hash);
       const cached = hit && this.#fromStore(folder, hit, false);
@@ -66,7 +102,7 @@ export class ManifestService {
 
   /** The hosts of the flake: from the cache when the flake is unchanged since it was evaluated, else from nix. */
   async hosts(folder: string): Promise<HostSummary[]> {
-    const fingerprint = flakeFingerprint(folder);
+    const fingerprint = await this.#fingerprint(folder);
     const hit = fingerprint && this.#store.findByFingerprint(folder, fingerprint, inspectSource().hash);
     if (hit) return hit.hosts.map((name) => ({ name }));
     return listHosts(this.#nix, folder);
@@ -108,7 +144,7 @@ export class ManifestService {
 
   async #evaluateNow(folder: string): Promise<Inspection> {
     const { hash } = inspectSource();
-    const before = flakeFingerprint(folder);
+    const before = await this.#fingerprint(folder);
     let metadata;
     let results: Record<string, RawHostResult>;
     if (before) {
@@ -137,7 +173,7 @@ export class ManifestService {
       r.ok ? { host, raw: r.raw } : { host, error: r.error },
     );
     // Cache only what nix read from files that did not change meanwhile.
-    if (flakeFingerprint(folder) === before) this.#store.save(row, stored);
+    if ((await this.#fingerprint(folder)) === before) this.#store.save(row, stored);
     return this.#inspection(folder, row, new Map(stored.map((s) => [s.host, s])), false);
   }
 
