@@ -7,5 +7,5 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.exit(1);
 }
 const { runCli } = await import('../main/cli.ts');
-const io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-process.exitCode = await runCli(process.argv.slice(2), io);
+const { processOutput } = await import('../main/cli/context.ts');
+process.exitCode = await runCli(process.argv.slice(2), processOutput);

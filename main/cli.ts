@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ApiError } from '../common/api/errors.ts';
 import type { Command } from './cli/command.ts';
-import { CliContext, packageVersion } from './cli/context.ts';
+import { CliContext, packageVersion, processOutput } from './cli/context.ts';
 import type { Output } from './cli/context.ts';
 import { buildCommand } from './cli/build-command.ts';
 import { deployCommand } from './cli/deploy-command.ts';
@@ -112,6 +112,5 @@ export async function runCli(
 }
 
 if (import.meta.main) {
-  const io: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-  process.exitCode = await runCli(process.argv.slice(2), io);
+  process.exitCode = await runCli(process.argv.slice(2), processOutput);
 }

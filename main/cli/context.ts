@@ -19,7 +19,34 @@ export function packageVersion(): string {
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /** Resolves once what `out` was given has gone out: a long stream waits here instead of piling up in memory. */
+  drained?(): Promise<void>;
 }
+
+let readerWatched = false;
+
+/** A reader that stops reading (`| head`) ends the command quietly, as it ends any other command. */
+function watchReader(): void {
+  if (readerWatched) return;
+  readerWatched = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
+/** The process's own streams. */
+export const processOutput: Output = {
+  out: (text) => {
+    watchReader();
+    process.stdout.write(text);
+  },
+  err: (text) => void process.stderr.write(text),
+  drained: () =>
+    process.stdout.writableNeedDrain
+      ? new Promise((resolve) => process.stdout.once('drain', resolve))
+      : Promise.resolve(),
+};
 
 export class CliContext {
   readonly io: Output;

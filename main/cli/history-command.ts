@@ -57,13 +57,14 @@ function printRun(io: Output, run: RunDetail): void {
 const unfinished = /(\x1b(\[[0-?]*[ -/]*)?|\r)$/;
 
 /** Streams a log chunk by chunk, as plain text: memory stays that of one chunk whatever the log's size. */
-function printLog(io: Output, chunks: Iterable<string>): void {
+async function printLog(io: Output, chunks: Iterable<string>): Promise<void> {
   let carry = '';
   for (const chunk of chunks) {
     const text = carry + chunk;
     const cut = unfinished.exec(text);
     carry = cut ? cut[0] : '';
     io.out(stripAnsi(text.slice(0, text.length - carry.length)).replaceAll('\r\n', '\n'));
+    await io.drained?.();
   }
   if (carry) io.out(stripAnsi(carry));
 }
@@ -77,7 +78,7 @@ export const historyCommand: Command = {
     const { runs } = ctx.services();
     if (positionals[0] !== undefined) {
       const id = Number(positionals[0].replace(/^#/, ''));
-      if (values.log) printLog(ctx.io, runs.logChunks(id));
+      if (values.log) await printLog(ctx.io, runs.logChunks(id));
       else if (values.json) printJson(ctx.io, runs.get(id));
       else printRun(ctx.io, runs.get(id));
       return 0;
