@@ -14,14 +14,19 @@ import { flakeRevision } from './flake-revision.ts';
 import { Limiter } from './limiter.ts';
 import { Pipeline } from './pipeline.ts';
 import type { HostJob } from './pipeline.ts';
+import { interruptedMessage, interruptionOf } from './interruption.ts';
 import { Run, RunFailure } from './run.ts';
-import { checkEnvironment, checkSettings, describeTarget } from './settings.ts';
-import type { DeployEnvironment, DeploySettings } from './settings.ts';
+import { checkEnvironment } from './settings.ts';
+import type { DeployEnvironment } from './settings.ts';
+import type { Target } from '../targets/target.ts';
+import type { Targets } from '../targets/targets.ts';
 
 export interface DeployServiceDeps {
   nix: Nix;
   /** Host manifests: which hosts a flake declares, and how each is deployed. */
   manifests: ManifestService;
+  /** Which machine each host is and how it is reached. */
+  targets: Targets;
   terminals: TerminalHost;
   runs: RunStore;
   events: EventHub;
@@ -42,6 +47,8 @@ export class DeployService {
   readonly #finished: LiveRun[] = [];
   readonly #outputListeners = new Set<OutputListener>();
   readonly #waiters = new Map<number, ((run: LiveRun) => void)[]>();
+  /** Why no new run starts: Flakedeck is stopping. */
+  #stopping: string | null = null;
 
   constructor(deps: DeployServiceDeps) {
     this.#deps = { ...deps, env: checkEnvironment(deps.env) };
@@ -60,7 +67,7 @@ export class DeployService {
   /** build → diff → approve → copy → profile → activate → confirm, for each host. */
   deploy(folder: string, hosts: readonly string[], mode: DeployMode, requireApproval: boolean): Promise<BatchStarted> {
     return this.#start('deploy', folder, hosts, mode, async (run, job) => {
-      const onTarget = job.settings.buildOn === 'remote';
+      const onTarget = job.target.settings.buildOn === 'remote' && !job.target.local;
       const out = await this.#limiter.run(async () => {
         const built = await this.#pipeline.build(run, job);
         await this.#pipeline.diff(run, job, built, onTarget);
@@ -69,7 +76,7 @@ export class DeployService {
       // Waiting for the user holds no slot: other hosts go on meanwhile.
       await this.#pipeline.approve(run, requireApproval);
       await this.#limiter.run(async () => {
-        if (onTarget) run.skip('copy', `Built on ${job.settings.targetHost}: nothing to copy.`);
+        if (onTarget) run.skip('copy', `Built on ${job.target.address}: nothing to copy.`);
         else await this.#pipeline.copy(run, job, out);
         await this.#pipeline.activate(run, job, out, mode);
       });
@@ -79,8 +86,8 @@ export class DeployService {
 
   /** Returns a host to one of its system generations, with the same activation, confirmation and self-rollback. */
   async rollback(folder: string, host: string, generation: number, requireApproval: boolean): Promise<BatchStarted> {
-    const [settings] = await this.#settings(folder, [host]);
-    const generations = await this.#pipeline.generations({ host, folder, settings: settings! });
+    const [machine] = await this.#targets(folder, [host]);
+    const generations = await this.#pipeline.generations({ host, folder, target: machine! });
     const target = generations.find((g) => g.number === generation);
     if (!target?.path) {
       throw new ApiError({
@@ -110,14 +117,14 @@ export class DeployService {
         await this.#pipeline.activate(run, job, path, 'switch', generation);
         return `${host} is back at generation ${generation} (${path}).`;
       },
-      [settings!],
+      [machine!],
     );
   }
 
   async generations(folder: string, host: string): Promise<GenerationList> {
-    const [settings] = await this.#settings(folder, [host]);
-    const generations = await this.#pipeline.generations({ host, folder, settings: settings! });
-    return { host, target: describeTarget(settings!), generations };
+    const [target] = await this.#targets(folder, [host]);
+    const generations = await this.#pipeline.generations({ host, folder, target: target! });
+    return { host, target: target!.address, generations };
   }
 
   approve(runId: number): void {
@@ -131,6 +138,28 @@ export class DeployService {
   /** Runs going on now, then those that ended since the app started, newest first. */
   status(): LiveRun[] {
     return [...[...this.#active.values()].map((r) => r.live).reverse(), ...this.#finished];
+  }
+
+  /** Runs going on now, oldest first. */
+  inFlight(): LiveRun[] {
+    return [...this.#active.values()].map((r) => r.live);
+  }
+
+  /** How long an unconfirmed target waits before it rolls back by itself. */
+  get confirmSeconds(): number {
+    return this.#deps.env.confirmSeconds;
+  }
+
+  /**
+   * Flakedeck stops (`reason`: "Flakedeck quit"): no new run starts, and every run in flight ends in the history as
+   * interrupted, saying where it was and what that means for its host. Builds and copies are stopped; activations
+   * already started go on, detached on their targets, which roll back by themselves without a confirmation.
+   */
+  stop(reason: string): void {
+    this.#stopping ??= reason;
+    for (const run of [...this.#active.values()]) {
+      run.interrupt(interruptedMessage(reason, interruptionOf(run.live, this.#deps.env.confirmSeconds)));
+    }
   }
 
   /** Resolves with the run once it ended. */
@@ -153,12 +182,15 @@ export class DeployService {
     requested: readonly string[],
     mode: DeployMode | null,
     work: (run: Run, job: HostJob) => Promise<string>,
-    knownSettings?: DeploySettings[],
+    knownTargets?: Target[],
   ): Promise<BatchStarted> {
+    this.#refuseWhileStopping();
     const hosts = [...new Set(requested)];
     if (hosts.length === 0) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'Name at least one host.' });
-    const settings = knownSettings ?? (await this.#settings(folder, hosts));
+    const targets = knownTargets ?? (await this.#targets(folder, hosts));
     const { revision, dirty } = await flakeRevision(folder);
+    // Flakedeck may have begun to stop while the flake was read.
+    this.#refuseWhileStopping();
     const batch = randomUUID();
     const ids = this.#deps.runs.begin(
       hosts.map((host, i) => ({
@@ -169,7 +201,7 @@ export class DeployService {
         revision,
         dirty,
         mode,
-        target: kind === 'build' && settings[i]!.buildOn === 'local' ? null : describeTarget(settings[i]!),
+        target: kind === 'build' && targets[i]!.settings.buildOn === 'local' ? null : targets[i]!.address,
       })),
     );
     const runs = ids.map((id, i) => {
@@ -178,7 +210,7 @@ export class DeployService {
         output: (live, text) => this.#outputListeners.forEach((listener) => listener(live, text)),
       });
       this.#active.set(id, run);
-      void this.#drive(run, { host: hosts[i]!, folder, settings: settings[i]! }, work);
+      void this.#drive(run, { host: hosts[i]!, folder, target: targets[i]! }, work);
       return run.live;
     });
     return { batch, runs };
@@ -204,14 +236,23 @@ export class DeployService {
     this.#waiters.delete(live.id);
   }
 
+  #refuseWhileStopping(): void {
+    if (this.#stopping === null) return;
+    throw new ApiError({
+      code: 'BUSY',
+      message: `No new run starts: ${this.#stopping}.`,
+      hint: 'Start it again once Flakedeck runs again.',
+    });
+  }
+
   #run(runId: number): Run {
     const run = this.#active.get(runId);
     if (!run) throw new ApiError({ code: 'NOT_FOUND', message: `Run #${runId} is not running.` });
     return run;
   }
 
-  /** Refuses names the flake does not declare before anything runs, then takes each host's deploy settings. */
-  async #settings(folder: string, hosts: readonly string[]): Promise<DeploySettings[]> {
+  /** Refuses names the flake does not declare before anything runs, then finds each host's machine. */
+  async #targets(folder: string, hosts: readonly string[]): Promise<Target[]> {
     const inspection = await this.#deps.manifests.inspect(folder, { freshness: 'fresh' });
     const declared = Object.keys(inspection.hosts);
     const unknown = hosts.filter((h) => !Object.hasOwn(inspection.hosts, h));
@@ -225,7 +266,7 @@ export class DeployService {
     return hosts.map((host) => {
       const result = inspection.hosts[host]!;
       if (!result.ok) throw ApiError.fromData(result.error);
-      return checkSettings(host, result.manifest.deploy);
+      return this.#deps.targets.fromManifest(result.manifest);
     });
   }
 }

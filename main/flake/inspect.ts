@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 import type { ApiErrorData } from '../../common/api/errors.ts';
-import { installable, sourceRootOf } from './flake-folder.ts';
+import { flakeRef, installable, sourceRootOf } from './flake-folder.ts';
 import { Limiter } from '../deploy/limiter.ts';
 import { listHosts } from './hosts.ts';
 import type { RawManifest } from './manifest.ts';
@@ -39,8 +39,8 @@ export interface FlakeMetadata {
 
 export async function flakeMetadata(nix: Nix, folder: string): Promise<FlakeMetadata> {
   const text = await nix.output(
-    ['flake', 'metadata', '--json', '--no-write-lock-file', '--log-format', 'internal-json', folder],
-    { sourceRoot: sourceRootOf(folder) },
+    ['flake', 'metadata', '--json', '--no-write-lock-file', '--log-format', 'internal-json', flakeRef(folder)],
+    { cwd: folder, sourceRoot: sourceRootOf(folder) },
   );
   const data = JSON.parse(text) as { locked?: { narHash?: string }; path?: string };
   if (!data.locked?.narHash || !data.path) {
@@ -71,7 +71,7 @@ export async function evaluateHosts(nix: Nix, folder: string): Promise<Record<st
   const sourceRoot = sourceRootOf(folder);
   const attr = installable(folder, ['nixosConfigurations']);
   try {
-    const all = await nix.evalJson<Record<string, RawManifest>>(attr, { apply: text, sourceRoot });
+    const all = await nix.evalJson<Record<string, RawManifest>>(attr, { apply: text, cwd: folder, sourceRoot });
     return Object.fromEntries(Object.entries(all).map(([host, raw]) => [host, { ok: true, raw }]));
   } catch (error) {
     if (!(error instanceof ApiError) || error.code !== 'NIX_EVAL_ERROR') throw error;
@@ -83,7 +83,9 @@ export async function evaluateHosts(nix: Nix, folder: string): Promise<Record<st
       const names = `[ ${group.map(nixString).join(' ')} ]`;
       const apply = `configs: (\n${text}\n) (builtins.intersectAttrs (builtins.listToAttrs (map (name: { inherit name; value = null; }) ${names})) configs)`;
       try {
-        const raw = await limiter.run(() => nix.evalJson<Record<string, RawManifest>>(attr, { apply, sourceRoot }));
+        const raw = await limiter.run(() =>
+          nix.evalJson<Record<string, RawManifest>>(attr, { apply, cwd: folder, sourceRoot }),
+        );
         for (const name of group) results[name] = { ok: true, raw: raw[name]! };
       } catch (groupError) {
         if (!(groupError instanceof ApiError) || groupError.code !== 'NIX_EVAL_ERROR') throw groupError;
