@@ -10,8 +10,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.exit(1);
 }
 const sources = new URL('../main/cli.ts', import.meta.url);
-const { runCli, processStopSignals } = await import(
+const { runCli, processOutput, processStopSignals } = await import(
   existsSync(sources) ? sources : new URL('../.vite/cli/cli.js', import.meta.url)
 );
-const io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-process.exitCode = await runCli(process.argv.slice(2), io, {}, processStopSignals);
+process.exitCode = await runCli(process.argv.slice(2), processOutput, {}, processStopSignals);

@@ -107,6 +107,31 @@ function describeError(error: unknown): string {
   return `${lines.join('\n')}\n`;
 }
 
+let readerWatched = false;
+
+/** A reader that stops reading (`| head`) ends the command quietly, as it ends any other command. */
+function watchReader(): void {
+  if (readerWatched) return;
+  readerWatched = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
+/** The process's own streams. */
+export const processOutput: Output = {
+  out: (text) => {
+    watchReader();
+    process.stdout.write(text);
+  },
+  err: (text) => void process.stderr.write(text),
+  drained: () =>
+    process.stdout.writableNeedDrain
+      ? new Promise((resolve) => process.stdout.once('drain', resolve))
+      : Promise.resolve(),
+};
+
 /** The signals that stop the `flakedeck` process; its runs in flight are recorded as interrupted first. */
 export const processStopSignals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -171,6 +196,5 @@ export async function runCli(
 }
 
 if (import.meta.main) {
-  const io: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-  process.exitCode = await runCli(process.argv.slice(2), io, {}, processStopSignals);
+  process.exitCode = await runCli(process.argv.slice(2), processOutput, {}, processStopSignals);
 }

@@ -56,6 +56,7 @@ async function start(): Promise<void> {
     appVersion: app.getVersion(),
     openExternal: openInBrowser,
     keychain: new KeytarKeychain(undefined, { launch: launchUtilityProcess }),
+    watchFlakes: true,
   });
   const flakeArgument = launchFlake(process.argv, process.cwd(), app.isPackaged);
   if (flakeArgument) openFlakeArgument(services, flakeArgument);
@@ -102,6 +103,7 @@ async function start(): Promise<void> {
     console.error('No system tray:', error);
   }
   await trayController.start();
+  services.retention.schedule();
   // For the Electron smoke test: the tray's menu model, read from the main process.
   Object.assign(globalThis, { flakedeckTrayMenu: () => trayController.menu() });
   const stopNotifications = notifyRunEnds(services.events, desktopNotifications, (runId) =>

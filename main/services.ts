@@ -16,6 +16,7 @@ import type { ApiErrorData } from '../common/api/errors.ts';
 import { openHistoryDatabase, openMemoryHistory } from './history/database.ts';
 import type { HistoryDatabase } from './history/database.ts';
 import { ManifestStore } from './history/manifest-store.ts';
+import { Retention } from './history/retention.ts';
 import { RunStore } from './history/run-store.ts';
 import { Settings } from './history/settings.ts';
 import { KeyService } from './keys/key-service.ts';
@@ -42,6 +43,8 @@ export interface ServiceConfig {
   terminal?: PtyHostOptions;
   /** Opens web links; the Electron glue gives shell.openExternal, tests a recorder, the CLI none. */
   openExternal?: ExternalOpener;
+  /** Watch opened flakes' sources so an unchanged one opens without a stat of every file (the app, which runs long). */
+  watchFlakes?: boolean;
   /**
    * Where deploys find things on a machine, how ssh reaches the others and which host is this machine (tests: a
    * loopback sshd, a test folder, a host name of their own).
@@ -71,6 +74,8 @@ export interface Services {
   links: ExternalLinks;
   /** The record of builds, deploys and rollbacks. */
   runs: RunStore;
+  /** Deletes old runs, logs and cached manifests; the app schedules it, the CLI and tests do not. */
+  retention: Retention;
   deploy: DeployService;
   /**
    * Stops: no new run starts, the runs in flight end in the history as interrupted with `reason` ("Flakedeck quit"),
@@ -85,7 +90,7 @@ export function createServices(config: ServiceConfig): Services {
   const { history, historyProblem } = openHistory(historyFile(config.dataDir));
   const settings = new Settings(history);
   const flake = new FlakeSession(settings, events, config.defaultFlake);
-  const manifests = new ManifestService(nix, new ManifestStore(history), events);
+  const manifests = new ManifestService(nix, new ManifestStore(history), events, { watchSources: config.watchFlakes });
   const env = { ...defaultEnvironment, ...config.deploy };
   const targets = new Targets(manifests, env);
   const rebootCheck = new RebootCheck(manifests, targets, config.rebootCheck);
@@ -98,6 +103,7 @@ export function createServices(config: ServiceConfig): Services {
   const terminals = new PtyHost(events, config.terminal);
   const links = new ExternalLinks(config.openExternal);
   const runs = new RunStore(history);
+  const retention = new Retention(history, settings);
   const deploy = new DeployService({
     nix,
     manifests,
@@ -113,6 +119,8 @@ export function createServices(config: ServiceConfig): Services {
     if (closed) return;
     closed = true;
     deploy.stop(reason);
+    retention.dispose();
+    manifests.close();
     terminals.dispose();
     secrets.sessions.closeAll();
     runs.close();
@@ -135,6 +143,7 @@ export function createServices(config: ServiceConfig): Services {
     terminals,
     links,
     runs,
+    retention,
     deploy,
     close,
   };

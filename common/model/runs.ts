@@ -76,6 +76,25 @@ export interface ClosureDiff {
   pathsRemoved: number;
 }
 
+/** Lines of a run's log as its terminals wrote them (colours included), without their newlines. */
+export interface LogPage {
+  /** The index of the first line given. */
+  from: number;
+  lines: string[];
+  /** Lines in the whole log now; it grows while the run runs. */
+  total: number;
+}
+
+/** How long the history keeps things, in days. */
+export interface RetentionPolicy {
+  /** Finished runs, with their steps and diffs; each host's newest run stays whatever its age. */
+  runDays: number;
+  /** The logs of finished runs (the run itself stays, until runDays). */
+  logDays: number;
+  /** Cached host manifests; each flake's newest evaluation stays. */
+  manifestDays: number;
+}
+
 export interface RunSummary {
   id: number;
   /** Runs started by one action (a build or deploy of several hosts) share a batch. */

@@ -22,6 +22,8 @@ export function packageVersion(): string {
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /** Resolves once what `out` was given has gone out: a long stream waits here instead of piling up in memory. */
+  drained?(): Promise<void>;
 }
 
 export class CliContext {

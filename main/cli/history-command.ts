@@ -54,6 +54,22 @@ function printRun(io: Output, run: RunDetail): void {
   }
 }
 
+/** An escape sequence or a CR cut off at the end of a chunk: held back until the next chunk completes it. */
+const unfinished = /(\x1b(\[[0-?]*[ -/]*)?|\r)$/;
+
+/** Streams a log chunk by chunk, as plain text: memory stays that of one chunk whatever the log's size. */
+async function printLog(io: Output, chunks: Iterable<string>): Promise<void> {
+  let carry = '';
+  for (const chunk of chunks) {
+    const text = carry + chunk;
+    const cut = unfinished.exec(text);
+    carry = cut ? cut[0] : '';
+    io.out(stripAnsi(text.slice(0, text.length - carry.length)).replaceAll('\r\n', '\n'));
+    await io.drained?.();
+  }
+  if (carry) io.out(stripAnsi(carry));
+}
+
 export const historyCommand: Command = {
   usage: 'flakedeck history [RUN] [--host HOST] [--json] [--log]',
   options: { json: { type: 'boolean' }, host: { type: 'string' }, log: { type: 'boolean' } },
@@ -63,7 +79,7 @@ export const historyCommand: Command = {
     if (historyProblem) throw ApiError.fromData(historyProblem);
     if (positionals[0] !== undefined) {
       const id = Number(positionals[0].replace(/^#/, ''));
-      if (values.log) ctx.io.out(stripAnsi(runs.log(id)).replaceAll('\r\n', '\n'));
+      if (values.log) await printLog(ctx.io, runs.logChunks(id));
       else if (values.json) printJson(ctx.io, runs.get(id));
       else printRun(ctx.io, runs.get(id));
       return 0;

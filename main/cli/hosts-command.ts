@@ -1,6 +1,5 @@
-// `flakedeck hosts`: the NixOS hosts a flake declares.
+// `flakedeck hosts`: the NixOS hosts a flake declares (from the manifest cache when the flake is unchanged).
 
-import { listHosts } from '../flake/hosts.ts';
 import type { CliContext } from './context.ts';
 import { printJson } from './context.ts';
 import type { Command } from './command.ts';
@@ -10,7 +9,7 @@ export const hostsCommand: Command = {
   options: { flake: { type: 'string' }, json: { type: 'boolean' } },
   async run(ctx: CliContext, { values }) {
     const folder = ctx.flakeFolder(values.flake as string | undefined);
-    const hosts = await listHosts(ctx.nix, folder);
+    const hosts = await ctx.services().manifests.hosts(folder);
     if (values.json) printJson(ctx.io, { flake: folder, hosts: hosts.map((h) => h.name) });
     else if (hosts.length === 0)
       ctx.io.out(`${folder} declares no NixOS hosts (nixosConfigurations is empty or missing).\n`);

@@ -30,6 +30,9 @@ function unchangedSinceIndexed(entry: IndexEntry, stat: BigIntStats, indexMtimeN
   return (
     kindMatches &&
     (stat.isSymbolicLink() || (entry.mode === 0o100755) === executable) &&
+    // ctime as git compares it: `cp -p`, `rsync -t` and `tar x` put the mtime back after a same-size edit.
+    entry.ctimeSeconds === seconds(stat.ctimeNs) &&
+    entry.ctimeNanoseconds === nanoseconds(stat.ctimeNs) &&
     entry.mtimeSeconds === seconds(stat.mtimeNs) &&
     entry.mtimeNanoseconds === nanoseconds(stat.mtimeNs) &&
     entry.size === Number(stat.size & 0xffffffffn) &&

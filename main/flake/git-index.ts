@@ -9,6 +9,9 @@ export interface IndexEntry {
   mode: number;
   /** Blob id, hex. */
   oid: string;
+  /** When the file's inode last changed: an in-place write changes it even when the mtime is put back. */
+  ctimeSeconds: number;
+  ctimeNanoseconds: number;
   mtimeSeconds: number;
   mtimeNanoseconds: number;
   ino: number;
@@ -35,6 +38,8 @@ export function parseGitIndex(buffer: Buffer): GitIndex | undefined {
     if (offset + 62 > buffer.length) return undefined;
     const mode = buffer.readUInt32BE(offset + 24);
     const entry = {
+      ctimeSeconds: buffer.readUInt32BE(offset),
+      ctimeNanoseconds: buffer.readUInt32BE(offset + 4),
       mtimeSeconds: buffer.readUInt32BE(offset + 8),
       mtimeNanoseconds: buffer.readUInt32BE(offset + 12),
       ino: buffer.readUInt32BE(offset + 20),

@@ -1,7 +1,7 @@
 // Host inspection with real nix: the manifests of the fixture hosts and of this repository, and their cache.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ function repo(source: Parameters<typeof makeFlakeRepo>[0]): FlakeRepo {
 }
 
 /** A manifest service on a fresh history database, counting the nix processes it starts. */
-function service() {
+function service(options: { watchSources?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'flakedeck-inspect-'));
   const db = openHistoryDatabase(join(dir, 'history.sqlite'));
   cleanups.push(() => {
@@ -40,7 +40,9 @@ function service() {
   const received: Inspection[] = [];
   events.connect((channel, payload) => channel === 'hosts.manifests' && received.push(payload as Inspection));
   const nix = new Nix({ onSpawn: (args) => spawned.push([...args]) });
-  return { manifests: new ManifestService(nix, new ManifestStore(db), events), spawned, received };
+  const manifests = new ManifestService(nix, new ManifestStore(db), events, options);
+  cleanups.push(() => manifests.close());
+  return { manifests, spawned, received };
 }
 
 function manifestOf(inspection: Inspection, host: string): HostManifest {
@@ -299,14 +301,38 @@ describe('inspection of other flakes', () => {
       message: expect.stringMatching(/cannot (add|coerce)/),
       location: { file: join(flake.path, 'hosts/broken/config.nix'), line: 2 },
     });
-    // One try for all hosts, one to list them, then one per host.
-    expect(spawned.filter((a) => a.includes('eval'))).toHaveLength(2 + 5);
+    // One try for all hosts, one to list them, then halves: [bare broken desktop] [laptop server], [bare broken]
+    // [desktop], [bare] [broken].
+    expect(spawned.filter((a) => a.includes('eval'))).toHaveLength(2 + 6);
 
     // The broken host's error is cached with the good manifests: the next open runs nothing.
     spawned.length = 0;
     const again = await manifests.inspect(flake.path);
     expect(spawned).toEqual([]);
     expect(again.hosts.broken).toEqual(broken);
+  });
+
+  it('finds one broken host among 32 in O(log N) evaluations, and shows the 31 others', async () => {
+    const flake = repo('inspect-hosts');
+    const bare = readFileSync(join(flake.path, 'hosts/bare/config.nix'), 'utf8');
+    for (let i = 0; i < 27; i++) {
+      flake.write(`hosts/many-${String(i).padStart(2, '0')}/default.nix`, '{ modules = [ ./config.nix ]; }\n');
+      flake.write(`hosts/many-${String(i).padStart(2, '0')}/config.nix`, bare);
+    }
+    flake.write('hosts/many-13/config.nix', '{\n  fileSystems."/".fsType = 4 + "ext";\n}\n');
+    const { manifests, spawned } = service();
+    const inspection = await manifests.inspect(flake.path);
+    const names = Object.keys(inspection.hosts);
+    expect(names).toHaveLength(31);
+    expect(names.filter((h) => !inspection.hosts[h]!.ok)).toEqual(['many-13']);
+    expect(inspection.hosts['many-13']).toMatchObject({
+      ok: false,
+      error: { code: 'NIX_EVAL_ERROR', location: { file: join(flake.path, 'hosts/many-13/config.nix'), line: 2 } },
+    });
+    expect(manifestOf(inspection, 'many-12').fileSystems[0]).toMatchObject({ mountPoint: '/', fsType: 'xfs' });
+    expect(manifestOf(inspection, 'laptop').ephemeralRoot).toBe(true);
+    // All, the list, then two halves per level down to the broken host: 2 + 2·log2(32), not 2 + 31.
+    expect(spawned.filter((a) => a.includes('eval')).length).toBeLessThanOrEqual(2 + 2 * 5);
   });
 
   it('throws the flake error, with its file and line, when no host can be listed', async () => {
@@ -335,10 +361,14 @@ describe('inspection of other flakes', () => {
   });
 });
 
-describe('the manifest cache', () => {
+// Both ways the cache learns that a flake is unchanged: a stat of every tracked file (the CLI), a watch (the app).
+describe.each([
+  ['stat of every file', false],
+  ['watch of the source', true],
+])('the manifest cache, by %s', (_, watchSources) => {
   it('opens an unchanged flake without running nix, and a changed one stale, re-evaluated in the background', async () => {
     const flake = repo('inspect-hosts');
-    const { manifests, spawned, received } = service();
+    const { manifests, spawned, received } = service({ watchSources });
     const first = await manifests.inspect(flake.path);
     expect(spawned.length).toBe(1);
 
@@ -361,7 +391,7 @@ describe('the manifest cache', () => {
     const stale = await manifests.inspect(flake.path);
     expect(stale).toMatchObject({ stale: true, refreshing: true, narHash: first.narHash });
     expect(manifestOf(stale, 'bare').ephemeralRoot).toBe(false);
-    await expect.poll(() => received.length).toBe(1);
+    await expect.poll(() => received.length, { timeout: 60_000 }).toBe(1);
     expect(received[0]).toMatchObject({ stale: false, refreshing: false });
     expect(received[0]!.narHash).not.toBe(first.narHash);
     expect(manifestOf(received[0]!, 'bare').ephemeralRoot).toBe(true);
@@ -376,9 +406,46 @@ describe('the manifest cache', () => {
     expect(spawned).toEqual([]);
   });
 
+  it('never serves the manifests of content that changed in place with its mtime put back', async () => {
+    const flake = repo('inspect-hosts');
+    const { manifests, spawned } = service({ watchSources });
+    const file = join(flake.path, 'hosts/bare/config.nix');
+    await manifests.inspect(flake.path);
+    // As `cp -p`, `rsync -t --inplace` or `tar x` leave it: same size, same inode, the old mtime.
+    const before = statSync(file, { bigint: true });
+    const edited = readFileSync(file, 'utf8').replace('"xfs"', '"zfs"');
+    expect(BigInt(edited.length)).toBe(before.size);
+    writeFileSync(file, edited);
+    const ns = before.mtimeNs % 1_000_000_000n;
+    execFileSync('touch', ['-m', '-d', `@${before.mtimeNs / 1_000_000_000n}.${String(ns).padStart(9, '0')}`, file]);
+    expect(statSync(file, { bigint: true })).toMatchObject({
+      size: before.size,
+      ino: before.ino,
+      mtimeNs: before.mtimeNs,
+    });
+    spawned.length = 0;
+    const after = await manifests.inspect(flake.path, { freshness: 'fresh' });
+    expect(spawned.filter((a) => a.includes('eval'))).toHaveLength(1);
+    expect(manifestOf(after, 'bare').fileSystems[0]).toMatchObject({ mountPoint: '/', fsType: 'zfs' });
+  });
+
+  it('lists the hosts from the cache while the flake is unchanged, and from nix once it changed', async () => {
+    const flake = repo('inspect-hosts');
+    const { manifests, spawned } = service({ watchSources });
+    await manifests.inspect(flake.path);
+    spawned.length = 0;
+    expect(await manifests.hosts(flake.path)).toEqual(
+      ['bare', 'desktop', 'laptop', 'server'].map((name) => ({ name })),
+    );
+    expect(spawned).toEqual([]);
+    flake.write('hosts/extra/default.nix', '{ modules = [ ../bare/config.nix ]; }\n');
+    expect((await manifests.hosts(flake.path)).map((h) => h.name)).toContain('extra');
+    expect(spawned).toHaveLength(1);
+  });
+
   it('waits for the new manifests when asked for fresh ones', async () => {
     const flake = repo('inspect-hosts');
-    const { manifests, received } = service();
+    const { manifests, received } = service({ watchSources });
     await manifests.inspect(flake.path);
     flake.write('hosts/bare/config.nix', '{ fileSystems."/" = { fsType = "tmpfs"; }; }\n');
     const fresh = await manifests.inspect(flake.path, { freshness: 'fresh' });
@@ -389,12 +456,12 @@ describe('the manifest cache', () => {
 
   it('reports a failed background re-evaluation with the last manifests', async () => {
     const flake = repo('inspect-hosts');
-    const { manifests, received } = service();
+    const { manifests, received } = service({ watchSources });
     await manifests.inspect(flake.path);
     flake.write('flake.nix', '{\n  outputs = { self }: {\n    nixosConfigurations = import ./lib.nix {;\n  };\n}\n');
     const stale = await manifests.inspect(flake.path);
     expect(stale.stale).toBe(true);
-    await expect.poll(() => received.length).toBe(1);
+    await expect.poll(() => received.length, { timeout: 60_000 }).toBe(1);
     expect(received[0]).toMatchObject({
       stale: true,
       refreshing: false,
@@ -406,7 +473,7 @@ describe('the manifest cache', () => {
   it('keeps a flake outside git working, through its narHash', async () => {
     const source = repo('four-hosts');
     rmSync(join(source.path, '.git'), { recursive: true, force: true });
-    const { manifests, spawned } = service();
+    const { manifests, spawned } = service({ watchSources });
     await manifests.inspect(source.path);
     spawned.length = 0;
     const again = await manifests.inspect(source.path);

@@ -1,5 +1,5 @@
-// Evaluates nix/inspect.nix over the hosts of a flake: all hosts in one nix process, and only when that fails, one
-// process per host, so that the hosts that evaluate still show and the one that does not shows its own error.
+// Evaluates nix/inspect.nix over the hosts of a flake: all hosts in one nix process, and only when that fails, halves
+// of them until the broken ones are found, so that the hosts that evaluate still show and each broken one its error.
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 import type { ApiErrorData } from '../../common/api/errors.ts';
 import { flakeRef, installable, sourceRootOf } from './flake-folder.ts';
+import { Limiter } from '../deploy/limiter.ts';
 import { listHosts } from './hosts.ts';
 import type { RawManifest } from './manifest.ts';
 import type { Nix } from './nix.ts';
@@ -49,47 +50,56 @@ export async function flakeMetadata(nix: Nix, folder: string): Promise<FlakeMeta
 }
 
 const noHosts = /does not provide attribute .*'nixosConfigurations'/s;
-const perHostConcurrency = 4;
+/** nix processes at a time while a failed evaluation is split up. */
+const splitConcurrency = 2;
 
-/** Every host's raw manifest, or its evaluation error; throws when the flake itself does not evaluate. */
+/** A Nix string literal of any text: `\`, `"` and `${` are escaped. */
+const nixString = (text: string) =>
+  `"${text
+    .replace(/[\\"$]/g, (c) => `\\${c}`)
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')}"`;
+
+/**
+ * Every host's raw manifest, or its evaluation error; throws when the flake itself does not evaluate.
+ * All hosts evaluate in one nix process. When that fails (tryEval cannot catch a type error, so one bad host fails
+ * them all), the hosts are split in halves until each failing group is one host: one broken host among N costs
+ * about 2·log2(N) more evaluations, and the good hosts still show.
+ */
 export async function evaluateHosts(nix: Nix, folder: string): Promise<Record<string, RawHostResult>> {
   const { text } = inspectSource();
   const sourceRoot = sourceRootOf(folder);
+  const attr = installable(folder, ['nixosConfigurations']);
   try {
-    const all = await nix.evalJson<Record<string, RawManifest>>(installable(folder, ['nixosConfigurations']), {
-      apply: text,
-      cwd: folder,
-      sourceRoot,
-    });
+    const all = await nix.evalJson<Record<string, RawManifest>>(attr, { apply: text, cwd: folder, sourceRoot });
     return Object.fromEntries(Object.entries(all).map(([host, raw]) => [host, { ok: true, raw }]));
   } catch (error) {
     if (!(error instanceof ApiError) || error.code !== 'NIX_EVAL_ERROR') throw error;
     if (noHosts.test(error.message)) return {};
-    // tryEval cannot catch a type error, so one bad host fails the whole evaluation: find which, one by one.
-    const hosts = await listHosts(nix, folder);
-    const apply = `host: builtins.getAttr "host" ((\n${text}\n) { host = host; })`;
+    const hosts = (await listHosts(nix, folder)).map((h) => h.name);
+    const limiter = new Limiter(splitConcurrency);
     const results: Record<string, RawHostResult> = {};
-    await forEachLimited(hosts, perHostConcurrency, async ({ name }) => {
+    const evaluateGroup = async (group: readonly string[]): Promise<void> => {
+      const names = `[ ${group.map(nixString).join(' ')} ]`;
+      const apply = `configs: (\n${text}\n) (builtins.intersectAttrs (builtins.listToAttrs (map (name: { inherit name; value = null; }) ${names})) configs)`;
       try {
-        const raw = await nix.evalJson<RawManifest>(installable(folder, ['nixosConfigurations', name]), {
-          apply,
-          cwd: folder,
-          sourceRoot,
-        });
-        results[name] = { ok: true, raw };
-      } catch (hostError) {
-        if (!(hostError instanceof ApiError) || hostError.code !== 'NIX_EVAL_ERROR') throw hostError;
-        results[name] = { ok: false, error: hostError.toData() };
+        const raw = await limiter.run(() =>
+          nix.evalJson<Record<string, RawManifest>>(attr, { apply, cwd: folder, sourceRoot }),
+        );
+        for (const name of group) results[name] = { ok: true, raw: raw[name]! };
+      } catch (groupError) {
+        if (!(groupError instanceof ApiError) || groupError.code !== 'NIX_EVAL_ERROR') throw groupError;
+        if (group.length === 1) results[group[0]!] = { ok: false, error: groupError.toData() };
+        else await split(group);
       }
-    });
+    };
+    const split = async (group: readonly string[]): Promise<void> => {
+      const half = Math.ceil(group.length / 2);
+      await Promise.all([evaluateGroup(group.slice(0, half)), evaluateGroup(group.slice(half))]);
+    };
+    // The whole evaluation failed already: split at once, and a lone host's error is that one.
+    if (hosts.length === 1) results[hosts[0]!] = { ok: false, error: error.toData() };
+    else await split(hosts);
     return Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b)));
   }
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -2,11 +2,13 @@
 // shows its last manifests, marked stale, while it is evaluated again in the background.
 
 import { ApiError } from '../../common/api/errors.ts';
+import type { HostSummary } from '../../common/model/flake.ts';
 import type { HostInspection, HostManifest, Inspection } from '../../common/model/manifest.ts';
 import type { EventHub } from '../events/event-hub.ts';
 import type { InspectionRow, ManifestStore, StoredHost } from '../history/manifest-store.ts';
 import { sourceRootOf } from './flake-folder.ts';
 import { flakeFingerprint } from './flake-fingerprint.ts';
+import { listHosts } from './hosts.ts';
 import { evaluateHosts, flakeMetadata, inspectSource } from './inspect.ts';
 import type { RawHostResult } from './inspect.ts';
 import { toManifest } from './manifest.ts';
@@ -14,6 +16,7 @@ import { demoLoginKeys } from '../secrets/login-material.ts';
 import type { RawManifest } from './manifest.ts';
 import type { Nix } from './nix.ts';
 import { verifiedSourceMetadata } from './source-hash.ts';
+import { SourceWatch } from './source-watch.ts';
 
 export interface InspectOptions {
   /** Only these hosts (all by default). */
@@ -32,21 +35,56 @@ export class ManifestService {
   readonly #store: ManifestStore;
   readonly #events: EventHub;
   readonly #now: () => number;
+  readonly #watchSources: boolean;
+  /** Per folder, the last fingerprint and the watch that says when it no longer holds. */
+  readonly #watched = new Map<string, { watch: SourceWatch; fingerprint: string | undefined }>();
   /** One evaluation per folder at a time; later callers share it. */
   readonly #running = new Map<string, Promise<Inspection>>();
   /** Folders whose background re-evaluation will send a `hosts.manifests` event. */
   readonly #refreshing = new Set<string>();
 
-  constructor(nix: Nix, store: ManifestStore, events: EventHub, now: () => number = Date.now) {
+  /**
+   * `watchSources` (the app, which lives long): watch each opened flake's source, so an unchanged one is known without
+   * a stat of every tracked file. The CLI runs once and stats them.
+   */
+  constructor(
+    nix: Nix,
+    store: ManifestStore,
+    events: EventHub,
+    options: { now?: () => number; watchSources?: boolean } = {},
+  ) {
     this.#nix = nix;
     this.#store = store;
     this.#events = events;
-    this.#now = now;
+    this.#now = options.now ?? Date.now;
+    this.#watchSources = options.watchSources ?? false;
+  }
+
+  /** The flake's content fingerprint: the watched one while nothing tracked changed, else computed now. */
+  async #fingerprint(folder: string): Promise<string | undefined> {
+    if (!this.#watchSources) return flakeFingerprint(folder);
+    const known = this.#watched.get(folder);
+    if (known && (await known.watch.unchanged())) return known.fingerprint;
+    known?.watch.close();
+    this.#watched.delete(folder);
+    // The watch starts before the files are read: a change while they are read shows at the next check.
+    const watch = SourceWatch.start(folder);
+    const fingerprint = flakeFingerprint(folder);
+    if (watch) {
+      watch.reset();
+      this.#watched.set(folder, { watch, fingerprint });
+    }
+    return fingerprint;
+  }
+
+  close(): void {
+    for (const { watch } of this.#watched.values()) watch.close();
+    this.#watched.clear();
   }
 
   async inspect(folder: string, options: InspectOptions = {}): Promise<Inspection> {
     const { hash } = inspectSource();
-    const fingerprint = flakeFingerprint(folder);
+    const fingerprint = await this.#fingerprint(folder);
     if (!options.force && fingerprint) {
       const hit = this.#store.findByFingerprint(folder, fingerprint, hash);
       const cached = hit && this.#fromStore(folder, hit, false);
@@ -61,6 +99,14 @@ export class ManifestService {
       }
     }
     return select(await this.#evaluate(folder), options.hosts);
+  }
+
+  /** The hosts of the flake: from the cache when the flake is unchanged since it was evaluated, else from nix. */
+  async hosts(folder: string): Promise<HostSummary[]> {
+    const fingerprint = await this.#fingerprint(folder);
+    const hit = fingerprint && this.#store.findByFingerprint(folder, fingerprint, inspectSource().hash);
+    if (hit) return hit.hosts.map((name) => ({ name }));
+    return listHosts(this.#nix, folder);
   }
 
   /** One host's manifest, evaluated now if the flake changed; its evaluation error is thrown. */
@@ -99,7 +145,7 @@ export class ManifestService {
 
   async #evaluateNow(folder: string): Promise<Inspection> {
     const { hash } = inspectSource();
-    const before = flakeFingerprint(folder);
+    const before = await this.#fingerprint(folder);
     let metadata;
     let results: Record<string, RawHostResult>;
     if (before) {
@@ -128,7 +174,7 @@ export class ManifestService {
       r.ok ? { host, raw: r.raw } : { host, error: r.error },
     );
     // Cache only what nix read from files that did not change meanwhile.
-    if (flakeFingerprint(folder) === before) this.#store.save(row, stored);
+    if ((await this.#fingerprint(folder)) === before) this.#store.save(row, stored);
     return this.#inspection(folder, row, new Map(stored.map((s) => [s.host, s])), false);
   }
 

@@ -71,4 +71,16 @@ export const migrations: readonly string[] = [
      PRIMARY KEY (nar_hash, inspect_hash, host),
      CHECK ((manifest IS NULL) <> (error IS NULL))
    ) STRICT;`,
+  // Logs read in pages of lines: each chunk (at most 64 KiB, cut after a newline where there is one) records how many
+  // newlines came before it and how many it holds, so a page of lines is found without reading the chunks before it.
+  `ALTER TABLE run_logs ADD COLUMN first_line INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE run_logs ADD COLUMN line_count INTEGER NOT NULL DEFAULT 0;
+   UPDATE run_logs SET line_count = length(text) - length(replace(text, char(10), ''));
+   UPDATE run_logs SET first_line = before.lines
+     FROM (SELECT run_id, seq,
+                  coalesce(sum(line_count) OVER (PARTITION BY run_id ORDER BY seq
+                                                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS lines
+           FROM run_logs) AS before
+     WHERE run_logs.run_id = before.run_id AND run_logs.seq = before.seq;
+   CREATE INDEX run_logs_by_line ON run_logs (run_id, first_line, line_count, seq);`,
 ];

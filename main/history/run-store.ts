@@ -4,6 +4,7 @@ import { ApiError } from '../../common/api/errors.ts';
 import type {
   ClosureDiff,
   DeployMode,
+  LogPage,
   RunDetail,
   RunKind,
   RunStatus,
@@ -13,6 +14,7 @@ import type {
   StepStatus,
 } from '../../common/model/runs.ts';
 import type { HistoryDatabase } from './database.ts';
+import { RunLogs } from './run-logs.ts';
 
 /** What a run is about, known when it starts. */
 export type NewRun = Pick<RunSummary, 'batch' | 'kind' | 'host' | 'flake' | 'revision' | 'dirty' | 'mode' | 'target'>;
@@ -47,7 +49,6 @@ interface StepRow {
 
 /** Kinds that change a host: only one of them may run per host at a time, across every Flakedeck process. */
 const exclusiveKinds: readonly RunKind[] = ['deploy', 'rollback'];
-const logFlushMs = 100;
 const interruptedMessage = 'Flakedeck stopped while this ran (it was killed or crashed); the run did not finish.';
 
 export function pidAlive(pid: number): boolean {
@@ -82,14 +83,14 @@ export class RunStore {
   readonly #db: HistoryDatabase;
   readonly #pid: number;
   readonly #isAlive: (pid: number) => boolean;
-  /** Log text not yet committed, per run; written every few hundred milliseconds and at each step's end. */
-  readonly #pendingLogs = new Map<number, string[]>();
-  #flushTimer: NodeJS.Timeout | undefined;
+  /** Logs, committed every few hundred milliseconds and at each step's end. */
+  readonly #logs: RunLogs;
 
   constructor(db: HistoryDatabase, options: { pid?: number; isAlive?: (pid: number) => boolean } = {}) {
     this.#db = db;
     this.#pid = options.pid ?? process.pid;
     this.#isAlive = options.isAlive ?? pidAlive;
+    this.#logs = new RunLogs(db);
     this.sweepInterrupted();
   }
 
@@ -195,29 +196,12 @@ export class RunStore {
   }
 
   appendLog(runId: number, text: string): void {
-    if (!text) return;
-    const pending = this.#pendingLogs.get(runId);
-    if (pending) pending.push(text);
-    else this.#pendingLogs.set(runId, [text]);
-    this.#flushTimer ??= setTimeout(() => this.flushLogs(), logFlushMs);
+    this.#logs.append(runId, text);
   }
 
   /** Commits pending log text, of one run or of all. */
   flushLogs(runId?: number): void {
-    const ids = runId === undefined ? [...this.#pendingLogs.keys()] : [runId];
-    const insert = this.#db.prepare(
-      'INSERT INTO run_logs (run_id, seq, text) SELECT ?, coalesce(max(seq), 0) + 1, ? FROM run_logs WHERE run_id = ?',
-    );
-    for (const id of ids) {
-      const parts = this.#pendingLogs.get(id);
-      if (!parts) continue;
-      this.#pendingLogs.delete(id);
-      insert.run(id, parts.join(''), id);
-    }
-    if (this.#pendingLogs.size === 0 && this.#flushTimer) {
-      clearTimeout(this.#flushTimer);
-      this.#flushTimer = undefined;
-    }
+    this.#logs.flush(runId);
   }
 
   finish(runId: number, status: Exclude<RunStatus, 'running'>, message: string | null, now = Date.now()): void {
@@ -264,18 +248,25 @@ export class RunStore {
     return { ...summary(row), steps, diff: diff ? (JSON.parse(diff.summary) as ClosureDiff) : null };
   }
 
+  /** A run's whole log; for short logs (tests, notifications): readers of any log use logPage or logChunks. */
   log(runId: number): string {
-    this.flushLogs(runId);
+    return [...this.logChunks(runId)].join('');
+  }
+
+  /** Lines `from` to `from + count` of a run's log, long lines cut; the renderer reads logs this way. */
+  logPage(runId: number, from: number, count: number, maxLineChars?: number): LogPage {
     this.get(runId); // a clear error for an unknown run
-    return this.#db
-      .prepare<[number], { text: string }>('SELECT text FROM run_logs WHERE run_id = ? ORDER BY seq')
-      .all(runId)
-      .map((r) => r.text)
-      .join('');
+    return this.#logs.page(runId, from, count, maxLineChars);
+  }
+
+  /** A run's log chunk by chunk (64 KiB at most each), for streaming it. */
+  logChunks(runId: number): Generator<string> {
+    this.get(runId);
+    return this.#logs.chunks(runId);
   }
 
   close(): void {
-    this.flushLogs();
+    this.#logs.flush();
   }
 
   #interrupt(runId: number): void {

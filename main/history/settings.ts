@@ -1,10 +1,12 @@
 // Key-value settings in the history database, stored as JSON.
 
+import type { RetentionPolicy } from '../../common/model/runs.ts';
 import type { HistoryDatabase } from './database.ts';
 
 export interface SettingsShape {
   lastFlake: string;
   windowBounds: { x: number; y: number; width: number; height: number; maximized: boolean };
+  retention: RetentionPolicy;
 }
 
 export class Settings {

@@ -3,7 +3,6 @@
 
 import type { LiveRun, RunDetail } from '../../common/model/runs.ts';
 import { describeDiff } from '../deploy/closure-diff.ts';
-import { listHosts } from '../flake/hosts.ts';
 import type { Services } from '../services.ts';
 import { userShell } from '../terminal/user-shell.ts';
 import { buildTrayMenu } from './tray-menu.ts';
@@ -68,7 +67,7 @@ export class TrayController {
   async refresh(): Promise<void> {
     const folder = this.#folder();
     try {
-      this.#hosts = (await listHosts(this.#services.nix, folder)).map((h) => h.name);
+      this.#hosts = (await this.#services.manifests.hosts(folder)).map((h) => h.name);
       this.#thisMachine = await this.#services.targets.thisMachine(folder).catch(() => null);
     } catch {
       // A flake that does not evaluate has no hosts to offer; the window shows why.

@@ -81,6 +81,7 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
     ...(options.keychain && { keychain: options.keychain }),
     terminal: options.terminal ?? { shell: testShell },
     openExternal: async (url) => void openedUrls.push(url),
+    watchFlakes: true,
   });
 
   const server = createServer((request, response) => {

@@ -83,6 +83,8 @@ const examples: { [C in MethodChannel]: () => Params<C> } = {
   'history.get': () => ({ runId: seen.runId }),
   'history.log': () => ({ runId: seen.runId }),
   'history.compare': () => ({ a: seen.runId, b: seen.runId }),
+  'history.retention': () => ({}),
+  'history.setRetention': () => ({ runDays: 365, logDays: 90, manifestDays: 30 }),
   'keys.delete': () => ({ label: 'mine', confirmPublicKey: 'age1wrong' }),
 };
 

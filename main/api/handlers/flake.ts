@@ -1,17 +1,16 @@
 // Handlers of the flake and hosts namespaces.
 
-import { listHosts } from '../../flake/hosts.ts';
 import type { Services } from '../../services.ts';
 import type { HandlersFor } from '../router.ts';
 import type { flakeMethods } from '../../../common/api/namespaces/flake.ts';
 
-export function flakeHandlers({ nix, flake }: Services): HandlersFor<typeof flakeMethods> {
+export function flakeHandlers({ manifests, flake }: Services): HandlersFor<typeof flakeMethods> {
   return {
     'flake.current': () => flake.current(),
     'flake.open': ({ path }) => flake.open(path),
     'hosts.list': async () => {
       const folder = flake.current().path;
-      return { flake: folder, hosts: await listHosts(nix, folder) };
+      return { flake: folder, hosts: await manifests.hosts(folder) };
     },
   };
 }

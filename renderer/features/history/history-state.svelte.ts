@@ -12,7 +12,8 @@ export class HistoryState {
   /** Runs ticked for comparison, in the order they were ticked. */
   picked = $state<number[]>([]);
   detail = $state.raw<RunDetail | null>(null);
-  log = $state<string | null>(null);
+  /** The run whose log is shown; LogView reads it in pages. */
+  logRun = $state<number | null>(null);
   comparison = $state.raw<RunComparison | null>(null);
 
   readonly #api: FlakedeckApi;
@@ -57,7 +58,7 @@ export class HistoryState {
 
   open = async (runId: number): Promise<void> => {
     this.comparison = null;
-    this.log = null;
+    this.logRun = null;
     try {
       this.detail = await this.#api.history.get({ runId });
     } catch (error) {
@@ -66,12 +67,8 @@ export class HistoryState {
     }
   };
 
-  showLog = async (runId: number): Promise<void> => {
-    try {
-      this.log = await this.#api.history.log({ runId });
-    } catch (error) {
-      this.error = asApiError(error);
-    }
+  showLog = (runId: number): void => {
+    this.logRun = runId;
   };
 
   compare = async (a: number, b: number): Promise<void> => {
