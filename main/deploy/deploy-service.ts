@@ -14,6 +14,7 @@ import { flakeRevision } from './flake-revision.ts';
 import { Limiter } from './limiter.ts';
 import { Pipeline } from './pipeline.ts';
 import type { HostJob } from './pipeline.ts';
+import { explainFailure } from './failure-report.ts';
 import { Run, RunFailure } from './run.ts';
 import { checkEnvironment, checkSettings, describeTarget } from './settings.ts';
 import type { DeployEnvironment, DeploySettings } from './settings.ts';
@@ -157,20 +158,24 @@ export class DeployService {
   ): Promise<BatchStarted> {
     const hosts = [...new Set(requested)];
     if (hosts.length === 0) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'Name at least one host.' });
-    const settings = knownSettings ?? (await this.#settings(folder, hosts));
+    const settings = knownSettings ?? (await this.#settingsOrErrors(folder, hosts));
     const { revision, dirty } = await flakeRevision(folder);
     const batch = randomUUID();
     const ids = this.#deps.runs.begin(
-      hosts.map((host, i) => ({
-        batch,
-        kind,
-        host,
-        flake: folder,
-        revision,
-        dirty,
-        mode,
-        target: kind === 'build' && settings[i]!.buildOn === 'local' ? null : describeTarget(settings[i]!),
-      })),
+      hosts.map((host, i) => {
+        const hostSettings = settings[i]!;
+        const usable = !(hostSettings instanceof ApiError);
+        return {
+          batch,
+          kind,
+          host,
+          flake: folder,
+          revision,
+          dirty,
+          mode,
+          target: !usable || (kind === 'build' && hostSettings.buildOn === 'local') ? null : describeTarget(hostSettings),
+        };
+      }),
     );
     const runs = ids.map((id, i) => {
       const run = new Run(this.#deps.runs.get(id), this.#deps.runs, this.#deps.terminals, {
@@ -178,18 +183,22 @@ export class DeployService {
         output: (live, text) => this.#outputListeners.forEach((listener) => listener(live, text)),
       });
       this.#active.set(id, run);
-      void this.#drive(run, { host: hosts[i]!, folder, settings: settings[i]! }, work);
+      const hostSettings = settings[i]!;
+      // A host that does not evaluate is still a run, recorded with why it failed.
+      if (hostSettings instanceof ApiError) void this.#drive(run, () => failBeforeBuild(run, hostSettings));
+      else void this.#drive(run, () => work(run, { host: hosts[i]!, folder, settings: hostSettings }));
       return run.live;
     });
     return { batch, runs };
   }
 
-  async #drive(run: Run, job: HostJob, work: (run: Run, job: HostJob) => Promise<string>): Promise<void> {
+  async #drive(run: Run, work: () => Promise<string>): Promise<void> {
     try {
-      run.finish('succeeded', await work(run, job));
+      run.finish('succeeded', await work());
     } catch (error) {
-      if (error instanceof RunFailure) run.finish(error.status, error.message);
-      else run.finish('failed', error instanceof Error ? error.message : String(error));
+      const failure = asRunFailure(error);
+      const report = explainFailure({ ...run.failure(failure), confirmSeconds: this.#deps.env.confirmSeconds });
+      run.finish(failure.status, report);
     }
   }
 
@@ -210,9 +219,23 @@ export class DeployService {
     return run;
   }
 
-  /** Refuses names the flake does not declare before anything runs, then takes each host's deploy settings. */
+  /** Each host's deploy settings; refuses names the flake does not declare before anything runs. */
   async #settings(folder: string, hosts: readonly string[]): Promise<DeploySettings[]> {
-    const inspection = await this.#deps.manifests.inspect(folder, { freshness: 'fresh' });
+    return (await this.#settingsOrErrors(folder, hosts)).map((settings) => {
+      if (settings instanceof ApiError) throw settings;
+      return settings;
+    });
+  }
+
+  /** Each host's settings, or why there are none (the flake or the host does not evaluate); unknown names throw. */
+  async #settingsOrErrors(folder: string, hosts: readonly string[]): Promise<(DeploySettings | ApiError)[]> {
+    let inspection;
+    try {
+      inspection = await this.#deps.manifests.inspect(folder, { freshness: 'fresh' });
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'NIX_EVAL_ERROR') return hosts.map(() => error);
+      throw error;
+    }
     const declared = Object.keys(inspection.hosts);
     const unknown = hosts.filter((h) => !Object.hasOwn(inspection.hosts, h));
     if (unknown.length > 0) {
@@ -224,10 +247,31 @@ export class DeployService {
     }
     return hosts.map((host) => {
       const result = inspection.hosts[host]!;
-      if (!result.ok) throw ApiError.fromData(result.error);
-      return checkSettings(host, result.manifest.deploy);
+      if (!result.ok) return ApiError.fromData(result.error);
+      try {
+        return checkSettings(host, result.manifest.deploy);
+      } catch (error) {
+        if (error instanceof ApiError) return error;
+        throw error;
+      }
     });
   }
+}
+
+/** Ends a run whose host cannot be built at all: an evaluation error fails its build step, at the user's line. */
+async function failBeforeBuild(run: Run, error: ApiError): Promise<never> {
+  const failure = asRunFailure(error);
+  if (error.code !== 'NIX_EVAL_ERROR') throw failure;
+  return run.step('build', async () => {
+    run.log(`${(error.detail ?? error.message).replace(/\r?\n/g, '\r\n')}\r\n`);
+    throw failure;
+  });
+}
+
+function asRunFailure(error: unknown): RunFailure {
+  if (error instanceof RunFailure) return error;
+  if (error instanceof ApiError) return new RunFailure('failed', error.message, error.location);
+  return new RunFailure('failed', error instanceof Error ? error.message : String(error));
 }
 
 function deployedMessage(host: string, mode: DeployMode, out: string): string {

@@ -11,8 +11,7 @@ const repos: FlakeRepo[] = [];
 afterAll(() => repos.forEach((r) => r.remove()));
 
 /** A real `nix build --log-format internal-json` of fixture hosts: its stderr, stdout and exit code. */
-function build(hosts: string, attrs: string[]) {
-  const repo = makeFlakeRepo('deploy');
+function build(hosts: string, attrs: string[], repo = makeFlakeRepo('deploy')) {
   repos.push(repo);
   repo.write('hosts.nix', hosts);
   const installables = attrs.map((h) => `${repo.path}#nixosConfigurations.${h}.config.system.build.toplevel`);
@@ -85,6 +84,28 @@ describe('nix internal-json log', () => {
     expect(parser.errors().join('\n')).toMatch(
       /builder for '.*-nixos-system-a-24\.05\.fixture\.drv' failed with exit code 1/,
     );
+  });
+
+  it("maps an evaluation error to the user's file and line, and draws its code frame line by line", () => {
+    const repo = makeFlakeRepo('deploy');
+    const { stderr, code } = build(
+      `{\n  web = {\n    packages = { ripgrep = "14.1.0"; git = 2 + "x"; };\n  };\n}\n`,
+      ['web'],
+      repo,
+    );
+    expect(code).toBe(1);
+    const parser = new NixLogParser({ sourceRoot: repo.path });
+    const splitter = new LineSplitter((line) => parser.line(line));
+    const drawn = splitter.write(`${stderr}\n`) + splitter.end();
+    // Every line end goes back to the first column: no staircase in a terminal.
+    expect(drawn).not.toMatch(/[^\r]\n/);
+    const lines = stripAnsi(drawn).split('\r\n');
+    expect(lines).toContain(`       at ${repo.path}/hosts.nix:3:48:`);
+    expect(lines).toContain('            3|     packages = { ripgrep = "14.1.0"; git = 2 + "x"; };');
+    expect(drawn).not.toContain('-source/hosts.nix');
+    const failure = parser.failure();
+    expect(failure?.message).toBe('cannot add a string to an integer');
+    expect(failure?.location).toEqual({ file: `${repo.path}/hosts.nix`, line: 3, column: 48 });
   });
 
   it('says which machine builds what, running builds and their phase, as the activities name them', () => {

@@ -1,8 +1,9 @@
 // Reads nix's `--log-format internal-json` stream into progress (builds and copies done and expected, what runs
 // where, phases, failures with their last log lines) and into readable terminal lines, as nix-output-monitor does.
 
+import type { ApiError } from '../../common/api/errors.ts';
 import type { BuildFailure, BuildProgress, Counts, RunningBuild } from '../../common/model/runs.ts';
-import { stripAnsi } from '../flake/nix-errors.ts';
+import { localizePaths, nixFailure, stripAnsi } from '../flake/nix-errors.ts';
 
 // Activity types (nix/src/libutil/logging.hh).
 const actCopyPath = 100;
@@ -82,8 +83,16 @@ export class NixLogParser {
   readonly #tails = new Map<string, string[]>();
   readonly #failures: BuildFailure[] = [];
   readonly #errors: string[] = [];
+  /** The error entries as nix wrote them, for nixFailure to read their positions. */
+  readonly #errorEntries: string[] = [];
+  /** The user's copy of the flake: files of its store copy are named as theirs in what is shown. */
+  readonly #sourceRoot: string | undefined;
   /** The stdout of `nix build --json`, when it went through the same stream (a pty merges the two). */
   #result: BuildResult[] | null = null;
+
+  constructor(options: { sourceRoot?: string } = {}) {
+    this.#sourceRoot = options.sourceRoot;
+  }
 
   /** Reads one line of the stream; returns what to show for it (null for nothing), without a line end. */
   line(raw: string): string | null {
@@ -104,6 +113,7 @@ export class NixLogParser {
       case 'result':
         return this.#resultEntry(entry);
       case 'msg':
+        if (entry.level === 0) this.#errorEntries.push(text);
         return this.#message(entry);
       default:
         return null;
@@ -129,6 +139,11 @@ export class NixLogParser {
   /** The error messages nix printed, without colours. */
   errors(): string[] {
     return [...this.#errors];
+  }
+
+  /** What nix's errors amount to, at the user's file and line where nix names one; null when it printed none. */
+  failure(): ApiError | null {
+    return this.#errorEntries.length ? nixFailure(this.#errorEntries.join('\n'), this.#sourceRoot) : null;
   }
 
   /** Out paths from `nix build --json`, in the order of the installables. */
@@ -239,7 +254,7 @@ export class NixLogParser {
   #message(entry: NixEntry): string | null {
     const level = entry.level ?? 0;
     if (level > 3) return null;
-    const text = entry.msg ?? '';
+    const text = localizePaths(entry.msg ?? '', this.#sourceRoot);
     if (level === 0) {
       const plain = stripAnsi(text);
       this.#errors.push(plain);
@@ -265,6 +280,14 @@ export class NixLogParser {
 const machineLinePrefixes = ['@nix ', '@flakedeck ', '[{'];
 /** What of a line that went out in part is kept for the reader, at most. */
 const passedLineLimit = 4096;
+
+/**
+ * A terminal moves down on "\n" without going back to the first column: a shown text of several lines (nix's error
+ * with its code frame) would be drawn as a staircase. Each of its line ends becomes "\r\n".
+ */
+function terminalLines(text: string): string {
+  return text.replace(/\r?\n/g, '\r\n');
+}
 
 const mayBecomeMachineLine = (start: string) =>
   machineLinePrefixes.some((prefix) => prefix.startsWith(start) || start.startsWith(prefix));
@@ -299,7 +322,7 @@ export class LineSplitter {
         continue;
       }
       const shown = this.#read(line);
-      if (shown !== null) out.push(`${shown}\r\n`);
+      if (shown !== null) out.push(`${terminalLines(shown)}\r\n`);
     }
     if (text) {
       if (!this.#passing && mayBecomeMachineLine(text.replace(leadingControls, ''))) this.#pending = text;
@@ -318,7 +341,7 @@ export class LineSplitter {
     if (this.#passing) this.#endPassed('');
     if (!rest) return '';
     const shown = this.#read(rest.replace(/\r$/, ''));
-    return shown === null ? '' : `${shown}\r\n`;
+    return shown === null ? '' : `${terminalLines(shown)}\r\n`;
   }
 
   #endPassed(rest: string): void {

@@ -81,7 +81,7 @@ export class Pipeline {
     const { nix, env } = this.#ctx;
     const remote = job.settings.buildOn === 'remote';
     return run.step('build', async (record) => {
-      const parser = new NixLogParser();
+      const parser = new NixLogParser({ sourceRoot: job.folder });
       const toplevel = installable(job.folder, [
         'nixosConfigurations',
         job.host,
@@ -125,8 +125,9 @@ export class Pipeline {
           const tail = failure.lastLines.slice(-5).join('\n');
           throw new RunFailure('failed', `${failure.name} failed to build${tail ? `:\n${tail}` : '.'}`);
         }
-        const error = parser.errors().at(-1);
-        throw new RunFailure('failed', error ? lastLine(error) : `nix build exited with ${status.exitCode}.`);
+        const error = parser.failure();
+        if (error) throw new RunFailure('failed', error.message, error.location);
+        throw new RunFailure('failed', `nix build exited with ${status.exitCode}.`);
       }
       const out = parser.outPaths()[0];
       if (!out) throw new RunFailure('failed', 'nix build succeeded but named no out path.');
@@ -146,6 +147,7 @@ export class Pipeline {
         ...(outOnTarget ? [out] : []),
       ]);
       const current = probe.output.last('current')?.[0] || null;
+      if (current) run.facts.system = current;
       const currentClosure = current ? probe.output.closures.get(current) : undefined;
       if (current && !currentClosure) throw new RunFailure('failed', `Could not read the closure of ${current}.`);
       const newClosure = outOnTarget ? probe.output.closures.get(out) : await local;
@@ -221,6 +223,7 @@ export class Pipeline {
     else steps.activate = first;
 
     const onMarker = ({ name, words }: Marker) => {
+      noteFacts(run, { name, words });
       if (name === 'profile-done' && steps.profile) {
         run.endStep(steps.profile, 'succeeded', `Generation ${words[0]} is ${system}.`);
       } else if ((name === 'detached' || name === 'switch-start') && !steps.activate) {
@@ -440,6 +443,13 @@ export class Pipeline {
     const key = createHash('sha256').update(`${job.folder}\0${job.host}`).digest('hex').slice(0, 20);
     return join(this.#ctx.gcrootsDir, key);
   }
+}
+
+/** What the activation's markers say about the host's generations, for a failure report. */
+function noteFacts(run: Run, { name, words: [first = ''] }: Marker): void {
+  if (name === 'previous') Object.assign(run.facts, { generationBefore: first || undefined, activated: true });
+  else if (name === 'profile-done') run.facts.generationNew = first;
+  else if (name === 'rollback-done') run.facts.rolledBackTo = first;
 }
 
 function describeDone(mode: DeployMode): string {
