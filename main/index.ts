@@ -16,6 +16,7 @@ import { chooseFlakeFolder, confirmDeploy, showError } from './shell/dialogs.ts'
 import { attachIpc } from './shell/ipc-adapter.ts';
 import { createMainWindow } from './shell/main-window.ts';
 import { desktopNotifications } from './shell/notifications.ts';
+import { openWithDefaultApp } from './shell/open-file.ts';
 import { openInBrowser } from './shell/open-in-browser.ts';
 import { hardenWebContents } from './shell/security.ts';
 import { createTray } from './shell/tray.ts';
@@ -50,6 +51,7 @@ async function start(): Promise<void> {
     defaultFlake,
     appVersion: app.getVersion(),
     openExternal: openInBrowser,
+    openFile: openWithDefaultApp,
   });
   const flakeArgument = flakeFromArgv(process.argv);
   if (flakeArgument) openFlakeArgument(services, flakeArgument);

@@ -20,6 +20,8 @@ import { KeyService } from './keys/key-service.ts';
 import type { Keychain } from './keys/keychain.ts';
 import { SecretsService } from './secrets/secrets-service.ts';
 import { MakeYours } from './secrets/make-yours.ts';
+import { EditorLauncher } from './links/editor.ts';
+import type { FileOpener } from './links/editor.ts';
 import { ExternalLinks } from './links/external-links.ts';
 import type { ExternalOpener } from './links/external-links.ts';
 import { PtyHost } from './terminal/pty-host.ts';
@@ -39,6 +41,10 @@ export interface ServiceConfig {
   terminal?: PtyHostOptions;
   /** Opens web links; the Electron glue gives shell.openExternal, tests a recorder, the CLI none. */
   openExternal?: ExternalOpener;
+  /** Opens a file with the desktop's default application when no $VISUAL/$EDITOR is set (Electron: shell.openPath). */
+  openFile?: FileOpener;
+  /** Where the editor setting is read from (process.env by default; tests give their own). */
+  editorEnv?: NodeJS.ProcessEnv;
   /** Where deploys find things on a target, and how ssh reaches it (tests: a loopback sshd and a test folder). */
   deploy?: Partial<DeployEnvironment>;
 }
@@ -59,6 +65,8 @@ export interface Services {
   /** Every pty session: shells the user opens and the runs of builds and deploys. */
   terminals: PtyHost;
   links: ExternalLinks;
+  /** Opens the user's files at a line (an error's location) in their editor. */
+  editor: EditorLauncher;
   /** The record of builds, deploys and rollbacks. */
   runs: RunStore;
   deploy: DeployService;
@@ -81,6 +89,7 @@ export function createServices(config: ServiceConfig): Services {
   const makeYours = new MakeYours(() => flake.current().path, keys);
   const terminals = new PtyHost(events, config.terminal);
   const links = new ExternalLinks(config.openExternal);
+  const editor = new EditorLauncher(terminals, config.openFile, config.editorEnv);
   const runs = new RunStore(history);
   const deploy = new DeployService({
     nix,
@@ -111,6 +120,7 @@ export function createServices(config: ServiceConfig): Services {
     makeYours,
     terminals,
     links,
+    editor,
     runs,
     deploy,
     close,

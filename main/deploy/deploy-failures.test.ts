@@ -35,7 +35,9 @@ function onStep(app: DeployServices, name: string, then: (run: LiveRun) => void)
 
 describe('deploy failures', () => {
   it("records builds that fail on evaluation, from the app and the CLI, at the user's file and line", async () => {
-    const { fixture, app } = await setup(`{\n  web = {\n    packages = { ripgrep = "14.1.0"; git = 2 + "x"; };\n  };\n}\n`);
+    const { fixture, app } = await setup(
+      `{\n  web = {\n    packages = { ripgrep = "14.1.0"; git = 2 + "x"; };\n  };\n}\n`,
+    );
     const hostsFile = join(fixture.repo.path, 'hosts.nix');
     const batch = await app.services.deploy.build(fixture.repo.path, ['web']);
     const run = await app.services.deploy.finished(batch.runs[0]!.id);
@@ -54,13 +56,15 @@ describe('deploy failures', () => {
     const config = JSON.parse(readFileSync(app.configFile, 'utf8'));
     const cli = await runCliInProcess(['build', 'web', '--flake', fixture.repo.path], {}, config);
     expect(cli.code).toBe(1);
-    expect(cli.stderr).toContain(`web: FAILED — The configuration of web does not evaluate: cannot add a string to an integer`);
+    expect(cli.stderr).toContain(
+      `web: FAILED — The configuration of web does not evaluate: cannot add a string to an integer`,
+    );
     expect(cli.stderr).toContain(`(at ${hostsFile}:3:`);
     const [recorded] = app.services.runs.list({ host: 'web' });
     expect(recorded).toMatchObject({ kind: 'build', status: 'failed' });
     expect(recorded!.id).not.toBe(run.id);
     expect(recorded!.message).toContain(`${hostsFile}:3:`);
-    expect(stepsOf(app.services.runs.get(recorded!.id))).toEqual(['build:failed']);
+    expect(app.services.runs.get(recorded!.id).steps.map((s) => `${s.name}:${s.status}`)).toEqual(['build:failed']);
   });
 
   it('stops a failed build before the copy and shows the failing derivation with its last log lines', async () => {
@@ -156,6 +160,12 @@ describe('deploy failures', () => {
 
     expect(shared).toEqual([{ code: 3, output: '@flakedeck confirm stale-connection\n' }]);
     expect(bad.status).toBe('rolled-back');
+    // Each new connection was refused until the target went back; the log says so once, not once a second.
+    const confirmLog = stripAnsi(app.services.runs.log(bad.id)).split('── confirm ──')[1]!;
+    expect(confirmLog.match(/Permission denied/g)).toHaveLength(1);
+    expect(bad.message).toMatch(
+      /^web was not confirmed within 4 s over a new connection and rolled back to generation 1\. web went back to generation 1 by itself\. /,
+    );
     expect(target.profileTarget()).toBe(good);
     expect(target.running()).toBe(good);
     // The shared connection itself was fine all along: it proved nothing about new ones.
@@ -176,7 +186,9 @@ describe('deploy failures', () => {
     expect(proxy.cuts).toBe(1);
     expect(cut.status).toBe('failed');
     expect(stepsOf(cut)).toEqual(['build:succeeded', 'diff:succeeded', 'approve:skipped', 'copy:failed']);
-    expect(cut.message).toMatch(/Nothing changed on web: it still runs its current system\. /);
+    expect(cut.message).toMatch(
+      /^Copying to 127\.0\.0\.1 failed: .*\. web was not changed: it runs what it ran before\. Check the free space and the connection to 127\.0\.0\.1, then deploy again\.$/,
+    );
     expect(target.storeHasClosure(cut.outPath!)).toBe(false);
     expect(target.profileTarget()).toBeNull();
 

@@ -173,7 +173,8 @@ export class DeployService {
           revision,
           dirty,
           mode,
-          target: !usable || (kind === 'build' && hostSettings.buildOn === 'local') ? null : describeTarget(hostSettings),
+          target:
+            !usable || (kind === 'build' && hostSettings.buildOn === 'local') ? null : describeTarget(hostSettings),
         };
       }),
     );

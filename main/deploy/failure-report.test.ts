@@ -39,8 +39,8 @@ describe('failure report', () => {
       output: ['ssh: Could not resolve hostname atlas: Name or service not known'],
     });
     expect(text).toMatch(/^This machine cannot find "atlas" by name, so atlas could not be reached\. /);
-    expect(text).toContain('set deck.deploy.targetHost (or colmena\'s deployment.targetHost)');
-    expect(text).toContain('Nothing changed on atlas');
+    expect(text).toContain("set deck.deploy.targetHost (or colmena's deployment.targetHost)");
+    expect(text).toContain('atlas was not changed: it runs what it ran before.');
   });
 
   it('puts an evaluation error at the user file and line, and keeps the build away from the host', () => {
@@ -72,6 +72,16 @@ describe('failure report', () => {
     expect(text).toContain(
       'web runs the new system (generation 42) only until its 30 s confirmation window ends; then it goes back to generation 41 by itself.',
     );
+  });
+
+  it('says when the target could not go back by itself, and to look at it first', () => {
+    const text = explainFailure({
+      ...base,
+      step: 'confirm',
+      message: 'web was not confirmed and its rollback failed: the host needs attention.',
+      facts: { activated: true, generationBefore: '7', generationNew: '8', rollbackFailed: true },
+    });
+    expect(text).toContain('web tried to go back to generation 7 by itself and could not: it may be half switched');
   });
 
   it('says a rolled-back host is back at its generation', () => {

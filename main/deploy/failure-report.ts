@@ -17,6 +17,8 @@ export interface TargetFacts {
   rolledBackTo?: string;
   /** Whether the activation started on the target: from then on, the host may run something new. */
   activated?: boolean;
+  /** The target tried to go back by itself and could not. */
+  rollbackFailed?: boolean;
 }
 
 export interface FailedRun {
@@ -73,14 +75,16 @@ const knownCauses: { pattern: RegExp; explain: (match: RegExpExecArray, run: Fai
     }),
   },
   {
-    pattern: /Connection timed out|Operation timed out|No route to host|Network is unreachable|connect to host .* port \d+: /,
+    pattern:
+      /Connection timed out|Operation timed out|No route to host|Network is unreachable|connect to host .* port \d+: /,
     explain: (_m, run) => ({
       cause: `${targetName(run)} did not answer over the network.`,
       tryNext: `Check that ${hostOf(run)} is on and reachable from here (VPN, firewall), then try again.`,
     }),
   },
   {
-    pattern: /a (?:terminal|password) is required|incorrect password attempt|Sorry, try again|is not in the sudoers file/,
+    pattern:
+      /a (?:terminal|password) is required|incorrect password attempt|Sorry, try again|is not in the sudoers file/,
     explain: (_m, run) => ({
       cause: `sudo on ${hostOf(run)} refused ${userOf(run)}: it wants a password it did not get, or the user may not use it.`,
       tryNext: `Type the password when the step asks, allow ${userOf(run)} to run the activation with sudo, or deploy as root.`,
@@ -140,10 +144,16 @@ function fromStep(run: FailedRun): Cause {
     case 'build':
       return { cause: message, tryNext: 'Its terminal shows the whole build log; fix what it names and build again.' };
     case 'copy':
-      return { cause: message, tryNext: `Check the free space and the connection to ${hostOf(run)}, then deploy again.` };
+      return {
+        cause: message,
+        tryNext: `Check the free space and the connection to ${hostOf(run)}, then deploy again.`,
+      };
     case 'activate':
     case 'profile':
-      return { cause: message, tryNext: "The step's terminal shows what the activation printed; fix that and deploy again." };
+      return {
+        cause: message,
+        tryNext: "The step's terminal shows what the activation printed; fix that and deploy again.",
+      };
     case 'confirm':
       return {
         cause: message,
@@ -158,8 +168,14 @@ function fromStep(run: FailedRun): Cause {
 function nowRuns(run: FailedRun): string {
   const { facts } = run;
   const generation = (n: string | undefined) => (n ? `generation ${n}` : 'its previous generation');
-  const untouched = `Nothing was sent to ${run.host}; it runs what it ran before.`;
+  const untouched =
+    run.kind === 'build' || run.step === 'build' || run.step === null
+      ? `Nothing was sent to ${run.host}; it runs what it ran before.`
+      : `${run.host} was not changed: it runs what it ran before.`;
   if (run.kind === 'build') return untouched;
+  if (facts.rollbackFailed) {
+    return `${run.host} tried to go back to ${generation(facts.generationBefore)} by itself and could not: it may be half switched, so look at it (its console, or \`systemctl --failed\`) before deploying again.`;
+  }
   if (facts.rolledBackTo !== undefined) {
     return `${run.host} went back to ${generation(facts.rolledBackTo || facts.generationBefore)} by itself and runs what it ran before.`;
   }

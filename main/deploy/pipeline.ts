@@ -9,6 +9,7 @@ import type { ClosureDiff, DeployMode, StepRecord } from '../../common/model/run
 import { installable } from '../flake/flake-folder.ts';
 import type { Nix } from '../flake/nix.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
+import { quietRetries } from './confirm-output.ts';
 import { closureDiff, describeDiff, parsePathInfo } from './closure-diff.ts';
 import type { ClosurePath } from './closure-diff.ts';
 import { NixLogParser } from './nix-log.ts';
@@ -321,7 +322,19 @@ export class Pipeline {
     const record = run.beginStep('confirm');
     const deadline = Math.ceil(Date.now() / 1000) + env.confirmGiveUpSeconds;
     const output = new RemoteOutput();
-    const lines = recorder((line) => output.line(line));
+    const window = {
+      endsAt: record.startedAt + env.confirmSeconds * 1000,
+      seconds: env.confirmSeconds,
+      giveUpAt: deadline * 1000,
+    };
+    const lines = recorder(
+      quietRetries((line) => {
+        const shown = output.line(line);
+        const answer = output.last('confirm')?.[0];
+        if (answer) noteFacts(run, { name: 'confirm', words: [answer] });
+        return shown;
+      }, window),
+    );
     const ssh = ['ssh', ...sshArgs(job.settings, env, { fresh: true }), remoteAction('confirm', [env.stateDir, id])];
     // -o ConnectTimeout goes before the destination: sshArgs ends with "--", user@host.
     ssh.splice(1, 0, '-o', 'ConnectTimeout=10');
@@ -450,6 +463,9 @@ function noteFacts(run: Run, { name, words: [first = ''] }: Marker): void {
   if (name === 'previous') Object.assign(run.facts, { generationBefore: first || undefined, activated: true });
   else if (name === 'profile-done') run.facts.generationNew = first;
   else if (name === 'rollback-done') run.facts.rolledBackTo = first;
+  else if (name === 'rollback-failed' || (name === 'confirm' && first === 'rollback-failed')) {
+    run.facts.rollbackFailed = true;
+  }
 }
 
 function describeDone(mode: DeployMode): string {

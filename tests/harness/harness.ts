@@ -33,6 +33,8 @@ export interface Harness {
   services: Services;
   /** Links the app asked to open in the browser, in order (the recorder stands in for shell.openExternal). */
   openedUrls: string[];
+  /** Files the app asked to open with the default application (no editor is set for the harness unless given). */
+  openedFiles: string[];
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
   }
   const ownDataDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'flakedeck-harness-'));
   const openedUrls: string[] = [];
+  const openedFiles: string[] = [];
   const services = createServices({
     dataDir: options.dataDir ?? ownDataDir!,
     defaultFlake: options.flake ?? options.defaultFlake ?? repoRoot,
@@ -79,6 +82,8 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
     ...(options.keychain && { keychain: options.keychain }),
     terminal: options.terminal ?? { shell: testShell },
     openExternal: async (url) => void openedUrls.push(url),
+    openFile: async (file) => void openedFiles.push(file),
+    editorEnv: options.editorEnv ?? {},
   });
 
   const server = createServer((request, response) => {
@@ -111,6 +116,7 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
     initScript: `window.__flakedeckTestTransport = ${config};\n${await bundleBridge()}`,
     services,
     openedUrls,
+    openedFiles,
     async close() {
       transport.close();
       server.closeAllConnections();
