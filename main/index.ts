@@ -1,6 +1,6 @@
 // Composition root of the Electron app: lifecycle, then services, then IPC, then the window, tray and menus.
 
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog } from 'electron';
 import { join } from 'node:path';
 import type { AppCommand } from '../common/model/app-command.ts';
 import { originCheck, Router } from './api/router.ts';
@@ -14,6 +14,7 @@ import { installAppMenu, setAboutPanel } from './shell/app-menu.ts';
 import { appOrigin, registerAppScheme, serveRenderer } from './shell/app-protocol.ts';
 import { chooseFlakeFolder, confirmDeploy, showError } from './shell/dialogs.ts';
 import { attachIpc } from './shell/ipc-adapter.ts';
+import { LeaveGuard, leaveQuestion } from './shell/leave-guard.ts';
 import { createMainWindow } from './shell/main-window.ts';
 import { desktopNotifications } from './shell/notifications.ts';
 import { openWithDefaultApp } from './shell/open-file.ts';
@@ -65,6 +66,17 @@ async function start(): Promise<void> {
   if (!devServer) serveRenderer(join(import.meta.dirname, '..', 'renderer', MAIN_WINDOW_VITE_NAME));
 
   const send = (command: AppCommand) => services.events.emit('app.command', command);
+  const leave = new LeaveGuard();
+  app.on('before-quit', () => leave.quitting());
+  /** The page blocks its unload while it holds unsaved work: ask here, where the question can offer Save. */
+  const guardUnsavedWork = (win: BrowserWindow) => {
+    win.on('close', () => leave.closing());
+    win.webContents.on('will-prevent-unload', (event) => {
+      const decision = leave.answer(dialog.showMessageBoxSync(win, leaveQuestion(leave.leaving)));
+      if (decision.proceed) event.preventDefault(); // Electron: preventing the prevention lets the unload go on
+      if (decision.command) send(decision.command);
+    });
+  };
   /** Shows the window (making it if it was closed), at a view such as `history/12` when given. */
   const showWindow = (route?: string) => {
     if (window) {
@@ -78,7 +90,11 @@ async function start(): Promise<void> {
       return;
     }
     window = createMainWindow({ settings: services.settings, preloadDir: import.meta.dirname, show: true });
-    window.on('closed', () => (window = undefined));
+    guardUnsavedWork(window);
+    window.on('closed', () => {
+      window = undefined;
+      if (leave.closed()) app.quit();
+    });
     void window.loadURL(`${devServer ?? `${appOrigin}/index.html`}${route ? `#${route}` : ''}`);
   };
 
