@@ -21,11 +21,12 @@ export interface LeaveQuestion {
 export class UnsavedGuard {
   /** The question on screen, if any. */
   question = $state<LeaveQuestion | null>(null);
-  readonly #sources = new Set<UnsavedWork>();
+  /** Not state: the sources are read when asked, and their own state says what is unsaved. */
+  #sources: UnsavedWork[] = [];
 
   register(source: UnsavedWork): () => void {
-    this.#sources.add(source);
-    return () => void this.#sources.delete(source);
+    this.#sources = [...this.#sources, source];
+    return () => void (this.#sources = this.#sources.filter((s) => s !== source));
   }
 
   /** What is unsaved now, in words; null when nothing is. */
