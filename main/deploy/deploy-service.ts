@@ -14,6 +14,7 @@ import { flakeRevision } from './flake-revision.ts';
 import { Limiter } from './limiter.ts';
 import { Pipeline } from './pipeline.ts';
 import type { HostJob } from './pipeline.ts';
+import { expectedBuildMs } from './build-estimate.ts';
 import { explainFailure } from './failure-report.ts';
 import { Run, RunFailure } from './run.ts';
 import { checkEnvironment, checkSettings, describeTarget } from './settings.ts';
@@ -184,6 +185,7 @@ export class DeployService {
         output: (live, text) => this.#outputListeners.forEach((listener) => listener(live, text)),
       });
       this.#active.set(id, run);
+      run.live.expectedBuildMs = expectedBuildMs(this.#deps.runs, hosts[i]!, folder);
       const hostSettings = settings[i]!;
       // A host that does not evaluate is still a run, recorded with why it failed.
       if (hostSettings instanceof ApiError) void this.#drive(run, () => failBeforeBuild(run, hostSettings));

@@ -15,6 +15,7 @@ const actSubstitute = 108;
 const resBuildLogLine = 101;
 const resSetPhase = 104;
 const resProgress = 105;
+const resSetExpected = 106;
 
 const tailLines = 25;
 const leadingControls = /^(?:\x1b\[[0-9;?]*[A-Za-z]|\r)+/;
@@ -36,8 +37,13 @@ interface BuildResult {
 }
 
 interface Build extends RunningBuild {
-  startedAt: number;
   lines: string[];
+}
+
+interface Copy {
+  name: string;
+  done: number;
+  expected: number;
 }
 
 const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
@@ -76,7 +82,10 @@ export class NixLogParser {
   /** Latest [done, expected, running, failed] of each aggregate activity, by its type. */
   readonly #aggregates = new Map<number, { type: number; counts: Counts }>();
   readonly #builds = new Map<number, Build>();
-  readonly #copies = new Map<number, string>();
+  readonly #copies = new Map<number, Copy>();
+  /** Bytes of finished copies, and what nix expects in all (its setExpected for copyPath activities). */
+  #bytesDone = 0;
+  #bytesExpected = 0;
   /** Copies counted from the single copyPath activities: `nix copy` reports no progress on its aggregate. */
   readonly #ownCopies = zero();
   /** Last lines of finished builds: nix reports a failure after the build's activity stopped. */
@@ -123,14 +132,26 @@ export class NixLogParser {
   progress(): BuildProgress {
     const ofType = (type: number) =>
       sum([...this.#aggregates.values()].filter((a) => a.type === type).map((a) => a.counts));
+    const builds = ofType(actBuilds);
+    const copying = [...this.#copies.values()];
+    const bytesDone = this.#bytesDone + copying.reduce((sum, c) => sum + c.done, 0);
+    const bytesKnown = this.#bytesDone + copying.reduce((sum, c) => sum + c.expected, 0);
+    const bytesExpected = Math.max(this.#bytesExpected, bytesKnown);
+    const copies = maxOf(ofType(actCopyPaths), this.#ownCopies);
+    // Small paths finish without reporting their size: once every copy is done, so are the bytes.
+    const allCopied = copies.expected > 0 && copies.done >= copies.expected && copying.length === 0;
     return {
-      builds: ofType(actBuilds),
-      copies: maxOf(ofType(actCopyPaths), this.#ownCopies),
-      running: [...this.#builds.values()].map(({ name, drvPath, machine, phase }) => ({
+      builds,
+      queued: Math.max(0, builds.expected - builds.done - this.#builds.size - builds.failed),
+      copies,
+      bytes: { done: allCopied ? bytesExpected : Math.min(bytesDone, bytesExpected), expected: bytesExpected },
+      running: [...this.#builds.values()].map(({ name, drvPath, machine, phase, startedAt, lastLine }) => ({
         name,
         drvPath,
         machine,
         phase,
+        startedAt,
+        lastLine,
       })),
       failures: this.#failures.map((f) => ({ ...f, lastLines: [...f.lastLines] })),
     };
@@ -184,7 +205,8 @@ export class NixLogParser {
           drvPath,
           machine,
           phase: null,
-          startedAt: performance.now(),
+          startedAt: Date.now(),
+          lastLine: null,
           lines: [],
         };
         this.#builds.set(id, build);
@@ -192,7 +214,7 @@ export class NixLogParser {
       }
       case actCopyPath: {
         const [path, , to] = fields.map(String);
-        this.#copies.set(id, storeName(path ?? ''));
+        this.#copies.set(id, { name: storeName(path ?? ''), done: 0, expected: 0 });
         this.#ownCopies.running++;
         return `copying ${storeName(path ?? '')}${to ? dim(` to ${to}`) : ''}`;
       }
@@ -207,7 +229,10 @@ export class NixLogParser {
 
   #stop(entry: NixEntry): string | null {
     const id = entry.id ?? 0;
-    if (this.#copies.delete(id)) {
+    const copy = this.#copies.get(id);
+    if (copy) {
+      this.#copies.delete(id);
+      this.#bytesDone += Math.max(copy.done, copy.expected);
       this.#ownCopies.running--;
       this.#ownCopies.done++;
     }
@@ -216,7 +241,7 @@ export class NixLogParser {
     this.#builds.delete(id);
     this.#tails.set(build.drvPath, build.lines);
     if (this.#tails.size > rememberedTails) this.#tails.delete(this.#tails.keys().next().value!);
-    const seconds = ((performance.now() - build.startedAt) / 1000).toFixed(1);
+    const seconds = ((Date.now() - build.startedAt) / 1000).toFixed(1);
     return dim(`finished ${build.name} (${seconds} s)`);
   }
 
@@ -224,7 +249,19 @@ export class NixLogParser {
     const id = entry.id ?? 0;
     const fields = entry.fields ?? [];
     switch (entry.type) {
+      case resSetExpected: {
+        const [type, expected] = fields.map(Number);
+        if (type === actCopyPath) this.#bytesExpected = expected ?? 0;
+        return null;
+      }
       case resProgress: {
+        const copy = this.#copies.get(id);
+        if (copy) {
+          const [done, expected] = fields.map(Number);
+          copy.done = done ?? 0;
+          copy.expected = expected ?? 0;
+          return null;
+        }
         const aggregate = this.#aggregates.get(id);
         if (aggregate) {
           const [done, expected, running, failed] = fields.map(Number);
@@ -237,6 +274,7 @@ export class NixLogParser {
         const build = this.#builds.get(id);
         if (!build) return line;
         build.lines.push(line);
+        if (line.trim()) build.lastLine = line;
         if (build.lines.length > tailLines) build.lines.shift();
         return `${dim(`${build.name}>`)} ${line}`;
       }

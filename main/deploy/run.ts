@@ -73,7 +73,15 @@ export class Run {
   readonly facts: TargetFacts = {};
 
   constructor(summary: RunSummary, store: RunStore, terminals: TerminalHost, hooks: RunHooks) {
-    this.live = { ...summary, steps: [], diff: null, progress: null, awaitingApproval: false, terminalId: null };
+    this.live = {
+      ...summary,
+      steps: [],
+      diff: null,
+      progress: null,
+      awaitingApproval: false,
+      terminalId: null,
+      expectedBuildMs: null,
+    };
     this.#store = store;
     this.#terminals = terminals;
     this.#hooks = hooks;
