@@ -3,16 +3,20 @@
 import { app, BrowserWindow, dialog } from 'electron';
 import { join } from 'node:path';
 import type { AppCommand } from '../common/model/app-command.ts';
-import { originCheck, Router } from './api/router.ts';
+import { Router } from './api/router.ts';
+import { originCheck } from './api/sender-check.ts';
 import { createHandlers } from './api/handlers/index.ts';
 import { dataDir } from './app-paths.ts';
 import { findFlakeUpwards } from './flake/flake-folder.ts';
 import { notifyRunEnds } from './notify/run-notifier.ts';
 import { createServices } from './services.ts';
+import { KeytarKeychain } from './keys/keychain.ts';
+import { launchUtilityProcess } from './shell/utility-process.ts';
 import type { Services } from './services.ts';
 import { installAppMenu, setAboutPanel } from './shell/app-menu.ts';
 import { appOrigin, registerAppScheme, serveRenderer } from './shell/app-protocol.ts';
-import { chooseFlakeFolder, confirmDeploy, showError } from './shell/dialogs.ts';
+import { QuitGuard } from './quit/quit-guard.ts';
+import { askToQuit, chooseFlakeFolder, confirmDeploy, showError } from './shell/dialogs.ts';
 import { attachIpc } from './shell/ipc-adapter.ts';
 import { LeaveGuard, leaveQuestion } from './shell/leave-guard.ts';
 import { createMainWindow } from './shell/main-window.ts';
@@ -53,6 +57,7 @@ async function start(): Promise<void> {
     appVersion: app.getVersion(),
     openExternal: openInBrowser,
     openFile: openWithDefaultApp,
+    keychain: new KeytarKeychain(undefined, { launch: launchUtilityProcess }),
   });
   const flakeArgument = flakeFromArgv(process.argv);
   if (flakeArgument) openFlakeArgument(services, flakeArgument);
@@ -67,7 +72,6 @@ async function start(): Promise<void> {
 
   const send = (command: AppCommand) => services.events.emit('app.command', command);
   const leave = new LeaveGuard();
-  app.on('before-quit', () => leave.quitting());
   /** The page blocks its unload while it holds unsaved work: ask here, where the question can offer Save. */
   const guardUnsavedWork = (win: BrowserWindow) => {
     win.on('close', () => leave.closing());
@@ -148,12 +152,20 @@ async function start(): Promise<void> {
   app.on('activate', () => showWindow());
   // With a tray, closing the window keeps Flakedeck running there; without one, it quits (but on macOS).
   app.on('window-all-closed', () => !tray && process.platform !== 'darwin' && app.quit());
+  // Every way to quit (the menu, the tray, the last window) comes here: with runs in flight, the user is asked first.
+  const quitGuard = new QuitGuard(services.deploy, askToQuit);
+  app.on('before-quit', (event) => {
+    if (quitGuard.mayQuitNow()) return leave.quitting();
+    event.preventDefault();
+    void quitGuard.request().then((yes) => yes && app.quit());
+  });
   app.on('will-quit', () => {
     stopNotifications();
     trayController.dispose();
     tray?.destroy();
     detachIpc();
-    services.close();
+    // The runs in flight end in the history as interrupted, then the database closes.
+    services.close('Flakedeck quit');
   });
 }
 

@@ -11,7 +11,9 @@ import { Nix } from './flake/nix.ts';
 import type { NixOptions } from './flake/nix.ts';
 import { RebootCheck } from './flake/reboot-check.ts';
 import type { RebootCheckOptions } from './flake/reboot-check.ts';
-import { openHistoryDatabase } from './history/database.ts';
+import { ApiError } from '../common/api/errors.ts';
+import type { ApiErrorData } from '../common/api/errors.ts';
+import { openHistoryDatabase, openMemoryHistory } from './history/database.ts';
 import type { HistoryDatabase } from './history/database.ts';
 import { ManifestStore } from './history/manifest-store.ts';
 import { RunStore } from './history/run-store.ts';
@@ -23,6 +25,7 @@ import { MakeYours } from './secrets/make-yours.ts';
 import { EditorLauncher } from './links/editor.ts';
 import type { FileOpener } from './links/editor.ts';
 import { ExternalLinks } from './links/external-links.ts';
+import { Targets } from './targets/targets.ts';
 import type { ExternalOpener } from './links/external-links.ts';
 import { PtyHost } from './terminal/pty-host.ts';
 import type { PtyHostOptions } from './terminal/pty-host.ts';
@@ -35,7 +38,7 @@ export interface ServiceConfig {
   nix?: NixOptions;
   /** The OS keychain by default; tests may give another. */
   keychain?: Keychain;
-  /** SSH options and the folder standing for / in the live reboot check (tests use a loopback sshd). */
+  /** The folder standing for / and the scan's bounds in the live reboot check (tests use a prepared folder). */
   rebootCheck?: RebootCheckOptions;
   /** Pty sessions: the shell a tab opens, flow control and scrollback (tests use a bash without rc files). */
   terminal?: PtyHostOptions;
@@ -45,7 +48,10 @@ export interface ServiceConfig {
   openFile?: FileOpener;
   /** Where the editor setting is read from (process.env by default; tests give their own). */
   editorEnv?: NodeJS.ProcessEnv;
-  /** Where deploys find things on a target, and how ssh reaches it (tests: a loopback sshd and a test folder). */
+  /**
+   * Where deploys find things on a machine, how ssh reaches the others and which host is this machine (tests: a
+   * loopback sshd, a test folder, a host name of their own).
+   */
   deploy?: Partial<DeployEnvironment>;
 }
 
@@ -54,9 +60,13 @@ export interface Services {
   events: EventHub;
   nix: Nix;
   history: HistoryDatabase;
+  /** Why the history file cannot be used: then the history is kept in memory for this session only. */
+  historyProblem: ApiErrorData | null;
   settings: Settings;
   flake: FlakeSession;
   manifests: ManifestService;
+  /** Every machine the app acts on: this one or a remote host, and how each is reached. */
+  targets: Targets;
   rebootCheck: RebootCheck;
   keys: KeyService;
   secrets: SecretsService;
@@ -70,17 +80,23 @@ export interface Services {
   /** The record of builds, deploys and rollbacks. */
   runs: RunStore;
   deploy: DeployService;
-  close(): void;
+  /**
+   * Stops: no new run starts, the runs in flight end in the history as interrupted with `reason` ("Flakedeck quit"),
+   * programs end, and the database closes last.
+   */
+  close(reason?: string): void;
 }
 
 export function createServices(config: ServiceConfig): Services {
   const events = new EventHub();
   const nix = new Nix(config.nix);
-  const history = openHistoryDatabase(historyFile(config.dataDir));
+  const { history, historyProblem } = openHistory(historyFile(config.dataDir));
   const settings = new Settings(history);
   const flake = new FlakeSession(settings, events, config.defaultFlake);
   const manifests = new ManifestService(nix, new ManifestStore(history), events);
-  const rebootCheck = new RebootCheck(manifests, config.rebootCheck);
+  const env = { ...defaultEnvironment, ...config.deploy };
+  const targets = new Targets(manifests, env);
+  const rebootCheck = new RebootCheck(manifests, targets, config.rebootCheck);
   const keys = new KeyService(config.keychain);
   const secrets = new SecretsService(
     () => flake.current().path,
@@ -94,13 +110,18 @@ export function createServices(config: ServiceConfig): Services {
   const deploy = new DeployService({
     nix,
     manifests,
+    targets,
     terminals,
     runs,
     events,
-    env: { ...defaultEnvironment, ...config.deploy },
+    env,
     dataDir: config.dataDir,
   });
-  const close = () => {
+  let closed = false;
+  const close = (reason = 'Flakedeck quit') => {
+    if (closed) return;
+    closed = true;
+    deploy.stop(reason);
     terminals.dispose();
     secrets.sessions.closeAll();
     runs.close();
@@ -111,9 +132,11 @@ export function createServices(config: ServiceConfig): Services {
     events,
     nix,
     history,
+    historyProblem,
     settings,
     flake,
     manifests,
+    targets,
     rebootCheck,
     keys,
     secrets,
@@ -125,4 +148,14 @@ export function createServices(config: ServiceConfig): Services {
     deploy,
     close,
   };
+}
+
+/** The history file, or, when it cannot be used, a history in memory and why: the app still starts, and says so. */
+function openHistory(file: string): { history: HistoryDatabase; historyProblem: ApiErrorData | null } {
+  try {
+    return { history: openHistoryDatabase(file), historyProblem: null };
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return { history: openMemoryHistory(), historyProblem: error.toData() };
+  }
 }

@@ -117,7 +117,7 @@ export interface LiveRun extends RunDetail {
   /** The terminal of the step running now, or of the last one. */
   terminalId: string | null;
   /** How long this host's build took in its earlier runs (the median, in milliseconds); null with no history. */
-  expectedBuildMs: number | null;
+  expectedBuildMs?: number | null;
 }
 
 export interface RunComparison {

@@ -12,7 +12,8 @@ import type { DeployServices } from '../../tests/support/deploy-services.ts';
 import { runCliInProcess } from '../../tests/support/run-cli.ts';
 import { startTcpProxy } from '../../tests/support/tcp-proxy.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
-import { remoteAction } from './ssh.ts';
+import { activationArgv } from '../targets/activation.ts';
+import { remoteCommand } from '../targets/ssh.ts';
 
 const cleanups = cleanupsAfterEach();
 
@@ -138,7 +139,8 @@ describe('deploy failures', () => {
     const socket = join(target.root, 'mux');
     const master = spawn('ssh', ['-M', '-S', socket, '-N', ...target.sshd.sshArgs()], { stdio: 'ignore' });
     cleanups.push(() => master.kill());
-    for (let i = 0; i < 100 && spawnSync('ssh', ['-S', socket, '-O', 'check', 'x']).status !== 0; i++) {
+    const end = Date.now() + 60_000;
+    while (spawnSync('ssh', ['-S', socket, '-O', 'check', 'x']).status !== 0 && Date.now() < end) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
 
@@ -151,9 +153,13 @@ describe('deploy failures', () => {
         (d) => d !== 'lock' && readFileSync(join(state, d, 'status'), 'utf8').trim() === 'switched',
       )!;
       // What a tool that reuses connections would do: confirm through the old one.
-      const result = spawnSync('ssh', ['-S', socket, ...target.sshd.sshArgs(), remoteAction('confirm', [state, id])], {
-        encoding: 'utf8',
-      });
+      const result = spawnSync(
+        'ssh',
+        ['-S', socket, ...target.sshd.sshArgs(), remoteCommand(activationArgv('confirm', [state, id]))],
+        {
+          encoding: 'utf8',
+        },
+      );
       shared.push({ code: result.status, output: result.stdout });
     });
     const bad = await deployHost(app, fixture.repo.path);
@@ -187,7 +193,7 @@ describe('deploy failures', () => {
     expect(cut.status).toBe('failed');
     expect(stepsOf(cut)).toEqual(['build:succeeded', 'diff:succeeded', 'approve:skipped', 'copy:failed']);
     expect(cut.message).toMatch(
-      /^Copying to 127\.0\.0\.1 failed: .*\. web was not changed: it runs what it ran before\. Check the free space and the connection to 127\.0\.0\.1, then deploy again\.$/,
+      /^Copying to root@127\.0\.0\.1:\d+ failed: .*\. web was not changed: it runs what it ran before\. Check the free space and the connection to 127\.0\.0\.1, then deploy again\.$/,
     );
     expect(target.storeHasClosure(cut.outPath!)).toBe(false);
     expect(target.profileTarget()).toBeNull();

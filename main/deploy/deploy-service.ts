@@ -16,14 +16,19 @@ import { Pipeline } from './pipeline.ts';
 import type { HostJob } from './pipeline.ts';
 import { expectedBuildMs } from './build-estimate.ts';
 import { explainFailure } from './failure-report.ts';
+import { interruptedMessage, interruptionOf } from './interruption.ts';
 import { Run, RunFailure } from './run.ts';
-import { checkEnvironment, checkSettings, describeTarget } from './settings.ts';
-import type { DeployEnvironment, DeploySettings } from './settings.ts';
+import { checkEnvironment } from './settings.ts';
+import type { DeployEnvironment } from './settings.ts';
+import type { Target } from '../targets/target.ts';
+import type { Targets } from '../targets/targets.ts';
 
 export interface DeployServiceDeps {
   nix: Nix;
   /** Host manifests: which hosts a flake declares, and how each is deployed. */
   manifests: ManifestService;
+  /** Which machine each host is and how it is reached. */
+  targets: Targets;
   terminals: TerminalHost;
   runs: RunStore;
   events: EventHub;
@@ -44,6 +49,8 @@ export class DeployService {
   readonly #finished: LiveRun[] = [];
   readonly #outputListeners = new Set<OutputListener>();
   readonly #waiters = new Map<number, ((run: LiveRun) => void)[]>();
+  /** Why no new run starts: Flakedeck is stopping. */
+  #stopping: string | null = null;
 
   constructor(deps: DeployServiceDeps) {
     this.#deps = { ...deps, env: checkEnvironment(deps.env) };
@@ -62,7 +69,7 @@ export class DeployService {
   /** build → diff → approve → copy → profile → activate → confirm, for each host. */
   deploy(folder: string, hosts: readonly string[], mode: DeployMode, requireApproval: boolean): Promise<BatchStarted> {
     return this.#start('deploy', folder, hosts, mode, async (run, job) => {
-      const onTarget = job.settings.buildOn === 'remote';
+      const onTarget = job.target.settings.buildOn === 'remote' && !job.target.local;
       const out = await this.#limiter.run(async () => {
         const built = await this.#pipeline.build(run, job);
         await this.#pipeline.diff(run, job, built, onTarget);
@@ -71,7 +78,7 @@ export class DeployService {
       // Waiting for the user holds no slot: other hosts go on meanwhile.
       await this.#pipeline.approve(run, requireApproval);
       await this.#limiter.run(async () => {
-        if (onTarget) run.skip('copy', `Built on ${job.settings.targetHost}: nothing to copy.`);
+        if (onTarget) run.skip('copy', `Built on ${job.target.address}: nothing to copy.`);
         else await this.#pipeline.copy(run, job, out);
         await this.#pipeline.activate(run, job, out, mode);
       });
@@ -81,8 +88,8 @@ export class DeployService {
 
   /** Returns a host to one of its system generations, with the same activation, confirmation and self-rollback. */
   async rollback(folder: string, host: string, generation: number, requireApproval: boolean): Promise<BatchStarted> {
-    const [settings] = await this.#settings(folder, [host]);
-    const generations = await this.#pipeline.generations({ host, folder, settings: settings! });
+    const [machine] = await this.#targets(folder, [host]);
+    const generations = await this.#pipeline.generations({ host, folder, target: machine! });
     const target = generations.find((g) => g.number === generation);
     if (!target?.path) {
       throw new ApiError({
@@ -112,14 +119,14 @@ export class DeployService {
         await this.#pipeline.activate(run, job, path, 'switch', generation);
         return `${host} is back at generation ${generation} (${path}).`;
       },
-      [settings!],
+      [machine!],
     );
   }
 
   async generations(folder: string, host: string): Promise<GenerationList> {
-    const [settings] = await this.#settings(folder, [host]);
-    const generations = await this.#pipeline.generations({ host, folder, settings: settings! });
-    return { host, target: describeTarget(settings!), generations };
+    const [target] = await this.#targets(folder, [host]);
+    const generations = await this.#pipeline.generations({ host, folder, target: target! });
+    return { host, target: target!.address, generations };
   }
 
   approve(runId: number): void {
@@ -133,6 +140,28 @@ export class DeployService {
   /** Runs going on now, then those that ended since the app started, newest first. */
   status(): LiveRun[] {
     return [...[...this.#active.values()].map((r) => r.live).reverse(), ...this.#finished];
+  }
+
+  /** Runs going on now, oldest first. */
+  inFlight(): LiveRun[] {
+    return [...this.#active.values()].map((r) => r.live);
+  }
+
+  /** How long an unconfirmed target waits before it rolls back by itself. */
+  get confirmSeconds(): number {
+    return this.#deps.env.confirmSeconds;
+  }
+
+  /**
+   * Flakedeck stops (`reason`: "Flakedeck quit"): no new run starts, and every run in flight ends in the history as
+   * interrupted, saying where it was and what that means for its host. Builds and copies are stopped; activations
+   * already started go on, detached on their targets, which roll back by themselves without a confirmation.
+   */
+  stop(reason: string): void {
+    this.#stopping ??= reason;
+    for (const run of [...this.#active.values()]) {
+      run.interrupt(interruptedMessage(reason, interruptionOf(run.live, this.#deps.env.confirmSeconds)));
+    }
   }
 
   /** Resolves with the run once it ended. */
@@ -155,17 +184,19 @@ export class DeployService {
     requested: readonly string[],
     mode: DeployMode | null,
     work: (run: Run, job: HostJob) => Promise<string>,
-    knownSettings?: DeploySettings[],
+    knownTargets?: Target[],
   ): Promise<BatchStarted> {
+    this.#refuseWhileStopping();
     const hosts = [...new Set(requested)];
     if (hosts.length === 0) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'Name at least one host.' });
-    const settings = knownSettings ?? (await this.#settingsOrErrors(folder, hosts));
+    const targets = knownTargets ?? (await this.#targetsOrErrors(folder, hosts));
     const { revision, dirty } = await flakeRevision(folder);
+    // Flakedeck may have begun to stop while the flake was read.
+    this.#refuseWhileStopping();
     const batch = randomUUID();
     const ids = this.#deps.runs.begin(
       hosts.map((host, i) => {
-        const hostSettings = settings[i]!;
-        const usable = !(hostSettings instanceof ApiError);
+        const target = targets[i]!;
         return {
           batch,
           kind,
@@ -175,7 +206,9 @@ export class DeployService {
           dirty,
           mode,
           target:
-            !usable || (kind === 'build' && hostSettings.buildOn === 'local') ? null : describeTarget(hostSettings),
+            target instanceof ApiError || (kind === 'build' && target.settings.buildOn === 'local')
+              ? null
+              : target.address,
         };
       }),
     );
@@ -186,10 +219,10 @@ export class DeployService {
       });
       this.#active.set(id, run);
       run.live.expectedBuildMs = expectedBuildMs(this.#deps.runs, hosts[i]!, folder);
-      const hostSettings = settings[i]!;
+      const target = targets[i]!;
       // A host that does not evaluate is still a run, recorded with why it failed.
-      if (hostSettings instanceof ApiError) void this.#drive(run, () => failBeforeBuild(run, hostSettings));
-      else void this.#drive(run, () => work(run, { host: hosts[i]!, folder, settings: hostSettings }));
+      if (target instanceof ApiError) void this.#drive(run, () => failBeforeBuild(run, target));
+      else void this.#drive(run, () => work(run, { host: hosts[i]!, folder, target }));
       return run.live;
     });
     return { batch, runs };
@@ -216,22 +249,31 @@ export class DeployService {
     this.#waiters.delete(live.id);
   }
 
+  #refuseWhileStopping(): void {
+    if (this.#stopping === null) return;
+    throw new ApiError({
+      code: 'BUSY',
+      message: `No new run starts: ${this.#stopping}.`,
+      hint: 'Start it again once Flakedeck runs again.',
+    });
+  }
+
   #run(runId: number): Run {
     const run = this.#active.get(runId);
     if (!run) throw new ApiError({ code: 'NOT_FOUND', message: `Run #${runId} is not running.` });
     return run;
   }
 
-  /** Each host's deploy settings; refuses names the flake does not declare before anything runs. */
-  async #settings(folder: string, hosts: readonly string[]): Promise<DeploySettings[]> {
-    return (await this.#settingsOrErrors(folder, hosts)).map((settings) => {
-      if (settings instanceof ApiError) throw settings;
-      return settings;
+  /** Each host's machine; refuses names the flake does not declare before anything runs. */
+  async #targets(folder: string, hosts: readonly string[]): Promise<Target[]> {
+    return (await this.#targetsOrErrors(folder, hosts)).map((target) => {
+      if (target instanceof ApiError) throw target;
+      return target;
     });
   }
 
-  /** Each host's settings, or why there are none (the flake or the host does not evaluate); unknown names throw. */
-  async #settingsOrErrors(folder: string, hosts: readonly string[]): Promise<(DeploySettings | ApiError)[]> {
+  /** Each host's machine, or why there is none (the flake or the host does not evaluate); unknown names throw. */
+  async #targetsOrErrors(folder: string, hosts: readonly string[]): Promise<(Target | ApiError)[]> {
     let inspection;
     try {
       inspection = await this.#deps.manifests.inspect(folder, { freshness: 'fresh' });
@@ -252,7 +294,7 @@ export class DeployService {
       const result = inspection.hosts[host]!;
       if (!result.ok) return ApiError.fromData(result.error);
       try {
-        return checkSettings(host, result.manifest.deploy);
+        return this.#deps.targets.fromManifest(result.manifest);
       } catch (error) {
         if (error instanceof ApiError) return error;
         throw error;
