@@ -67,8 +67,8 @@ test('a reload from the keyboard asks in the page; discard drops the edit and re
   await expect(app.getByTestId('unsaved')).toBeVisible();
 
   await app.keyboard.press('F5');
-  await dialog.getByRole('button', { name: 'Discard' }).click();
-  await expect.poll(() => app.evaluate(() => 'loadedOnce' in window)).toBe(false);
+  await Promise.all([app.waitForEvent('load'), dialog.getByRole('button', { name: 'Discard' }).click()]);
+  expect(await app.evaluate(() => 'loadedOnce' in window)).toBe(false);
   expect(readFileSync(join(flakePath, 'secrets/vps.yaml'), 'utf8')).toBe(before);
 });
 
