@@ -170,7 +170,7 @@ describe('deploy failures', () => {
     const confirmLog = stripAnsi(app.services.runs.log(bad.id)).split('── confirm ──')[1]!;
     expect(confirmLog.match(/Permission denied/g)).toHaveLength(1);
     expect(bad.message).toMatch(
-      /^web was not confirmed within 4 s over a new connection and rolled back to generation 1\. web went back to generation 1 by itself\. /,
+      /^web was not confirmed within 4 s over a new connection and rolled back to generation 1: after the switch, web \(127\.0\.0\.1\) refused the SSH login of root: .* web went back to generation 1 by itself\. Check that the new configuration still lets root log in over SSH/,
     );
     expect(target.profileTarget()).toBe(good);
     expect(target.running()).toBe(good);

@@ -126,7 +126,14 @@ function fromOutput(run: FailedRun): Cause | null {
   for (const line of [...run.output].reverse()) {
     for (const { pattern, explain } of knownCauses) {
       const match = pattern.exec(line);
-      if (match) return explain(match, run);
+      if (!match) continue;
+      const found = explain(match, run);
+      // After a switch, a refused login is what the new configuration did: the confirmation's advice applies.
+      if (run.step !== 'confirm') return found;
+      return {
+        cause: `${run.message.replace(/\.$/, '')}: after the switch, ${found.cause.replace(/\.$/, '')}`,
+        tryNext: fromStep(run).tryNext,
+      };
     }
   }
   return null;
