@@ -1,6 +1,6 @@
 // Composition root of the Electron app: lifecycle, then services, then IPC, then the window, tray and menus.
 
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog } from 'electron';
 import { join } from 'node:path';
 import type { AppCommand } from '../common/model/app-command.ts';
 import { Router } from './api/router.ts';
@@ -19,8 +19,10 @@ import { appOrigin, registerAppScheme, serveRenderer } from './shell/app-protoco
 import { QuitGuard } from './quit/quit-guard.ts';
 import { askToQuit, chooseFlakeFolder, confirmDeploy, showError } from './shell/dialogs.ts';
 import { attachIpc } from './shell/ipc-adapter.ts';
+import { LeaveGuard, leaveQuestion } from './shell/leave-guard.ts';
 import { createMainWindow } from './shell/main-window.ts';
 import { desktopNotifications } from './shell/notifications.ts';
+import { openWithDefaultApp } from './shell/open-file.ts';
 import { openInBrowser } from './shell/open-in-browser.ts';
 import { hardenWebContents } from './shell/security.ts';
 import { createTray } from './shell/tray.ts';
@@ -55,6 +57,7 @@ async function start(): Promise<void> {
     defaultFlake,
     appVersion: app.getVersion(),
     openExternal: openInBrowser,
+    openFile: openWithDefaultApp,
     keychain: new KeytarKeychain(undefined, { launch: launchUtilityProcess }),
     watchFlakes: true,
   });
@@ -70,6 +73,16 @@ async function start(): Promise<void> {
   if (!devServer) serveRenderer(join(import.meta.dirname, '..', 'renderer', MAIN_WINDOW_VITE_NAME));
 
   const send = (command: AppCommand) => services.events.emit('app.command', command);
+  const leave = new LeaveGuard();
+  /** The page blocks its unload while it holds unsaved work: ask here, where the question can offer Save. */
+  const guardUnsavedWork = (win: BrowserWindow) => {
+    win.on('close', () => leave.closing());
+    win.webContents.on('will-prevent-unload', (event) => {
+      const decision = leave.answer(dialog.showMessageBoxSync(win, leaveQuestion(leave.leaving)));
+      if (decision.proceed) event.preventDefault(); // Electron: preventing the prevention lets the unload go on
+      if (decision.command) send(decision.command);
+    });
+  };
   /** Shows the window (making it if it was closed), at a view such as `history/12` when given. */
   const showWindow = (route?: string) => {
     if (window) {
@@ -83,7 +96,11 @@ async function start(): Promise<void> {
       return;
     }
     window = createMainWindow({ settings: services.settings, preloadDir: import.meta.dirname, show: true });
-    window.on('closed', () => (window = undefined));
+    guardUnsavedWork(window);
+    window.on('closed', () => {
+      window = undefined;
+      if (leave.closed()) app.quit();
+    });
     void window.loadURL(`${devServer ?? `${appOrigin}/index.html`}${route ? `#${route}` : ''}`);
   };
 
@@ -141,7 +158,7 @@ async function start(): Promise<void> {
   // Every way to quit (the menu, the tray, the last window) comes here: with runs in flight, the user is asked first.
   const quitGuard = new QuitGuard(services.deploy, askToQuit);
   app.on('before-quit', (event) => {
-    if (quitGuard.mayQuitNow()) return;
+    if (quitGuard.mayQuitNow()) return leave.quitting();
     event.preventDefault();
     void quitGuard.request().then((yes) => yes && app.quit());
   });

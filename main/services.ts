@@ -23,6 +23,8 @@ import { KeyService } from './keys/key-service.ts';
 import type { Keychain } from './keys/keychain.ts';
 import { SecretsService } from './secrets/secrets-service.ts';
 import { MakeYours } from './secrets/make-yours.ts';
+import { EditorLauncher } from './links/editor.ts';
+import type { FileOpener } from './links/editor.ts';
 import { ExternalLinks } from './links/external-links.ts';
 import { Targets } from './targets/targets.ts';
 import type { ExternalOpener } from './links/external-links.ts';
@@ -45,6 +47,10 @@ export interface ServiceConfig {
   openExternal?: ExternalOpener;
   /** Watch opened flakes' sources so an unchanged one opens without a stat of every file (the app, which runs long). */
   watchFlakes?: boolean;
+  /** Opens a file with the desktop's default application when no $VISUAL/$EDITOR is set (Electron: shell.openPath). */
+  openFile?: FileOpener;
+  /** Where the editor setting is read from (process.env by default; tests give their own). */
+  editorEnv?: NodeJS.ProcessEnv;
   /**
    * Where deploys find things on a machine, how ssh reaches the others and which host is this machine (tests: a
    * loopback sshd, a test folder, a host name of their own).
@@ -72,6 +78,8 @@ export interface Services {
   /** Every pty session: shells the user opens and the runs of builds and deploys. */
   terminals: PtyHost;
   links: ExternalLinks;
+  /** Opens the user's files at a line (an error's location) in their editor. */
+  editor: EditorLauncher;
   /** The record of builds, deploys and rollbacks. */
   runs: RunStore;
   /** Deletes old runs, logs and cached manifests; the app schedules it, the CLI and tests do not. */
@@ -102,6 +110,7 @@ export function createServices(config: ServiceConfig): Services {
   const makeYours = new MakeYours(() => flake.current().path, keys);
   const terminals = new PtyHost(events, config.terminal);
   const links = new ExternalLinks(config.openExternal);
+  const editor = new EditorLauncher(terminals, config.openFile, config.editorEnv);
   const runs = new RunStore(history);
   const retention = new Retention(history, settings);
   const deploy = new DeployService({
@@ -142,6 +151,7 @@ export function createServices(config: ServiceConfig): Services {
     makeYours,
     terminals,
     links,
+    editor,
     runs,
     retention,
     deploy,

@@ -37,6 +37,10 @@ export interface RunningBuild {
   drvPath: string;
   machine: string;
   phase: string | null;
+  /** When it started (milliseconds since the epoch), for its elapsed time. */
+  startedAt: number;
+  /** The last line of its log so far. */
+  lastLine: string | null;
 }
 
 export interface BuildFailure {
@@ -48,8 +52,12 @@ export interface BuildFailure {
 
 export interface BuildProgress {
   builds: Counts;
+  /** Derivations waiting for their inputs or a build slot. */
+  queued: number;
   /** Store paths copied: downloaded from a cache, or sent to the target. */
   copies: Counts;
+  /** Bytes of those copies (NAR size): done, and expected as far as nix knows yet. */
+  bytes: { done: number; expected: number };
   running: RunningBuild[];
   failures: BuildFailure[];
 }
@@ -132,6 +140,8 @@ export interface LiveRun extends RunDetail {
    * back by itself then. null when nothing is asked.
    */
   keepUntil: number | null;
+  /** How long this host's build took in its earlier runs (the median, in milliseconds); null with no history. */
+  expectedBuildMs?: number | null;
 }
 
 export interface RunComparison {

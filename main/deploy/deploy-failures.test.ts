@@ -9,6 +9,7 @@ import type { LiveRun } from '../../common/model/runs.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
 import { deployHost, deployTestbed, stepsOf } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
+import { runCliInProcess } from '../../tests/support/run-cli.ts';
 import { startTcpProxy } from '../../tests/support/tcp-proxy.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
 import { activationArgv } from '../targets/activation.ts';
@@ -34,6 +35,39 @@ function onStep(app: DeployServices, name: string, then: (run: LiveRun) => void)
 }
 
 describe('deploy failures', () => {
+  it("records builds that fail on evaluation, from the app and the CLI, at the user's file and line", async () => {
+    const { fixture, app } = await setup(
+      `{\n  web = {\n    packages = { ripgrep = "14.1.0"; git = 2 + "x"; };\n  };\n}\n`,
+    );
+    const hostsFile = join(fixture.repo.path, 'hosts.nix');
+    const batch = await app.services.deploy.build(fixture.repo.path, ['web']);
+    const run = await app.services.deploy.finished(batch.runs[0]!.id);
+    expect(run.status).toBe('failed');
+    expect(run.message).toBe(
+      `The configuration of web does not evaluate: cannot add a string to an integer (at ${hostsFile}:3:48). ` +
+        `Nothing was sent to web; it runs what it ran before. Fix it at ${hostsFile}:3:48 and build again.`,
+    );
+    expect(app.services.runs.get(run.id)).toMatchObject({ status: 'failed', message: run.message });
+    const log = app.services.runs.log(run.id);
+    expect(log).not.toMatch(/[^\r]\n/);
+    expect(stripAnsi(log)).toContain(`at ${hostsFile}:3:48:`);
+
+    // Now the host's settings do not evaluate either: nothing can start, and the CLI's build is still a run.
+    fixture.setHosts(`{\n  web = {\n    safeName = 1 + "x";\n  };\n}\n`);
+    const config = JSON.parse(readFileSync(app.configFile, 'utf8'));
+    const cli = await runCliInProcess(['build', 'web', '--flake', fixture.repo.path], {}, config);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain(
+      `web: FAILED — The configuration of web does not evaluate: cannot add a string to an integer`,
+    );
+    expect(cli.stderr).toContain(`(at ${hostsFile}:3:`);
+    const [recorded] = app.services.runs.list({ host: 'web' });
+    expect(recorded).toMatchObject({ kind: 'build', status: 'failed' });
+    expect(recorded!.id).not.toBe(run.id);
+    expect(recorded!.message).toContain(`${hostsFile}:3:`);
+    expect(app.services.runs.get(recorded!.id).steps.map((s) => `${s.name}:${s.status}`)).toEqual(['build:failed']);
+  });
+
   it('stops a failed build before the copy and shows the failing derivation with its last log lines', async () => {
     const { target, fixture, app } = await setup(
       '{ web = { buildFails = true; packages = { ripgrep = "14.1.0"; }; }; }',
@@ -41,7 +75,9 @@ describe('deploy failures', () => {
     const run = await deployHost(app, fixture.repo.path);
     expect(run.status).toBe('failed');
     expect(stepsOf(run)).toEqual(['build:failed']);
-    expect(run.message).toMatch(/^nixos-system-web-24\.05\.fixture failed to build:/);
+    expect(run.message).toMatch(
+      /^nixos-system-web-24\.05\.fixture failed to build\. Nothing was sent to web; it runs what it ran before\. /,
+    );
     expect(run.message).toContain("error: option 'services.nope' does not exist");
     expect(run.progress?.failures).toEqual([
       expect.objectContaining({
@@ -68,7 +104,7 @@ describe('deploy failures', () => {
     fixture.setHosts('{ web = { switch = "cuts-ssh"; generation = "2"; packages = { ripgrep = "14.1.0"; }; }; }');
     const bad = await deployHost(app, fixture.repo.path);
     expect(bad.status).toBe('rolled-back');
-    expect(bad.message).toMatch(/was not confirmed within 4 s over a new connection and rolled back to generation 1/);
+    expect(bad.message).toMatch(/was not confirmed within \d+ s over a new connection and rolled back to generation 1/);
     expect(stepsOf(bad)).toEqual([
       'build:succeeded',
       'diff:succeeded',
@@ -130,6 +166,12 @@ describe('deploy failures', () => {
 
     expect(shared).toEqual([{ code: 3, output: '@flakedeck confirm stale-connection\n' }]);
     expect(bad.status).toBe('rolled-back');
+    // Each new connection was refused until the target went back; the log says so once, not once a second.
+    const confirmLog = stripAnsi(app.services.runs.log(bad.id)).split('── confirm ──')[1]!;
+    expect(confirmLog.match(/Permission denied/g)).toHaveLength(1);
+    expect(bad.message).toMatch(
+      /^web was not confirmed within \d+ s over a new connection and rolled back to generation 1: after the switch, web \(127\.0\.0\.1\) refused the SSH login of root: .* web went back to generation 1 by itself\. Check that the new configuration still lets root log in over SSH/,
+    );
     expect(target.profileTarget()).toBe(good);
     expect(target.running()).toBe(good);
     // The shared connection itself was fine all along: it proved nothing about new ones.
@@ -150,7 +192,9 @@ describe('deploy failures', () => {
     expect(proxy.cuts).toBe(1);
     expect(cut.status).toBe('failed');
     expect(stepsOf(cut)).toEqual(['build:succeeded', 'diff:succeeded', 'approve:skipped', 'copy:failed']);
-    expect(cut.message).toMatch(/^Copying to root@127\.0\.0\.1:\d+ failed/);
+    expect(cut.message).toMatch(
+      /^Copying to root@127\.0\.0\.1:\d+ failed: .*\. web was not changed: it runs what it ran before\. Check the free space and the connection to 127\.0\.0\.1, then deploy again\.$/,
+    );
     expect(target.storeHasClosure(cut.outPath!)).toBe(false);
     expect(target.profileTarget()).toBeNull();
 
@@ -169,7 +213,11 @@ describe('deploy failures', () => {
     fixture.setHosts('{ web = { switch = "fails"; generation = "2"; packages = { ripgrep = "14.1.0"; }; }; }');
     const bad = await deployHost(app, fixture.repo.path);
     expect(bad.status).toBe('rolled-back');
-    expect(bad.message).toBe('switch-to-configuration switch failed on web; the target rolled back to generation 1.');
+    expect(bad.message).toBe(
+      'switch-to-configuration switch failed on web; the target rolled back to generation 1. ' +
+        'web went back to generation 1 by itself and runs what it ran before. ' +
+        "The step's terminal shows what the activation printed; fix that and deploy again.",
+    );
     expect(stepsOf(bad).slice(-3)).toEqual(['profile:succeeded', 'activate:failed', 'rollback:succeeded']);
     expect(target.profileTarget()).toBe(good.outPath);
     expect(target.running()).toBe(good.outPath);

@@ -14,6 +14,8 @@ import { flakeRevision } from './flake-revision.ts';
 import { Limiter } from './limiter.ts';
 import { Pipeline } from './pipeline.ts';
 import type { HostJob } from './pipeline.ts';
+import { expectedBuildMs } from './build-estimate.ts';
+import { explainFailure } from './failure-report.ts';
 import { interruptedMessage, interruptionOf } from './interruption.ts';
 import { Run, RunFailure } from './run.ts';
 import type { KeepAnswer } from './run.ts';
@@ -59,7 +61,7 @@ export class DeployService {
 
   /** Builds each host's system (prints nothing to the target, except with buildOn = "remote"). */
   async build(folder: string, hosts: readonly string[]): Promise<BatchStarted> {
-    return this.#start('build', folder, hosts, null, await this.#targets(folder, hosts), async (run, job) => {
+    return this.#start('build', folder, hosts, null, await this.#targetsOrErrors(folder, hosts), async (run, job) => {
       const out = await this.#limiter.run(() => this.#pipeline.build(run, job));
       return `Built ${out}.`;
     });
@@ -76,7 +78,7 @@ export class DeployService {
     requireApproval: boolean,
     allowRename = false,
   ): Promise<BatchStarted> {
-    const targets = await this.#targets(folder, hosts, allowRename);
+    const targets = await this.#targetsOrErrors(folder, hosts, allowRename);
     return this.#start('deploy', folder, hosts, mode, targets, async (run, job) => {
       const onTarget = job.target.settings.buildOn === 'remote' && !job.target.local;
       const out = await this.#limiter.run(async () => {
@@ -208,7 +210,7 @@ export class DeployService {
     folder: string,
     requested: readonly string[],
     mode: DeployMode | null,
-    targets: Target[],
+    targets: readonly (Target | ApiError)[],
     work: (run: Run, job: HostJob) => Promise<string>,
   ): Promise<BatchStarted> {
     this.#refuseWhileStopping();
@@ -218,16 +220,22 @@ export class DeployService {
     this.#refuseWhileStopping();
     const batch = randomUUID();
     const ids = this.#deps.runs.begin(
-      hosts.map((host, i) => ({
-        batch,
-        kind,
-        host,
-        flake: folder,
-        revision,
-        dirty,
-        mode,
-        target: kind === 'build' && targets[i]!.settings.buildOn === 'local' ? null : targets[i]!.address,
-      })),
+      hosts.map((host, i) => {
+        const target = targets[i]!;
+        return {
+          batch,
+          kind,
+          host,
+          flake: folder,
+          revision,
+          dirty,
+          mode,
+          target:
+            target instanceof ApiError || (kind === 'build' && target.settings.buildOn === 'local')
+              ? null
+              : target.address,
+        };
+      }),
     );
     const runs = ids.map((id, i) => {
       const run = new Run(this.#deps.runs.get(id), this.#deps.runs, this.#deps.terminals, {
@@ -235,18 +243,23 @@ export class DeployService {
         output: (live, text) => this.#outputListeners.forEach((listener) => listener(live, text)),
       });
       this.#active.set(id, run);
-      void this.#drive(run, { host: hosts[i]!, folder, target: targets[i]! }, work);
+      run.live.expectedBuildMs = expectedBuildMs(this.#deps.runs, hosts[i]!, folder);
+      const target = targets[i]!;
+      // A host that does not evaluate is still a run, recorded with why it failed.
+      if (target instanceof ApiError) void this.#drive(run, () => failBeforeBuild(run, target));
+      else void this.#drive(run, () => work(run, { host: hosts[i]!, folder, target }));
       return run.live;
     });
     return { batch, runs };
   }
 
-  async #drive(run: Run, job: HostJob, work: (run: Run, job: HostJob) => Promise<string>): Promise<void> {
+  async #drive(run: Run, work: () => Promise<string>): Promise<void> {
     try {
-      run.finish('succeeded', await work(run, job));
+      run.finish('succeeded', await work());
     } catch (error) {
-      if (error instanceof RunFailure) run.finish(error.status, error.message);
-      else run.finish('failed', error instanceof Error ? error.message : String(error));
+      const failure = asRunFailure(error);
+      const report = explainFailure({ ...run.failure(failure), confirmSeconds: this.#deps.env.confirmSeconds });
+      run.finish(failure.status, report);
     }
   }
 
@@ -276,13 +289,34 @@ export class DeployService {
     return run;
   }
 
-  /** Refuses names the flake does not declare before anything runs, then finds each host's machine. */
-  async #targets(folder: string, requested: readonly string[], allowRename = false): Promise<Target[]> {
+  /** Each host's machine; refuses names the flake does not declare before anything runs. */
+  async #targets(folder: string, hosts: readonly string[], allowRename = false): Promise<Target[]> {
+    return (await this.#targetsOrErrors(folder, hosts, allowRename)).map((target) => {
+      if (target instanceof ApiError) throw target;
+      return target;
+    });
+  }
+
+  /**
+   * Each host's machine, or why there is none (the flake or the host does not evaluate: still a run, recorded with
+   * why); unknown names, and this machine given another machine's system, are refused before anything runs.
+   */
+  async #targetsOrErrors(
+    folder: string,
+    requested: readonly string[],
+    allowRename = false,
+  ): Promise<(Target | ApiError)[]> {
     // Every run starts by finding its targets: once Flakedeck stops, nothing more is looked up or started.
     this.#refuseWhileStopping();
     const hosts = [...new Set(requested)];
     if (hosts.length === 0) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'Name at least one host.' });
-    const inspection = await this.#deps.manifests.inspect(folder, { freshness: 'fresh' });
+    let inspection;
+    try {
+      inspection = await this.#deps.manifests.inspect(folder, { freshness: 'fresh' });
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'NIX_EVAL_ERROR') return hosts.map(() => error);
+      throw error;
+    }
     const declared = Object.keys(inspection.hosts);
     const unknown = hosts.filter((h) => !Object.hasOwn(inspection.hosts, h));
     if (unknown.length > 0) {
@@ -294,8 +328,14 @@ export class DeployService {
     }
     return hosts.map((host) => {
       const result = inspection.hosts[host]!;
-      if (!result.ok) throw ApiError.fromData(result.error);
-      const target = this.#deps.targets.fromManifest(result.manifest);
+      if (!result.ok) return ApiError.fromData(result.error);
+      let target;
+      try {
+        target = this.#deps.targets.fromManifest(result.manifest);
+      } catch (error) {
+        if (error instanceof ApiError) return error;
+        throw error;
+      }
       const hostName = result.manifest.hostName;
       const here = this.#deps.targets.hostName();
       // Reached as localhost, yet built for another machine: activating it here would make this machine that one.
@@ -309,6 +349,22 @@ export class DeployService {
       return target;
     });
   }
+}
+
+/** Ends a run whose host cannot be built at all: an evaluation error fails its build step, at the user's line. */
+async function failBeforeBuild(run: Run, error: ApiError): Promise<never> {
+  const failure = asRunFailure(error);
+  if (error.code !== 'NIX_EVAL_ERROR') throw failure;
+  return run.step('build', async () => {
+    run.log(`${(error.detail ?? error.message).replace(/\r?\n/g, '\r\n')}\r\n`);
+    throw failure;
+  });
+}
+
+function asRunFailure(error: unknown): RunFailure {
+  if (error instanceof RunFailure) return error;
+  if (error instanceof ApiError) return new RunFailure('failed', error.message, error.location);
+  return new RunFailure('failed', error instanceof Error ? error.message : String(error));
 }
 
 function deployedMessage(host: string, mode: DeployMode, out: string): string {

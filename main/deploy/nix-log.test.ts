@@ -1,8 +1,11 @@
 // Reading nix's internal-json log of real builds: counts, running derivations and machines, failures, prompts.
 
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
+import type { BuildProgress } from '../../common/model/runs.ts';
+import { makeFlakeRepo, repoRoot } from '../../tests/support/fixture-flake.ts';
 import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
 import { LineSplitter, NixLogParser, storeName } from './nix-log.ts';
@@ -11,8 +14,7 @@ const repos: FlakeRepo[] = [];
 afterAll(() => repos.forEach((r) => r.remove()));
 
 /** A real `nix build --log-format internal-json` of fixture hosts: its stderr, stdout and exit code. */
-function build(hosts: string, attrs: string[]) {
-  const repo = makeFlakeRepo('deploy');
+function build(hosts: string, attrs: string[], repo = makeFlakeRepo('deploy')) {
   repos.push(repo);
   repo.write('hosts.nix', hosts);
   const installables = attrs.map((h) => `${repo.path}#nixosConfigurations.${h}.config.system.build.toplevel`);
@@ -87,6 +89,28 @@ describe('nix internal-json log', () => {
     );
   });
 
+  it("maps an evaluation error to the user's file and line, and draws its code frame line by line", () => {
+    const repo = makeFlakeRepo('deploy');
+    const { stderr, code } = build(
+      `{\n  web = {\n    packages = { ripgrep = "14.1.0"; git = 2 + "x"; };\n  };\n}\n`,
+      ['web'],
+      repo,
+    );
+    expect(code).toBe(1);
+    const parser = new NixLogParser({ sourceRoot: repo.path });
+    const splitter = new LineSplitter((line) => parser.line(line));
+    const drawn = splitter.write(`${stderr}\n`) + splitter.end();
+    // Every line end goes back to the first column: no staircase in a terminal.
+    expect(drawn).not.toMatch(/[^\r]\n/);
+    const lines = stripAnsi(drawn).split('\r\n');
+    expect(lines).toContain(`       at ${repo.path}/hosts.nix:3:48:`);
+    expect(lines).toContain('            3|     packages = { ripgrep = "14.1.0"; git = 2 + "x"; };');
+    expect(drawn).not.toContain('-source/hosts.nix');
+    const failure = parser.failure();
+    expect(failure?.message).toBe('cannot add a string to an integer');
+    expect(failure?.location).toEqual({ file: `${repo.path}/hosts.nix`, line: 3, column: 48 });
+  });
+
   it('says which machine builds what, running builds and their phase, as the activities name them', () => {
     const parser = new NixLogParser();
     const lines = [
@@ -149,5 +173,55 @@ describe('nix internal-json log', () => {
       '\x1b[0m\x1b[K@nix {"act',
     ]);
     expect(storeName('/nix/store/00000000000000000000000000000000-git-2.45.1.drv')).toBe('git-2.45.1');
+  });
+});
+
+/** A log recorded with this repository's nix: `nix build -j 4` of two deploy-fixture hosts, or a substitution. */
+function recorded(name: string): string[] {
+  return readFileSync(join(repoRoot, 'tests', 'fixtures', 'nix-logs', name), 'utf8')
+    .split('\n')
+    .filter(Boolean);
+}
+
+describe('build progress as nix-output-monitor shows it', () => {
+  it('follows several derivations building at once, each with its last log line, and what is queued', () => {
+    const parser = new NixLogParser();
+    let busiest: BuildProgress | null = null;
+    const lastLines = new Set<string>();
+    for (const line of recorded('parallel-build.log')) {
+      parser.line(line);
+      const progress = parser.progress();
+      if (progress.running.length > (busiest?.running.length ?? 0)) busiest = progress;
+      for (const build of progress.running) if (build.lastLine) lastLines.add(`${build.name}> ${build.lastLine}`);
+      // Queued is what is neither done nor building: never negative, never more than is left.
+      const { done, expected } = progress.builds;
+      expect(progress.queued).toBeGreaterThanOrEqual(0);
+      expect(progress.queued).toBeLessThanOrEqual(Math.max(0, expected - done - progress.running.length));
+    }
+    expect(busiest!.running.map((b) => b.name)).toEqual(['etc-a', 'etc-b', expect.any(String), expect.any(String)]);
+    expect(busiest!.queued).toBe(6);
+    expect(busiest!.running.every((b) => b.startedAt > 0)).toBe(true);
+    expect(lastLines).toContain('nixos-system-a-24.05.fixture> step 1 of 2');
+    expect(lastLines).toContain('nixos-system-b-24.05.fixture> step 0 of 1');
+    expect(parser.progress()).toMatchObject({ builds: { done: 10, expected: 10 }, queued: 0, running: [] });
+  });
+
+  it('counts downloads from a cache in paths and bytes', () => {
+    const parser = new NixLogParser();
+    const partway: BuildProgress[] = [];
+    for (const line of recorded('substitute.log')) {
+      parser.line(line);
+      const progress = parser.progress();
+      if (progress.bytes.done > 0 && progress.bytes.done < progress.bytes.expected) partway.push(progress);
+    }
+    expect(partway.length).toBeGreaterThan(10);
+    // The bytes only grow, towards the 2 MiB of the payload and the small paths around it.
+    const done = partway.map((p) => p.bytes.done);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(partway[0]!.bytes.expected).toBe(2_101_864);
+    expect(parser.progress()).toMatchObject({
+      copies: { done: 7, expected: 7 },
+      bytes: { done: 2_101_864, expected: 2_101_864 },
+    });
   });
 });

@@ -1,8 +1,9 @@
 // Reads nix's `--log-format internal-json` stream into progress (builds and copies done and expected, what runs
 // where, phases, failures with their last log lines) and into readable terminal lines, as nix-output-monitor does.
 
+import type { ApiError } from '../../common/api/errors.ts';
 import type { BuildFailure, BuildProgress, Counts, RunningBuild } from '../../common/model/runs.ts';
-import { stripAnsi } from '../flake/nix-errors.ts';
+import { localizePaths, nixFailure, stripAnsi } from '../flake/nix-errors.ts';
 
 // Activity types (nix/src/libutil/logging.hh).
 const actCopyPath = 100;
@@ -14,6 +15,7 @@ const actSubstitute = 108;
 const resBuildLogLine = 101;
 const resSetPhase = 104;
 const resProgress = 105;
+const resSetExpected = 106;
 
 const tailLines = 25;
 const leadingControls = /^(?:\x1b\[[0-9;?]*[A-Za-z]|\r)+/;
@@ -35,8 +37,13 @@ interface BuildResult {
 }
 
 interface Build extends RunningBuild {
-  startedAt: number;
   lines: string[];
+}
+
+interface Copy {
+  name: string;
+  done: number;
+  expected: number;
 }
 
 const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
@@ -75,15 +82,26 @@ export class NixLogParser {
   /** Latest [done, expected, running, failed] of each aggregate activity, by its type. */
   readonly #aggregates = new Map<number, { type: number; counts: Counts }>();
   readonly #builds = new Map<number, Build>();
-  readonly #copies = new Map<number, string>();
+  readonly #copies = new Map<number, Copy>();
+  /** Bytes of finished copies, and what nix expects in all (its setExpected for copyPath activities). */
+  #bytesDone = 0;
+  #bytesExpected = 0;
   /** Copies counted from the single copyPath activities: `nix copy` reports no progress on its aggregate. */
   readonly #ownCopies = zero();
   /** Last lines of finished builds: nix reports a failure after the build's activity stopped. */
   readonly #tails = new Map<string, string[]>();
   readonly #failures: BuildFailure[] = [];
   readonly #errors: string[] = [];
+  /** The error entries as nix wrote them, for nixFailure to read their positions. */
+  readonly #errorEntries: string[] = [];
+  /** The user's copy of the flake: files of its store copy are named as theirs in what is shown. */
+  readonly #sourceRoot: string | undefined;
   /** The stdout of `nix build --json`, when it went through the same stream (a pty merges the two). */
   #result: BuildResult[] | null = null;
+
+  constructor(options: { sourceRoot?: string } = {}) {
+    this.#sourceRoot = options.sourceRoot;
+  }
 
   /** Reads one line of the stream; returns what to show for it (null for nothing), without a line end. */
   line(raw: string): string | null {
@@ -104,6 +122,7 @@ export class NixLogParser {
       case 'result':
         return this.#resultEntry(entry);
       case 'msg':
+        if (entry.level === 0) this.#errorEntries.push(text);
         return this.#message(entry);
       default:
         return null;
@@ -113,14 +132,26 @@ export class NixLogParser {
   progress(): BuildProgress {
     const ofType = (type: number) =>
       sum([...this.#aggregates.values()].filter((a) => a.type === type).map((a) => a.counts));
+    const builds = ofType(actBuilds);
+    const copying = [...this.#copies.values()];
+    const bytesDone = this.#bytesDone + copying.reduce((sum, c) => sum + c.done, 0);
+    const bytesKnown = this.#bytesDone + copying.reduce((sum, c) => sum + c.expected, 0);
+    const bytesExpected = Math.max(this.#bytesExpected, bytesKnown);
+    const copies = maxOf(ofType(actCopyPaths), this.#ownCopies);
+    // Small paths finish without reporting their size: once every copy is done, so are the bytes.
+    const allCopied = copies.expected > 0 && copies.done >= copies.expected && copying.length === 0;
     return {
-      builds: ofType(actBuilds),
-      copies: maxOf(ofType(actCopyPaths), this.#ownCopies),
-      running: [...this.#builds.values()].map(({ name, drvPath, machine, phase }) => ({
+      builds,
+      queued: Math.max(0, builds.expected - builds.done - this.#builds.size - builds.failed),
+      copies,
+      bytes: { done: allCopied ? bytesExpected : Math.min(bytesDone, bytesExpected), expected: bytesExpected },
+      running: [...this.#builds.values()].map(({ name, drvPath, machine, phase, startedAt, lastLine }) => ({
         name,
         drvPath,
         machine,
         phase,
+        startedAt,
+        lastLine,
       })),
       failures: this.#failures.map((f) => ({ ...f, lastLines: [...f.lastLines] })),
     };
@@ -129,6 +160,11 @@ export class NixLogParser {
   /** The error messages nix printed, without colours. */
   errors(): string[] {
     return [...this.#errors];
+  }
+
+  /** What nix's errors amount to, at the user's file and line where nix names one; null when it printed none. */
+  failure(): ApiError | null {
+    return this.#errorEntries.length ? nixFailure(this.#errorEntries.join('\n'), this.#sourceRoot) : null;
   }
 
   /** Out paths from `nix build --json`, in the order of the installables. */
@@ -169,7 +205,8 @@ export class NixLogParser {
           drvPath,
           machine,
           phase: null,
-          startedAt: performance.now(),
+          startedAt: Date.now(),
+          lastLine: null,
           lines: [],
         };
         this.#builds.set(id, build);
@@ -177,7 +214,7 @@ export class NixLogParser {
       }
       case actCopyPath: {
         const [path, , to] = fields.map(String);
-        this.#copies.set(id, storeName(path ?? ''));
+        this.#copies.set(id, { name: storeName(path ?? ''), done: 0, expected: 0 });
         this.#ownCopies.running++;
         return `copying ${storeName(path ?? '')}${to ? dim(` to ${to}`) : ''}`;
       }
@@ -192,7 +229,10 @@ export class NixLogParser {
 
   #stop(entry: NixEntry): string | null {
     const id = entry.id ?? 0;
-    if (this.#copies.delete(id)) {
+    const copy = this.#copies.get(id);
+    if (copy) {
+      this.#copies.delete(id);
+      this.#bytesDone += Math.max(copy.done, copy.expected);
       this.#ownCopies.running--;
       this.#ownCopies.done++;
     }
@@ -201,7 +241,7 @@ export class NixLogParser {
     this.#builds.delete(id);
     this.#tails.set(build.drvPath, build.lines);
     if (this.#tails.size > rememberedTails) this.#tails.delete(this.#tails.keys().next().value!);
-    const seconds = ((performance.now() - build.startedAt) / 1000).toFixed(1);
+    const seconds = ((Date.now() - build.startedAt) / 1000).toFixed(1);
     return dim(`finished ${build.name} (${seconds} s)`);
   }
 
@@ -209,7 +249,19 @@ export class NixLogParser {
     const id = entry.id ?? 0;
     const fields = entry.fields ?? [];
     switch (entry.type) {
+      case resSetExpected: {
+        const [type, expected] = fields.map(Number);
+        if (type === actCopyPath) this.#bytesExpected = expected ?? 0;
+        return null;
+      }
       case resProgress: {
+        const copy = this.#copies.get(id);
+        if (copy) {
+          const [done, expected] = fields.map(Number);
+          copy.done = done ?? 0;
+          copy.expected = expected ?? 0;
+          return null;
+        }
         const aggregate = this.#aggregates.get(id);
         if (aggregate) {
           const [done, expected, running, failed] = fields.map(Number);
@@ -222,6 +274,7 @@ export class NixLogParser {
         const build = this.#builds.get(id);
         if (!build) return line;
         build.lines.push(line);
+        if (line.trim()) build.lastLine = line;
         if (build.lines.length > tailLines) build.lines.shift();
         return `${dim(`${build.name}>`)} ${line}`;
       }
@@ -239,7 +292,7 @@ export class NixLogParser {
   #message(entry: NixEntry): string | null {
     const level = entry.level ?? 0;
     if (level > 3) return null;
-    const text = entry.msg ?? '';
+    const text = localizePaths(entry.msg ?? '', this.#sourceRoot);
     if (level === 0) {
       const plain = stripAnsi(text);
       this.#errors.push(plain);
@@ -265,6 +318,14 @@ export class NixLogParser {
 const machineLinePrefixes = ['@nix ', '@flakedeck ', '[{'];
 /** What of a line that went out in part is kept for the reader, at most. */
 const passedLineLimit = 4096;
+
+/**
+ * A terminal moves down on "\n" without going back to the first column: a shown text of several lines (nix's error
+ * with its code frame) would be drawn as a staircase. Each of its line ends becomes "\r\n".
+ */
+function terminalLines(text: string): string {
+  return text.replace(/\r?\n/g, '\r\n');
+}
 
 const mayBecomeMachineLine = (start: string) =>
   machineLinePrefixes.some((prefix) => prefix.startsWith(start) || start.startsWith(prefix));
@@ -299,7 +360,7 @@ export class LineSplitter {
         continue;
       }
       const shown = this.#read(line);
-      if (shown !== null) out.push(`${shown}\r\n`);
+      if (shown !== null) out.push(`${terminalLines(shown)}\r\n`);
     }
     if (text) {
       if (!this.#passing && mayBecomeMachineLine(text.replace(leadingControls, ''))) this.#pending = text;
@@ -318,7 +379,7 @@ export class LineSplitter {
     if (this.#passing) this.#endPassed('');
     if (!rest) return '';
     const shown = this.#read(rest.replace(/\r$/, ''));
-    return shown === null ? '' : `${shown}\r\n`;
+    return shown === null ? '' : `${terminalLines(shown)}\r\n`;
   }
 
   #endPassed(rest: string): void {

@@ -7,6 +7,7 @@ import type { ClosureDiff, DeployMode, StepRecord } from '../../common/model/run
 import { installable } from '../flake/flake-folder.ts';
 import type { Nix } from '../flake/nix.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
+import { quietRetries } from './confirm-output.ts';
 import { closureDiff, describeDiff, parsePathInfo } from './closure-diff.ts';
 import type { ClosurePath } from './closure-diff.ts';
 import { NixLogParser } from './nix-log.ts';
@@ -81,7 +82,7 @@ export class Pipeline {
     const { nix } = this.#ctx;
     const onTarget = job.target.settings.buildOn === 'remote' ? job.target.buildStore() : null;
     return run.step('build', async (record) => {
-      const parser = new NixLogParser();
+      const parser = new NixLogParser({ sourceRoot: job.folder });
       const toplevel = installable(job.folder, [
         'nixosConfigurations',
         job.host,
@@ -123,8 +124,9 @@ export class Pipeline {
           const tail = failure.lastLines.slice(-5).join('\n');
           throw new RunFailure('failed', `${failure.name} failed to build${tail ? `:\n${tail}` : '.'}`);
         }
-        const error = parser.errors().at(-1);
-        throw new RunFailure('failed', error ? lastLine(error) : `nix build exited with ${status.exitCode}.`);
+        const error = parser.failure();
+        if (error) throw new RunFailure('failed', error.message, error.location);
+        throw new RunFailure('failed', `nix build exited with ${status.exitCode}.`);
       }
       const out = parser.outPaths()[0];
       if (!out) throw new RunFailure('failed', 'nix build succeeded but named no out path.');
@@ -144,6 +146,7 @@ export class Pipeline {
         ...(outOnTarget ? [out] : []),
       ]);
       const current = probe.output.last('current')?.[0] || null;
+      if (current) run.facts.system = current;
       const currentClosure = current ? probe.output.closures.get(current) : undefined;
       if (current && !currentClosure) throw new RunFailure('failed', `Could not read the closure of ${current}.`);
       const newClosure = outOnTarget ? probe.output.closures.get(out) : await local;
@@ -213,6 +216,7 @@ export class Pipeline {
     else steps.activate = first;
 
     const onMarker = ({ name, words }: Marker) => {
+      noteFacts(run, { name, words });
       if (name === 'profile-done' && steps.profile) {
         run.endStep(steps.profile, 'succeeded', `Generation ${words[0]} is ${system}.`);
       } else if ((name === 'detached' || name === 'switch-start') && !steps.activate) {
@@ -366,7 +370,19 @@ export class Pipeline {
     const record = run.beginStep('confirm');
     const deadline = Math.ceil(Date.now() / 1000) + env.confirmGiveUpSeconds;
     const output = new RemoteOutput();
-    const lines = recorder((line) => output.line(line));
+    const window = {
+      endsAt: record.startedAt + env.confirmSeconds * 1000,
+      seconds: env.confirmSeconds,
+      giveUpAt: deadline * 1000,
+    };
+    const lines = recorder(
+      quietRetries((line) => {
+        const shown = output.line(line);
+        const answer = output.last('confirm')?.[0];
+        if (answer) noteFacts(run, { name: 'confirm', words: [answer] });
+        return shown;
+      }, window),
+    );
     const confirm = job.target.command(activationArgv('confirm', [env.stateDir, id]), {
       fresh: true,
       connectTimeoutSeconds: 10,
@@ -473,6 +489,16 @@ export class Pipeline {
   #gcroot(job: HostJob): string {
     const key = createHash('sha256').update(`${job.folder}\0${job.host}`).digest('hex').slice(0, 20);
     return join(this.#ctx.gcrootsDir, key);
+  }
+}
+
+/** What the activation's markers say about the host's generations, for a failure report. */
+function noteFacts(run: Run, { name, words: [first = ''] }: Marker): void {
+  if (name === 'previous') Object.assign(run.facts, { generationBefore: first || undefined, activated: true });
+  else if (name === 'profile-done') run.facts.generationNew = first;
+  else if (name === 'rollback-done') run.facts.rolledBackTo = first;
+  else if (name === 'rollback-failed' || (name === 'confirm' && first === 'rollback-failed')) {
+    run.facts.rollbackFailed = true;
   }
 }
 

@@ -2,6 +2,7 @@
 // its programs run in terminals, its live state sent to the window, cancellation and approval.
 
 import { ApiError } from '../../common/api/errors.ts';
+import type { SourceLocation } from '../../common/api/errors.ts';
 import type {
   BuildProgress,
   LiveRun,
@@ -13,20 +14,27 @@ import type {
 } from '../../common/model/runs.ts';
 import type { RunStore } from '../history/run-store.ts';
 import type { ExitStatus, OutputFilter, TerminalHost } from '../terminal/terminal-types.ts';
+import { stripAnsi } from '../flake/nix-errors.ts';
+import type { FailedRun, TargetFacts } from './failure-report.ts';
 import { LineSplitter } from './nix-log.ts';
 
 /** Ends a run early with this status; thrown from a step. */
 export class RunFailure extends Error {
   readonly status: Exclude<RunStatus, 'running' | 'succeeded' | 'interrupted'>;
+  /** Where in the user's files the cause is (an evaluation error). */
+  readonly location?: SourceLocation;
 
-  constructor(status: RunFailure['status'], message: string) {
+  constructor(status: RunFailure['status'], message: string, location?: SourceLocation) {
     super(message);
     this.status = status;
+    this.location = location;
   }
 }
 
 /** What the person at this machine said to "Keep this configuration?". */
 export type KeepAnswer = 'keep' | 'revert';
+/** Lines of a step's output kept to explain its failure. */
+const keptOutputLines = 40;
 
 export interface StepCommand {
   file: string;
@@ -64,6 +72,11 @@ export class Run {
   #approval: { resolve: () => void; reject: (e: Error) => void } | null = null;
   #keepAnswer: ((answer: KeepAnswer) => void) | null = null;
   #progressTimer: NodeJS.Timeout | undefined;
+  /** The last lines each step showed, without colours: what a failure report reads. */
+  readonly #outputs = new Map<StepRecord, string[]>();
+  #partialLine = '';
+  /** What the run learned about the host's system; the pipeline fills it in as it goes. */
+  readonly facts: TargetFacts = {};
 
   constructor(summary: RunSummary, store: RunStore, terminals: TerminalHost, hooks: RunHooks) {
     this.live = {
@@ -74,6 +87,7 @@ export class Run {
       awaitingApproval: false,
       terminalId: null,
       keepUntil: null,
+      expectedBuildMs: null,
     };
     this.#store = store;
     this.#terminals = terminals;
@@ -309,12 +323,42 @@ export class Run {
     this.#hooks.changed(this.live, true);
   }
 
+  /** What a failure report needs of this run, once `error` ended it. */
+  failure(error: RunFailure): Omit<FailedRun, 'confirmSeconds'> {
+    const step = this.live.steps.findLast((s) => s.status === 'failed' || s.status === 'cancelled') ?? null;
+    return {
+      kind: this.live.kind,
+      host: this.live.host,
+      target: this.live.target,
+      status: error.status,
+      step: step?.name ?? null,
+      message: error.message,
+      output: step ? (this.#outputs.get(step) ?? []) : [],
+      ...(error.location && { location: error.location }),
+      facts: this.facts,
+    };
+  }
+
   #shown(text: string): string {
     if (text) {
       if (!this.#ended) this.#store.appendLog(this.id, text);
       this.#hooks.output(this.live, text);
+      this.#keepOutput(text);
     }
     return text;
+  }
+
+  #keepOutput(text: string): void {
+    const step = this.live.steps.findLast((s) => s.status === 'running');
+    if (!step) return;
+    const lines = (this.#partialLine + stripAnsi(text)).split(/\r?\n/);
+    this.#partialLine = lines.pop()!.slice(-4096);
+    const kept = this.#outputs.get(step) ?? [];
+    for (const line of lines) {
+      const clean = line.replace(/^.*\r(?!$)/, '').trim();
+      if (clean) kept.push(clean);
+    }
+    this.#outputs.set(step, kept.slice(-keptOutputLines));
   }
 
   #changed(): void {

@@ -18,6 +18,10 @@ interface NixMessage {
 }
 
 const storeSource = /^\/nix\/store\/[0-9a-z]{32}-source(?=\/|$)/;
+/** A file in a store copy of a source tree, as nix names it in messages: `/nix/store/<hash>-source/hosts.nix`. */
+const storeSourceFile = /\/nix\/store\/[0-9a-z]{32}-source\/[^\s:'"`]+/g;
+/** Nix's last words after every evaluation error; never the error itself. */
+const showTraceHint = /^\(use '--show-trace' to show detailed location information\)$/;
 const maxDetail = 16_384;
 
 /**
@@ -74,9 +78,20 @@ function detailOf(text: string): string {
   return clean.length > maxDetail ? `${clean.slice(0, maxDetail)}\n…` : clean;
 }
 
+/** Names files of the store copy of the flake as the user's own files, where those exist, in a message's text. */
+export function localizePaths(text: string, sourceRoot: string | undefined): string {
+  if (!sourceRoot) return text;
+  return text.replace(storeSourceFile, (file) => localFile(file, sourceRoot) ?? file);
+}
+
+/** `file:line:column`, as editors and terminals read it. */
+export function formatLocation(location: SourceLocation): string {
+  return `${location.file}:${location.line}${location.column ? `:${location.column}` : ''}`;
+}
+
 /** Turns the stderr of a failed nix command into the most specific typed error it supports. */
 export function nixFailure(stderr: string, sourceRoot?: string): ApiError {
-  const errors = parseNixMessages(stderr).filter((m) => m.level === 0);
+  const errors = parseNixMessages(stderr).filter((m) => m.level === 0 && !showTraceHint.test(stripAnsi(m.msg).trim()));
   const last = errors.at(-1);
   const text = last ? stripAnsi(last.msg) : stripAnsi(stderr);
   const rawMessage = stripAnsi(last?.raw_msg ?? firstErrorLine(text));
@@ -107,7 +122,7 @@ export function nixFailure(stderr: string, sourceRoot?: string): ApiError {
       hint: `Nix sees only files that git tracks. Run \`git add ${untracked[1]}\` in the flake's repository.`,
     }),
     ...(location && { location }),
-    detail: detailOf(text),
+    detail: detailOf(localizePaths(text, sourceRoot)),
   });
 }
 

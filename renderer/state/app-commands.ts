@@ -24,5 +24,11 @@ export async function runAppCommand(command: AppCommand, context: AppContext): P
     case 'deploy-current-host':
       navigation.go('deploy', currentHost(context));
       return;
+    case 'save-unsaved':
+      // Saving failed: the window stays, with the error shown where the work is.
+      if (!(await context.unsaved.saveAll())) return;
+      if (command.then === 'reload') window.location.reload();
+      else window.close();
+      return;
   }
 }

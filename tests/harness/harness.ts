@@ -35,6 +35,8 @@ export interface Harness {
   services: Services;
   /** Links the app asked to open in the browser, in order (the recorder stands in for shell.openExternal). */
   openedUrls: string[];
+  /** Files the app asked to open with the default application (no editor is set for the harness unless given). */
+  openedFiles: string[];
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
   }
   const ownDataDir = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'flakedeck-harness-'));
   const openedUrls: string[] = [];
+  const openedFiles: string[] = [];
   const services = createServices({
     dataDir: options.dataDir ?? ownDataDir!,
     defaultFlake: options.flake ?? options.defaultFlake ?? repoRoot,
@@ -82,6 +85,8 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
     terminal: options.terminal ?? { shell: testShell },
     openExternal: async (url) => void openedUrls.push(url),
     watchFlakes: true,
+    openFile: async (file) => void openedFiles.push(file),
+    editorEnv: options.editorEnv ?? {},
   });
 
   const server = createServer((request, response) => {
@@ -114,6 +119,7 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
     initScript: `window.__flakedeckTestTransport = ${config};\n${await bundleBridge()}`,
     services,
     openedUrls,
+    openedFiles,
     async close() {
       transport.close();
       server.closeAllConnections();

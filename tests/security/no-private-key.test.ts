@@ -38,6 +38,7 @@ const examples: { [C in MethodChannel]: () => Params<C> } = {
   'keys.hostRecipients': () => ({}),
   'app.info': () => ({}),
   'app.openExternal': () => ({ url: 'https://example.org/' }),
+  'app.openInEditor': () => ({ file: join(repo.path, 'flake.nix'), line: 1 }),
   'flake.current': () => ({}),
   'flake.open': () => ({ path: repo.path }),
   'hosts.list': () => ({}),
@@ -107,6 +108,9 @@ beforeAll(() => {
     keychain,
     // Unreachable on purpose: the calls that go to a host fail fast, and their errors are scanned too.
     deploy: { sshOptions: ['-o', 'ConnectTimeout=2'] },
+    // No editor: the file goes to the (recording) default application.
+    editorEnv: {},
+    openFile: async () => {},
   });
   services.events.connect((channel, payload) => traffic.push({ channel, payload }));
   router = new Router(createHandlers(services), { isTrustedSender: () => true });

@@ -9,6 +9,17 @@ export const appMethods = {
   'app.info': method<AppInfo>()(noParams),
   /** Opens an http(s) link in the user's browser; anything else is refused. */
   'app.openExternal': method<void>()(z.strictObject({ url: z.string().max(8192) })),
+  /**
+   * Opens a file at a line in the user's editor ($VISUAL/$EDITOR; else the desktop's default application). A terminal
+   * editor opens in a terminal tab, whose id comes back.
+   */
+  'app.openInEditor': method<{ terminalId: string | null }>()(
+    z.strictObject({
+      file: z.string().min(1).max(4096),
+      line: z.number().int().min(0).max(10_000_000),
+      column: z.number().int().min(0).max(100_000).optional(),
+    }),
+  ),
 };
 
 export const appEvents = {

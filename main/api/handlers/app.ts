@@ -5,7 +5,7 @@ import type { Services } from '../../services.ts';
 import type { HandlersFor } from '../router.ts';
 import type { appMethods } from '../../../common/api/namespaces/app.ts';
 
-export function appHandlers({ nix, config, links, historyProblem }: Services): HandlersFor<typeof appMethods> {
+export function appHandlers({ nix, config, links, editor, historyProblem }: Services): HandlersFor<typeof appMethods> {
   return {
     'app.info': async () => ({
       name: appName,
@@ -18,5 +18,6 @@ export function appHandlers({ nix, config, links, historyProblem }: Services): H
       historyProblem,
     }),
     'app.openExternal': ({ url }) => links.open(url),
+    'app.openInEditor': (location) => editor.open(location),
   };
 }

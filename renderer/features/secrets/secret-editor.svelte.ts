@@ -25,6 +25,8 @@ export class SecretEditor {
   revealed = $state<Record<string, string>>({});
   /** The last save, for the "saved" note. */
   savedAt = $state<number | null>(null);
+  /** Files seen failing their integrity check (MAC) in this window, for the list and the checks to say so. */
+  failedIntegrity = $state<string[]>([]);
 
   readonly #api: FlakedeckApi;
 
@@ -36,19 +38,42 @@ export class SecretEditor {
     return this.session?.dirty ?? false;
   }
 
+  /**
+   * Opens `file`; `allowMacFailure` opens one that fails its integrity check read-only. The file is named at once, so
+   * nothing that follows the file shown (the view's address) takes the reopening for a request to open it again.
+   */
   open = async (file: string, allowMacFailure = false): Promise<void> => {
-    await this.close();
+    const previous = this.session;
+    this.session = null;
+    this.revealed = {};
+    this.actionError = null;
+    this.savedAt = null;
     this.file = file;
     this.status = 'opening';
     this.error = null;
+    if (previous) await this.#api.secrets.close({ sessionId: previous.sessionId }).catch(() => undefined);
     try {
-      this.session = await this.#api.secrets.open({ file, allowMacFailure });
+      const session = await this.#api.secrets.open({ file, allowMacFailure });
+      if (this.file !== file || this.status !== 'opening') {
+        // Another file was asked for meanwhile.
+        await this.#api.secrets.close({ sessionId: session.sessionId }).catch(() => undefined);
+        return;
+      }
+      this.session = session;
       this.status = 'open';
+      this.#noteIntegrity(file, !session.readOnly);
     } catch (error) {
+      if (this.file !== file) return;
       this.error = asApiError(error);
       this.status = 'error';
+      if (this.error.code === 'MAC_MISMATCH') this.#noteIntegrity(file, false);
     }
   };
+
+  #noteIntegrity(file: string, verified: boolean): void {
+    const others = this.failedIntegrity.filter((f) => f !== file);
+    this.failedIntegrity = verified ? others : [...others, file];
+  }
 
   isRevealed(document: number, path: SecretPath): boolean {
     return valueId(document, path) in this.revealed;

@@ -7,6 +7,7 @@ import type { HostRecipient } from '../../../common/model/keys.ts';
 import type { SecretChecks } from '../../../common/model/secret-checks.ts';
 import type { SecretFileSummary } from '../../../common/model/secrets.ts';
 import { asApiError } from '../../lib/as-api-error.ts';
+import type { UnsavedGuard } from '../../state/unsaved-work.svelte.ts';
 import { SecretEditor } from './secret-editor.svelte.ts';
 
 export class SecretsStore {
@@ -33,11 +34,14 @@ export class SecretsStore {
     api.events.on('secrets.saved', () => void this.load());
   }
 
-  /** Loads once per flake: a newly opened flake closes the editor and starts over. */
+  /**
+   * Loads once per flake: a newly opened flake closes the editor and starts over. A file with unsaved changes stays
+   * open (it is saved where it is): another flake may have been opened from the menu or the command line.
+   */
   ensure(flake: string | undefined): void {
     if (!flake || flake === this.#flake) return;
     this.#flake = flake;
-    void this.editor.close();
+    if (!this.editor.dirty) void this.editor.close();
     this.checks = null;
     this.checksStatus = 'idle';
     void this.load();
@@ -90,7 +94,14 @@ export class SecretsStore {
 
 let store: SecretsStore | undefined;
 
-export function secretsStore(api: FlakedeckApi): SecretsStore {
-  store ??= new SecretsStore(api);
+export function secretsStore(api: FlakedeckApi, unsaved: UnsavedGuard): SecretsStore {
+  if (!store) {
+    const editor = (store = new SecretsStore(api)).editor;
+    unsaved.register({
+      unsaved: () => (editor.dirty ? `your changes to ${editor.file ?? 'the secrets file'}` : null),
+      save: () => editor.save(),
+      discard: () => editor.close(),
+    });
+  }
   return store;
 }

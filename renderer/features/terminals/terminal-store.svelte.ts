@@ -1,7 +1,7 @@
 // Every terminal tab of the window, alive while other views show: sessions keep streaming into their xterm.
 
 import type { FlakedeckApi } from '../../../common/api/contract.ts';
-import type { ApiError } from '../../../common/api/errors.ts';
+import type { ApiError, SourceLocation } from '../../../common/api/errors.ts';
 import type { TerminalInfo } from '../../../common/model/terminal.ts';
 import { asApiError } from '../../lib/as-api-error.ts';
 import { darkScheme } from './terminal-theme.ts';
@@ -45,6 +45,13 @@ export class TerminalStore {
     this.link = link;
   };
 
+  /** Opens a file:line from a terminal in the user's editor; a terminal editor's own tab is then shown. */
+  openSource = (location: SourceLocation): Promise<void> =>
+    this.#guard(async () => {
+      const { terminalId } = await this.#api.app.openInEditor(location);
+      if (terminalId) window.location.hash = `terminals/${encodeURIComponent(terminalId)}`;
+    });
+
   openLink = (url: string): Promise<void> =>
     this.#guard(async () => {
       await this.#api.app.openExternal({ url });
@@ -65,7 +72,7 @@ export class TerminalStore {
   #add(info: TerminalInfo): TerminalTab {
     const existing = this.find(info.id);
     if (existing) return existing;
-    const tab = new TerminalTab(this.#api, info, this.requestLink);
+    const tab = new TerminalTab(this.#api, info, this.requestLink, this.openSource);
     this.tabs = [...this.tabs, tab];
     void this.#guard(() => tab.attach());
     return tab;

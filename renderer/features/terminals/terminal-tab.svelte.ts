@@ -4,9 +4,11 @@ import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
-import type { IBufferRange } from '@xterm/xterm';
+import type { IBufferRange, ILink } from '@xterm/xterm';
+import type { SourceLocation } from '../../../common/api/errors.ts';
 import type { FlakedeckApi } from '../../../common/api/contract.ts';
 import type { ExitStatus, TerminalData, TerminalInfo } from '../../../common/model/terminal.ts';
+import { sourceParts } from '../../lib/source-links.ts';
 import { ParsePace } from './parse-pace.ts';
 import { sanitizePaste } from './paste.ts';
 import { terminalOptions } from './terminal-options.ts';
@@ -46,7 +48,12 @@ export class TerminalTab {
   #sync: Promise<void> | undefined;
   #queued: TerminalData[] = [];
 
-  constructor(api: FlakedeckApi, info: TerminalInfo, onLink: (link: LinkRequest) => void) {
+  constructor(
+    api: FlakedeckApi,
+    info: TerminalInfo,
+    onLink: (link: LinkRequest) => void,
+    onSource: (location: SourceLocation) => void,
+  ) {
     this.#api = api;
     this.info = $state(info);
     this.element.className = 'terminal-host';
@@ -67,6 +74,10 @@ export class TerminalTab {
         leave: () => this.element.removeAttribute('title'),
       }),
     );
+    // file:line, as nix names a place in the user's flake: opens in their editor.
+    this.terminal.registerLinkProvider({
+      provideLinks: (y, callback) => callback(this.#sourceLinks(y, onSource)),
+    });
     this.terminal.onData((data) => this.running && void this.#api.terminal.write({ id: this.id, data }));
     this.terminal.onResize(
       ({ cols, rows }) => this.running && void this.#api.terminal.resize({ id: this.id, cols, rows }),
@@ -194,6 +205,26 @@ export class TerminalTab {
     event.stopImmediatePropagation();
     const text = event.clipboardData?.getData('text/plain');
     if (text) this.terminal.paste(sanitizePaste(text));
+  }
+
+  #sourceLinks(y: number, onSource: (location: SourceLocation) => void): ILink[] | undefined {
+    const text = this.terminal.buffer.active.getLine(y - 1)?.translateToString(true) ?? '';
+    const links: ILink[] = [];
+    let x = 1;
+    for (const part of sourceParts(text)) {
+      const location = part.location;
+      if (location) {
+        links.push({
+          text: part.text,
+          range: { start: { x, y }, end: { x: x + part.text.length - 1, y } },
+          activate: () => onSource(location),
+          hover: () => (this.element.title = 'Open in your editor'),
+          leave: () => this.element.removeAttribute('title'),
+        });
+      }
+      x += part.text.length;
+    }
+    return links.length ? links : undefined;
   }
 
   #textAt(range: IBufferRange): string | undefined {
