@@ -6,6 +6,9 @@ import { DeployService } from './deploy/deploy-service.ts';
 import { defaultEnvironment } from './deploy/settings.ts';
 import type { DeployEnvironment } from './deploy/settings.ts';
 import { FlakeSession } from './flake/flake-session.ts';
+import { FlakeSystems } from './fleet/flake-systems.ts';
+import { defaultFleetEnvironment, FleetService } from './fleet/fleet-service.ts';
+import type { FleetEnvironment } from './fleet/fleet-service.ts';
 import { ManifestService } from './flake/manifest-cache.ts';
 import { Nix } from './flake/nix.ts';
 import type { NixOptions } from './flake/nix.ts';
@@ -13,6 +16,7 @@ import { RebootCheck } from './flake/reboot-check.ts';
 import type { RebootCheckOptions } from './flake/reboot-check.ts';
 import { openHistoryDatabase } from './history/database.ts';
 import type { HistoryDatabase } from './history/database.ts';
+import { HostStateStore } from './history/host-state-store.ts';
 import { ManifestStore } from './history/manifest-store.ts';
 import { RunStore } from './history/run-store.ts';
 import { Settings } from './history/settings.ts';
@@ -41,6 +45,8 @@ export interface ServiceConfig {
   openExternal?: ExternalOpener;
   /** Where deploys find things on a target, and how ssh reaches it (tests: a loopback sshd and a test folder). */
   deploy?: Partial<DeployEnvironment>;
+  /** How the hosts' live state is read: system links, timeout, parallel checks (defaults: the deploy's). */
+  fleet?: Partial<FleetEnvironment>;
 }
 
 export interface Services {
@@ -62,6 +68,8 @@ export interface Services {
   /** The record of builds, deploys and rollbacks. */
   runs: RunStore;
   deploy: DeployService;
+  /** The hosts' live state, checked in the background and kept in the history. */
+  fleet: FleetService;
   close(): void;
 }
 
@@ -91,7 +99,25 @@ export function createServices(config: ServiceConfig): Services {
     env: { ...defaultEnvironment, ...config.deploy },
     dataDir: config.dataDir,
   });
+  const deployEnv = { ...defaultEnvironment, ...config.deploy };
+  const fleet = new FleetService({
+    manifests,
+    runs,
+    states: new HostStateStore(history),
+    systems: new FlakeSystems(nix),
+    settings,
+    events,
+    env: {
+      ...defaultFleetEnvironment,
+      profile: deployEnv.profile,
+      currentSystem: deployEnv.currentSystem,
+      store: deployEnv.store,
+      sshOptions: deployEnv.sshOptions,
+      ...config.fleet,
+    },
+  });
   const close = () => {
+    fleet.close();
     terminals.dispose();
     secrets.sessions.closeAll();
     runs.close();
@@ -113,6 +139,7 @@ export function createServices(config: ServiceConfig): Services {
     links,
     runs,
     deploy,
+    fleet,
     close,
   };
 }

@@ -71,4 +71,24 @@ export const migrations: readonly string[] = [
      PRIMARY KEY (nar_hash, inspect_hash, host),
      CHECK ((manifest IS NULL) <> (error IS NULL))
    ) STRICT;`,
+  // The last live state of each host of a flake (its last answer kept apart, so a host that stops answering still
+  // shows what it said last, with its age), and the boots seen, for the hosts' timelines.
+  `CREATE TABLE host_states (
+     flake_path  TEXT NOT NULL,
+     host        TEXT NOT NULL,
+     target      TEXT NOT NULL,
+     checked_at  INTEGER NOT NULL,
+     reachable   INTEGER NOT NULL,
+     error       TEXT,
+     reading     TEXT,
+     seen_at     INTEGER,
+     PRIMARY KEY (flake_path, host)
+   ) STRICT;
+   CREATE TABLE host_boots (
+     flake_path  TEXT NOT NULL,
+     host        TEXT NOT NULL,
+     booted_at   INTEGER NOT NULL,
+     system      TEXT,
+     PRIMARY KEY (flake_path, host, booted_at)
+   ) STRICT;`,
 ];

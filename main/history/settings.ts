@@ -5,6 +5,8 @@ import type { HistoryDatabase } from './database.ts';
 export interface SettingsShape {
   lastFlake: string;
   windowBounds: { x: number; y: number; width: number; height: number; maximized: boolean };
+  /** Seconds between automatic checks of the hosts' live state; 0: only when asked. */
+  fleetRefreshSeconds: number;
 }
 
 export class Settings {
