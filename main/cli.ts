@@ -16,9 +16,11 @@ import { keysCommand } from './cli/keys-command.ts';
 import { makeYoursCommand } from './cli/make-yours-command.ts';
 import { rebootDiffCommand } from './cli/reboot-diff-command.ts';
 import { secretsCommand } from './cli/secrets-command.ts';
+import { statusCommand } from './cli/status-command.ts';
 
 const commands: readonly Command[] = [
   hostsCommand,
+  statusCommand,
   inspectCommand,
   rebootDiffCommand,
   buildCommand,

@@ -5,8 +5,7 @@ import { installable, sourceRootOf } from '../flake/flake-folder.ts';
 import { flakeFingerprint } from '../flake/flake-fingerprint.ts';
 import type { Nix } from '../flake/nix.ts';
 
-const allOutPaths =
-  'configs: builtins.mapAttrs (name: config: config.config.system.build.toplevel.outPath) configs';
+const allOutPaths = 'configs: builtins.mapAttrs (name: config: config.config.system.build.toplevel.outPath) configs';
 
 export class FlakeSystems {
   readonly #nix: Nix;

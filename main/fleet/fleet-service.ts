@@ -1,13 +1,7 @@
 // The live state of a flake's hosts: checks them in the background (a bound on how many at once, a timeout each),
 // keeps each answer in the history database with when it was seen, and judges each host against the flake.
 
-import type {
-  FleetStatus,
-  HostLiveState,
-  HostStatus,
-  HostTimeline,
-  TimelineEvent,
-} from '../../common/model/fleet.ts';
+import type { FleetStatus, HostLiveState, HostStatus, HostTimeline, TimelineEvent } from '../../common/model/fleet.ts';
 import type { HostInspection } from '../../common/model/manifest.ts';
 import type { Generation, GenerationList, RunSummary } from '../../common/model/runs.ts';
 import type { EventHub } from '../api/event-hub.ts';

@@ -15,7 +15,9 @@ export function originOf(system: string | null, runs: readonly RunSummary[]): Sy
 }
 
 export function describeOrigin(origin: SystemOrigin): string {
-  const from = origin.revision ? `${short(origin.revision)}${origin.dirty ? ' (uncommitted changes)' : ''}` : 'a folder outside git';
+  const from = origin.revision
+    ? `${short(origin.revision)}${origin.dirty ? ' (uncommitted changes)' : ''}`
+    : 'a folder outside git';
   return `the ${origin.kind === 'build' ? 'build' : origin.kind} of ${from} (run #${origin.runId})`;
 }
 
@@ -26,19 +28,30 @@ export function freshnessOf(
 ): { freshness: Freshness; detail: string } {
   if (!reading) return { freshness: 'unknown', detail: 'Not checked yet.' };
   const running = reading.currentSystem;
-  if (!running) return { freshness: 'unknown', detail: 'It has no /run/current-system: not a NixOS system, or never switched.' };
+  if (!running)
+    return { freshness: 'unknown', detail: 'It has no /run/current-system: not a NixOS system, or never switched.' };
   if (!flakeSystem) {
-    return { freshness: 'unknown', detail: 'What the flake builds for it is not known (it does not evaluate, or not yet).' };
+    return {
+      freshness: 'unknown',
+      detail: 'What the flake builds for it is not known (it does not evaluate, or not yet).',
+    };
   }
   if (running === flakeSystem) {
-    return { freshness: 'up-to-date', detail: `Runs what the flake builds now${origin ? `: ${describeOrigin(origin)}` : ''}.` };
+    return {
+      freshness: 'up-to-date',
+      detail: `Runs what the flake builds now${origin ? `: ${describeOrigin(origin)}` : ''}.`,
+    };
   }
-  if (origin) return { freshness: 'behind', detail: `Runs ${describeOrigin(origin)}; the flake builds a newer system.` };
+  if (origin)
+    return { freshness: 'behind', detail: `Runs ${describeOrigin(origin)}; the flake builds a newer system.` };
   if (reading.configurationRevision) {
     return {
       freshness: 'behind',
       detail: `Runs a system built from revision ${short(reading.configurationRevision)}; the flake builds another one now.`,
     };
   }
-  return { freshness: 'foreign', detail: 'Runs a system this flake never built here (not in the history, no configurationRevision).' };
+  return {
+    freshness: 'foreign',
+    detail: 'Runs a system this flake never built here (not in the history, no configurationRevision).',
+  };
 }

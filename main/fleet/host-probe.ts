@@ -9,7 +9,10 @@ import { parseReading } from './status-reading.ts';
 import { statusScript } from './status-script.ts';
 
 /** Where a host keeps what the status script reads, and how long a check may take. */
-export interface ProbeEnvironment extends Pick<DeployEnvironment, 'profile' | 'currentSystem' | 'store' | 'sshOptions'> {
+export interface ProbeEnvironment extends Pick<
+  DeployEnvironment,
+  'profile' | 'currentSystem' | 'store' | 'sshOptions'
+> {
   bootedSystem: string;
   timeoutSeconds: number;
 }

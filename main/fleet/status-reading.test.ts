@@ -42,14 +42,24 @@ function run(options: { current?: string; booted?: string; systemctl?: string; p
   if (options.booted) symlinkSync(options.booted, booted);
   return execFileSync(
     'sh',
-    ['-c', statusScript, 'flakedeck', '', current, booted, join(dir, 'profiles', 'system'), ...(options.persistent ?? [])],
+    [
+      '-c',
+      statusScript,
+      'flakedeck',
+      '',
+      current,
+      booted,
+      join(dir, 'profiles', 'system'),
+      ...(options.persistent ?? []),
+    ],
     { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin` } },
   );
 }
 
 describe('the status reading', () => {
   it('reads the running system, its generation, versions, failed units, uptime and disks', () => {
-    const json = '{"nixosVersion":"24.11.20241201.1234567","nixpkgsRevision":"1234567890abcdef","configurationRevision":"f00d"}';
+    const json =
+      '{"nixosVersion":"24.11.20241201.1234567","nixpkgsRevision":"1234567890abcdef","configurationRevision":"f00d"}';
     const current = system('aaa-nixos-system-web', { kernel: '/nix/store/linux-6.6/bzImage', versionJson: json });
     mkdirSync(join(dir, 'profiles'));
     symlinkSync(current, join(dir, 'profiles', 'system-7-link'));
