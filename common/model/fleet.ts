@@ -22,11 +22,13 @@ export interface HostReading {
   rebootNeeded: boolean;
   /** Which of kernel, initrd and kernel-modules differ. */
   rebootReasons: string[];
-  /** The current system's kernel as its store name says, e.g. "linux-6.6.30". */
+  /** The kernel running, as its store name says (e.g. "linux-6.6.30"): the booted system's, else the current one's. */
   kernel: string | null;
   /** The system profile's current generation and when it was made (ms since the epoch), where the profile says. */
   generation: number | null;
   generationDate: number | null;
+  /** Every generation of the system profile, oldest first: when it was made (ms) and its system. */
+  generations: { number: number; date: number; path: string | null }[];
   nixosVersion: string | null;
   /** nixpkgs' revision the running system was built from (nixos-version --json, else the version's suffix). */
   nixpkgsRevision: string | null;

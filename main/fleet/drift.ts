@@ -6,8 +6,9 @@ import type { HostManifest, Inspection } from '../../common/model/manifest.ts';
 
 function row(label: string, hosts: readonly string[], value: (host: string) => string | null): DriftRow {
   const values = Object.fromEntries(hosts.map((h) => [h, value(h)]));
+  // A value not known (a host not reached) is no difference.
   const known = Object.values(values).filter((v) => v !== null);
-  return { label, values, differs: new Set(known).size > 1 || (known.length > 0 && known.length < hosts.length) };
+  return { label, values, differs: new Set(known).size > 1 };
 }
 
 /** Items that are not the same on every host: missing somewhere, or at another version. */
@@ -45,8 +46,10 @@ export function fleetDrift(inspection: Inspection, statuses: readonly HostStatus
   };
   const reading = (h: string) => statuses.find((s) => s.host === h)?.live?.reading ?? null;
   const homeManager = (h: string) => {
-    const users = Object.values(manifest(h)?.homeManager ?? {});
-    return users.length ? users.map((u) => `${u.username} ${u.stateVersion ?? ''}`.trim()).join(', ') : null;
+    const declared = manifest(h);
+    if (!declared) return null;
+    const users = Object.values(declared.homeManager);
+    return users.length ? users.map((u) => `${u.username} ${u.stateVersion ?? ''}`.trim()).join(', ') : 'none';
   };
   return {
     hosts,

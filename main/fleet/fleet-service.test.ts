@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetStatus, HostStatus } from '../../common/model/fleet.ts';
 import { deployServices } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
-import { startFleetTestbed } from '../../tests/support/fleet-testbed.ts';
+import { setUpScenario, startScenarioTestbed } from '../../tests/support/fleet-testbed.ts';
 import type { FleetTestbed } from '../../tests/support/fleet-testbed.ts';
 import { runCliInProcess } from '../../tests/support/run-cli.ts';
 
@@ -13,37 +13,11 @@ let bed: FleetTestbed;
 let app: DeployServices;
 let folder: string;
 
-const hostsV1 = {
-  current: 'packages = { ripgrep = "14.1.0"; };',
-  behind: 'packages = { ripgrep = "14.0.0"; };',
-  gone: '',
-  reboot: 'kernel = "6.1.0";',
-  failing: 'packages = { git = "2.45.1"; };',
-};
-const hostsV2 = { ...hostsV1, behind: 'packages = { ripgrep = "14.1.0"; };', reboot: 'kernel = "6.6.1";' };
-
 beforeAll(async () => {
-  bed = await startFleetTestbed({
-    current: { spec: hostsV1.current },
-    behind: { spec: hostsV1.behind },
-    gone: { spec: hostsV1.gone, unreachable: true },
-    reboot: { spec: hostsV1.reboot },
-    failing: { spec: hostsV1.failing, failedUnits: ['broken.service'] },
-  });
+  bed = await startScenarioTestbed();
   folder = bed.repo.path;
   app = deployServices(bed.targets.get('current')!, folder, {}, { fleet: bed.fleet });
-  // The app built the first revision: the history knows where behind's system came from.
-  const { runs } = await app.services.deploy.build(folder, ['behind']);
-  const built = await app.services.deploy.finished(runs[0]!.id);
-  expect(built.status).toBe('succeeded');
-  const old = bed.build(['behind', 'reboot']);
-  expect(old.behind).toBe(built.outPath);
-  bed.commitHosts(hostsV2, 'newer');
-  const now = bed.build(['current', 'reboot', 'failing']);
-  bed.setSystem('current', now.current!);
-  bed.setSystem('behind', old.behind!);
-  bed.setSystem('reboot', now.reboot!, old.reboot!, 2);
-  bed.setSystem('failing', now.failing!);
+  await setUpScenario(bed, app.services);
 }, 180_000);
 
 afterAll(async () => {

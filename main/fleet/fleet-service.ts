@@ -12,7 +12,7 @@ import type { ManifestService } from '../flake/manifest-cache.ts';
 import type { HostStateStore } from '../history/host-state-store.ts';
 import type { RunStore } from '../history/run-store.ts';
 import type { Settings } from '../history/settings.ts';
-import type { FlakeSystems } from './flake-systems.ts';
+import type { FlakeSystem, FlakeSystems } from './flake-systems.ts';
 import { freshnessOf, originOf } from './freshness.ts';
 import { probeHost } from './host-probe.ts';
 import type { ProbeEnvironment } from './host-probe.ts';
@@ -126,9 +126,11 @@ export class FleetService {
     };
   }
 
-  /** Commit → build → generation → boot, oldest first: from history, the generations given and the boots seen. */
-  timeline(folder: string, host: string, generations: readonly Generation[]): HostTimeline {
+  /** Commit → build → generation → boot, oldest first: from history and the host's last reading. */
+  timeline(folder: string, host: string): HostTimeline {
     const runs = this.#deps.runs.list({ host, limit: runsPerHost }).filter((r) => r.flake === folder);
+    const reading = this.#deps.states.get(folder, host)?.reading;
+    const generations = reading?.generations ?? [];
     const events: TimelineEvent[] = runs.map((run) => ({
       at: run.startedAt,
       kind: run.kind,
@@ -141,10 +143,11 @@ export class FleetService {
     }));
     for (const g of generations) {
       const origin = originOf(g.path, runs);
+      const current = g.number === reading?.generation;
       events.push({
-        at: parseLocalDate(g.date) ?? 0,
+        at: g.date,
         kind: 'generation',
-        title: `generation ${g.number}${g.current ? ' (current)' : ''}`,
+        title: `generation ${g.number}${current ? ' (current)' : ''}`,
         revision: origin?.revision ?? null,
         runId: origin?.runId ?? null,
         generation: g.number,
@@ -249,12 +252,15 @@ export class FleetService {
     host: string,
     inspection: HostInspection,
     live: HostLiveState | null,
-    flakeSystem: string | null,
+    system: FlakeSystem | null,
   ): HostStatus {
     const runs = this.#deps.runs.list({ host, limit: runsPerHost }).filter((r) => r.flake === folder);
     const reading = live?.reading ?? null;
     const runningOrigin = originOf(reading?.currentSystem ?? null, runs);
-    const { freshness, detail } = freshnessOf(reading, inspection.ok ? flakeSystem : null, runningOrigin);
+    const flakeSystem = system && 'path' in system ? system.path : null;
+    const evalError = inspection.ok ? (system && 'error' in system ? system.error : null) : inspection.error;
+    const { freshness, detail } = freshnessOf(reading, evalError ? null : flakeSystem, runningOrigin);
+    const unanswered = live !== null && !live.reachable && live.checkedAt > 0 && !reading;
     const staleMs = Math.max(oldAfterMs, 2 * this.refreshSeconds * 1000);
     return {
       host,
@@ -262,12 +268,16 @@ export class FleetService {
       checking: this.#checking.has(key(folder, host)),
       old: live?.seenAt != null && (!live.reachable || this.#now() - live.seenAt > staleMs),
       freshness,
-      freshnessDetail: inspection.ok ? detail : 'It does not evaluate: what the flake builds for it is not known.',
+      freshnessDetail: evalError
+        ? 'It does not evaluate: what the flake builds for it is not known.'
+        : unanswered
+          ? 'It has never answered, so what it runs is not known.'
+          : detail,
       flakeSystem,
       runningOrigin,
       lastDeploy: runs.find((r) => r.kind === 'deploy' || r.kind === 'rollback') ?? null,
       deploy: inspection.ok ? inspection.manifest.deploy : null,
-      evalError: inspection.ok ? null : inspection.error,
+      evalError,
     };
   }
 
@@ -287,12 +297,4 @@ function emptyState(host: string, target: string): HostLiveState {
 function runTitle(run: RunSummary): string {
   const what = run.kind === 'deploy' ? `deploy (${run.mode ?? 'switch'})` : run.kind;
   return `${what} ${run.status}`;
-}
-
-/** "2026-11-25 22:50:31", as the target's local time (taken as this machine's: the same zone on most fleets). */
-function parseLocalDate(text: string): number | null {
-  const match = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)$/.exec(text);
-  if (!match) return null;
-  const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
-  return new Date(y, mo - 1, d, h, mi, s).getTime();
 }

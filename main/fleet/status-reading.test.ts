@@ -84,6 +84,7 @@ describe('the status reading', () => {
     });
     // The profile link's own time, not its target's.
     expect(reading.generationDate).toBe(1_700_000_000_000);
+    expect(reading.generations).toEqual([{ number: 7, date: 1_700_000_000_000, path: current }]);
     expect(reading.uptimeSeconds).toBeGreaterThan(0);
     expect(reading.root?.mountPoint).toBe('/');
     expect(reading.root!.size).toBeGreaterThan(reading.root!.used);

@@ -55,10 +55,23 @@ export function parseReading(output: string): HostReading | null {
     .filter(({ words: [, current, booted] }) => current !== '-' && booted !== '-' && current !== booted)
     .map((m) => m.words[0]!);
 
-  const kernelPath = all.find((m) => m.name === 'boot-part' && m.words[0] === 'kernel')?.words[1];
+  // The kernel that runs is the booted system's; the current one's only waits for a reboot.
+  const [, currentKernel, bootedKernel] =
+    all.find((m) => m.name === 'boot-part' && m.words[0] === 'kernel')?.words ?? [];
+  const kernelPath = bootedKernel && bootedKernel !== '-' ? bootedKernel : currentKernel;
   const generationWords = one('generation')?.words ?? [];
   const generation = Number.parseInt(generationWords[0] ?? '', 10);
   const generationSeconds = Number.parseInt(generationWords[1] ?? '', 10);
+
+  const generations = all
+    .filter((m) => m.name === 'profile-generation' && m.words.length >= 2)
+    .map(({ words: [n, seconds, path] }) => ({
+      number: Number(n),
+      date: Number(seconds) * 1000,
+      path: storePath(path),
+    }))
+    .filter((g) => Number.isInteger(g.number) && Number.isFinite(g.date))
+    .sort((a, b) => a.number - b.number);
 
   const json = versionJson(one('version-json')?.rest);
   const nixosVersion = stringOrNull(json.nixosVersion) ?? stringOrNull(one('version')?.rest);
@@ -89,6 +102,7 @@ export function parseReading(output: string): HostReading | null {
     kernel: kernelPath && kernelPath !== '-' ? storeName(kernelPath) : null,
     generation: Number.isFinite(generation) ? generation : null,
     generationDate: Number.isFinite(generationSeconds) ? generationSeconds * 1000 : null,
+    generations,
     nixosVersion,
     nixpkgsRevision: stringOrNull(json.nixpkgsRevision) ?? revisionOfVersion(nixosVersion),
     configurationRevision: stringOrNull(json.configurationRevision),

@@ -21,6 +21,12 @@ done
 
 gen=$(readlink "$profile" 2>/dev/null | sed -n 's/^.*-\\([0-9][0-9]*\\)-link$/\\1/p')
 if [ -n "$gen" ]; then mark generation "$gen" "$(stat -c %Y "$profile-$gen-link" 2>/dev/null)"; fi
+# Every generation of the profile, read from its links as nix-env does: number, time, system.
+for link in "$profile"-*-link; do
+  n=\${link#"$profile"-}; n=\${n%-link}
+  case "$n" in '' | *[!0-9]*) continue ;; esac
+  mark profile-generation "$n" "$(stat -c %Y "$link" 2>/dev/null)" "$(readlink "$link")"
+done
 
 system=$(real "$(readlink "$current" 2>/dev/null)")
 if [ -x "$system/sw/bin/nixos-version" ]; then

@@ -3,10 +3,9 @@
 
 import type { LiveRun, RunDetail } from '../../common/model/runs.ts';
 import { describeDiff } from '../deploy/closure-diff.ts';
-import { sshArgs } from '../deploy/ssh.ts';
-import { checkSettings, defaultEnvironment } from '../deploy/settings.ts';
 import { listHosts } from '../flake/hosts.ts';
 import type { Services } from '../services.ts';
+import { openHostShell } from '../terminal/host-shell.ts';
 import { buildTrayMenu } from './tray-menu.ts';
 import type { RunBrief, TrayAction, TrayHost, TrayMenu } from './tray-menu.ts';
 
@@ -108,7 +107,9 @@ export class TrayController {
           this.#ports.openWindow(`deploy/${encodeURIComponent(action.host)}`);
           return;
         case 'terminal':
-          this.#ports.openWindow(`terminals/${encodeURIComponent(await this.#sshTerminal(action.host))}`);
+          this.#ports.openWindow(
+            `terminals/${encodeURIComponent(await openHostShell(this.#services, this.#folder(), action.host))}`,
+          );
           return;
         case 'show-run':
           this.#ports.openWindow(`history/${action.runId}`);
@@ -153,19 +154,6 @@ export class TrayController {
     } catch {
       // The run ended meanwhile (cancelled from the window, say).
     }
-  }
-
-  /** A shell on the host over ssh, as its deploys reach it. */
-  async #sshTerminal(host: string): Promise<string> {
-    const manifest = await this.#services.manifests.manifest(this.#folder(), host);
-    const target = checkSettings(host, manifest.deploy);
-    const terminal = this.#services.terminals.spawn({
-      file: 'ssh',
-      args: sshArgs(target, { ...defaultEnvironment, ...this.#services.config.deploy }, { tty: true }),
-      title: `ssh ${target.targetUser}@${target.targetHost}`,
-      kind: 'shell',
-    });
-    return terminal.id;
   }
 
   /** Hands the menu to the tray when it changed: progress comes ten times a second, a native menu is rebuilt. */

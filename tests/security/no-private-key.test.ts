@@ -81,6 +81,7 @@ const examples: { [C in MethodChannel]: () => Params<C> } = {
   'fleet.setRefreshInterval': () => ({ seconds: 0 }),
   'fleet.drift': () => ({}),
   'fleet.timeline': () => ({ host: 'vps' }),
+  'fleet.openTerminal': () => ({ host: 'vps' }),
   'history.list': () => ({}),
   'history.get': () => ({ runId: seen.runId }),
   'history.log': () => ({ runId: seen.runId }),

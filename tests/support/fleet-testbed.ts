@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FleetEnvironment } from '../../main/fleet/fleet-service.ts';
 import type { ProbeEnvironment } from '../../main/fleet/host-probe.ts';
+import type { Services } from '../../main/services.ts';
 import { startDeployTarget } from './deploy-target.ts';
 import type { DeployTarget } from './deploy-target.ts';
 import { makeFlakeRepo } from './fixture-flake.ts';
@@ -124,4 +125,50 @@ export async function startFleetTestbed(hosts: Record<string, FleetHost>): Promi
       for (const bin of bins) rmSync(bin, { recursive: true, force: true });
     },
   };
+}
+
+/** The hosts of the scenario most fleet tests look at: one of each state the dashboard tells apart. */
+export const scenarioHosts = {
+  current: 'packages = { ripgrep = "14.1.0"; };',
+  behind: 'packages = { ripgrep = "14.0.0"; };',
+  gone: '',
+  reboot: 'kernel = "6.1.0";',
+  failing: 'packages = { git = "2.45.1"; };',
+};
+
+export function startScenarioTestbed(extra: Record<string, FleetHost> = {}): Promise<FleetTestbed> {
+  return startFleetTestbed({
+    current: { spec: scenarioHosts.current },
+    behind: { spec: scenarioHosts.behind },
+    gone: { spec: scenarioHosts.gone, unreachable: true },
+    reboot: { spec: scenarioHosts.reboot },
+    failing: { spec: scenarioHosts.failing, failedUnits: ['broken.service'] },
+    ...extra,
+  });
+}
+
+/**
+ * Brings the scenario's hosts to their states: the app builds behind's first system (so the history knows it), the
+ * flake moves on a commit (behind gets a newer ripgrep, reboot a newer kernel), and each host runs its system:
+ * current, reboot and failing the newest, reboot booted into its older one, behind still its first.
+ */
+export async function setUpScenario(
+  bed: FleetTestbed,
+  services: Services,
+  extraSpecs: Record<string, string> = {},
+): Promise<void> {
+  const folder = bed.repo.path;
+  const { runs } = await services.deploy.build(folder, ['behind']);
+  const built = await services.deploy.finished(runs[0]!.id);
+  if (built.status !== 'succeeded') throw new Error(`building behind failed: ${built.message}`);
+  const old = bed.build(['behind', 'reboot']);
+  bed.commitHosts(
+    { ...scenarioHosts, behind: 'packages = { ripgrep = "14.1.0"; };', reboot: 'kernel = "6.6.1";', ...extraSpecs },
+    'newer',
+  );
+  const now = bed.build(['current', 'reboot', 'failing']);
+  bed.setSystem('current', now.current!);
+  bed.setSystem('behind', old.behind!);
+  bed.setSystem('reboot', now.reboot!, old.reboot!, 2);
+  bed.setSystem('failing', now.failing!);
 }

@@ -18,7 +18,9 @@ export const fleetMethods = {
     z.strictObject({ seconds: z.union(refreshIntervals.map((s) => z.literal(s))) }),
   ),
   'fleet.drift': method<FleetDrift>()(z.strictObject({})),
-  /** Commit → build → generation → boot for one host (asks the host for its generations). */
+  /** A shell on the host over ssh in a new terminal tab; its id. */
+  'fleet.openTerminal': method<{ terminalId: string }>()(z.strictObject({ host: hostName })),
+  /** Commit → build → generation → boot for one host, from the history and its last status check. */
   'fleet.timeline': method<HostTimeline>()(z.strictObject({ host: hostName })),
 };
 

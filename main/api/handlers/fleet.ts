@@ -2,10 +2,12 @@
 
 import { fleetDrift } from '../../fleet/drift.ts';
 import type { Services } from '../../services.ts';
+import { openHostShell } from '../../terminal/host-shell.ts';
 import type { HandlersFor } from '../router.ts';
 import type { fleetMethods } from '../../../common/api/namespaces/fleet.ts';
 
-export function fleetHandlers({ flake, fleet, manifests, deploy }: Services): HandlersFor<typeof fleetMethods> {
+export function fleetHandlers(services: Services): HandlersFor<typeof fleetMethods> {
+  const { flake, fleet, manifests } = services;
   const folder = () => flake.current().path;
   return {
     'fleet.status': ({ hosts }) => {
@@ -19,12 +21,7 @@ export function fleetHandlers({ flake, fleet, manifests, deploy }: Services): Ha
       const [inspection, status] = await Promise.all([manifests.inspect(folder()), fleet.status(folder())]);
       return fleetDrift(inspection, status.hosts);
     },
-    'fleet.timeline': async ({ host }) => {
-      const generations = await deploy.generations(folder(), host).then(
-        (list) => list.generations,
-        () => [],
-      );
-      return fleet.timeline(folder(), host, generations);
-    },
+    'fleet.openTerminal': async ({ host }) => ({ terminalId: await openHostShell(services, folder(), host) }),
+    'fleet.timeline': ({ host }) => fleet.timeline(folder(), host),
   };
 }
