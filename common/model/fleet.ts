@@ -103,9 +103,6 @@ export interface HostStatus {
 
 export interface FleetStatus {
   flake: string;
-  /** The flake's git revision now, and whether its tree has uncommitted changes. */
-  revision: string | null;
-  dirty: boolean | null;
   /** Seconds between automatic refreshes; 0 turns them off. */
   refreshSeconds: number;
   hosts: HostStatus[];

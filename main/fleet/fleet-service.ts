@@ -5,7 +5,6 @@ import type { FleetStatus, HostLiveState, HostStatus, HostTimeline, TimelineEven
 import type { HostInspection } from '../../common/model/manifest.ts';
 import type { Generation, GenerationList, RunSummary } from '../../common/model/runs.ts';
 import type { EventHub } from '../api/event-hub.ts';
-import { flakeRevision } from '../deploy/flake-revision.ts';
 import { Limiter } from '../deploy/limiter.ts';
 import { checkSettings, describeTarget } from '../deploy/settings.ts';
 import type { ManifestService } from '../flake/manifest-cache.ts';
@@ -74,11 +73,8 @@ export class FleetService {
     const states = this.#deps.states.all(folder);
     const systems = this.#deps.systems.known(folder);
     if (!systems) void this.#evaluateSystems(folder, names);
-    const { revision, dirty } = await flakeRevision(folder);
     return {
       flake: folder,
-      revision,
-      dirty,
       refreshSeconds: this.refreshSeconds,
       hosts: names.map((host) =>
         this.#hostStatus(folder, host, inspection.hosts[host]!, states.get(host) ?? null, systems?.get(host) ?? null),
