@@ -16,7 +16,12 @@ import { nativeModules } from './vite.main.config.ts';
  * modules (external to the bundle, rebuilt for Electron by Forge), the nix expression the app evaluates and the
  * tray icons are copied into the package here.
  */
-const runtimeFiles = ['nix/inspect.nix', 'assets', ...nativeModules.map((name) => join('node_modules', name))];
+const runtimeFiles = [
+  'nix/inspect.nix',
+  'main/targets/activate.sh',
+  'assets',
+  ...nativeModules.map((name) => join('node_modules', name)),
+];
 
 const config: ForgeConfig = {
   packagerConfig: {

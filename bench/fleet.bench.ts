@@ -17,7 +17,12 @@ export const benchmark: Benchmark = {
     const bed = await startFleetTestbed(
       Object.fromEntries(names.map((name, i) => [name, { spec: `packages = { tool = "1.${i}"; };` }])),
     );
-    const app = deployServices(bed.targets.get(names[0]!)!, bed.repo.path, {}, { fleet: bed.fleet });
+    const app = deployServices(
+      bed.targets.get(names[0]!)!,
+      bed.repo.path,
+      { sshOptions: bed.sshOptions },
+      { fleet: bed.fleet },
+    );
     const folder = bed.repo.path;
     const fleet = app.services.fleet;
     try {

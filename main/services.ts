@@ -25,6 +25,7 @@ import type { Keychain } from './keys/keychain.ts';
 import { SecretsService } from './secrets/secrets-service.ts';
 import { MakeYours } from './secrets/make-yours.ts';
 import { ExternalLinks } from './links/external-links.ts';
+import { Targets } from './targets/targets.ts';
 import type { ExternalOpener } from './links/external-links.ts';
 import { PtyHost } from './terminal/pty-host.ts';
 import type { PtyHostOptions } from './terminal/pty-host.ts';
@@ -37,13 +38,16 @@ export interface ServiceConfig {
   nix?: NixOptions;
   /** The OS keychain by default; tests may give another. */
   keychain?: Keychain;
-  /** SSH options and the folder standing for / in the live reboot check (tests use a loopback sshd). */
+  /** The folder standing for / and the scan's bounds in the live reboot check (tests use a prepared folder). */
   rebootCheck?: RebootCheckOptions;
   /** Pty sessions: the shell a tab opens, flow control and scrollback (tests use a bash without rc files). */
   terminal?: PtyHostOptions;
   /** Opens web links; the Electron glue gives shell.openExternal, tests a recorder, the CLI none. */
   openExternal?: ExternalOpener;
-  /** Where deploys find things on a target, and how ssh reaches it (tests: a loopback sshd and a test folder). */
+  /**
+   * Where deploys find things on a machine, how ssh reaches the others and which host is this machine (tests: a
+   * loopback sshd, a test folder, a host name of their own).
+   */
   deploy?: Partial<DeployEnvironment>;
   /** How the hosts' live state is read: system links, timeout, parallel checks (defaults: the deploy's). */
   fleet?: Partial<FleetEnvironment>;
@@ -57,6 +61,8 @@ export interface Services {
   settings: Settings;
   flake: FlakeSession;
   manifests: ManifestService;
+  /** Every machine the app acts on: this one or a remote host, and how each is reached. */
+  targets: Targets;
   rebootCheck: RebootCheck;
   keys: KeyService;
   secrets: SecretsService;
@@ -80,7 +86,9 @@ export function createServices(config: ServiceConfig): Services {
   const settings = new Settings(history);
   const flake = new FlakeSession(settings, events, config.defaultFlake);
   const manifests = new ManifestService(nix, new ManifestStore(history), events);
-  const rebootCheck = new RebootCheck(manifests, config.rebootCheck);
+  const env = { ...defaultEnvironment, ...config.deploy };
+  const targets = new Targets(manifests, env);
+  const rebootCheck = new RebootCheck(manifests, targets, config.rebootCheck);
   const keys = new KeyService(config.keychain);
   const secrets = new SecretsService(
     () => flake.current().path,
@@ -93,26 +101,26 @@ export function createServices(config: ServiceConfig): Services {
   const deploy = new DeployService({
     nix,
     manifests,
+    targets,
     terminals,
     runs,
     events,
-    env: { ...defaultEnvironment, ...config.deploy },
+    env,
     dataDir: config.dataDir,
   });
-  const deployEnv = { ...defaultEnvironment, ...config.deploy };
   const fleet = new FleetService({
     manifests,
     runs,
     states: new HostStateStore(history),
     systems: new FlakeSystems(nix),
+    targets,
     settings,
     events,
     env: {
       ...defaultFleetEnvironment,
-      profile: deployEnv.profile,
-      currentSystem: deployEnv.currentSystem,
-      store: deployEnv.store,
-      sshOptions: deployEnv.sshOptions,
+      profile: env.profile,
+      currentSystem: env.currentSystem,
+      store: env.store,
       ...config.fleet,
     },
   });
@@ -131,6 +139,7 @@ export function createServices(config: ServiceConfig): Services {
     settings,
     flake,
     manifests,
+    targets,
     rebootCheck,
     keys,
     secrets,

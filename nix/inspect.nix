@@ -329,23 +329,30 @@ let
     ++ fixed "flatpak" (enabledService "flatpak") [ "/var/lib/flatpak" ] [ ]
     ++ fixed "acme" (try false (attrsOf (c.security.acme.certs or { }) != { })) [ "/var/lib/acme" ] [ ];
 
+  # Only what the flake declares: a module's own default (deck.deploy's targetPort = 22, say) is not a declaration,
+  # so the app leaves that setting to the user's ~/.ssh/config, as ssh, colmena and nixos-rebuild do. Without
+  # options to ask (a configuration built by hand), a value that is there counts as declared.
   deploySettings =
-    c:
+    c: o:
     let
       deck = attrsOf ((attrsOf (c.deck or { })).deploy or { });
+      deckOptions = attrsOf ((attrsOf (o.deck or { })).deploy or { });
+      declared = name: try 0 ((attrsOf (deckOptions.${name} or { })).highestPrio or 0) < 1500;
+      deckValue = get: name: if declared name then get (deck.${name} or null) else null;
       colmena = attrsOf (c.deployment or { });
     in
     if deck != { } then
       {
         source = "deck.deploy";
-        targetHost = strOr null (deck.targetHost or null);
-        targetUser = strOr null (deck.targetUser or null);
-        targetPort = try null (deck.targetPort or null);
-        buildOn = strOr null (deck.buildOn or null);
-        sudo = boolOr null (deck.sudo or null);
+        targetHost = deckValue (strOr null) "targetHost";
+        targetUser = deckValue (strOr null) "targetUser";
+        targetPort = deckValue (v: try null v) "targetPort";
+        buildOn = deckValue (strOr null) "buildOn";
+        sudo = deckValue (boolOr null) "sudo";
       }
     else if colmena != { } then
       {
+        # colmena's own defaults (targetUser "root", targetPort null) are what colmena does: they count.
         source = "deployment";
         targetHost = strOr null (colmena.targetHost or null);
         targetUser = strOr null (colmena.targetUser or null);
@@ -392,7 +399,7 @@ let
       secrets = mapAttrs (secret c) (attrsOf ((attrsOf (c.sops or { })).secrets or { }));
       services = stateServices ((attrsOf (c.systemd or { })).services or { });
       knownState = knownState c;
-      deploy = deploySettings c;
+      deploy = deploySettings c o;
       # This repository's convention: a host with deck.persist options reads hosts/<name>/persist.json.
       persistJson = {
         supported = try false (o ? deck && isAttrs o.deck && o.deck ? persist);

@@ -9,6 +9,7 @@ DEBIAN_PACKAGES=(
   openssh-server openssh-client                   # a loopback sshd as the deploy target
   sudo                                            # a password-protected sudo on the non-root deploy target
   age                                             # independent check of the files we encrypt
+  shellcheck                                      # npm run lint checks the activation script
   chromium                                        # the renderer under Playwright
 )
 

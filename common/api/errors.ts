@@ -23,6 +23,8 @@ export const errorCodes = [
   'DEPLOY_SETTINGS',
   'SSH_FAILED',
   'PERSIST_UNSUPPORTED',
+  'PRIVILEGE',
+  'HOST_MISMATCH',
   'INTERNAL',
 ] as const;
 

@@ -107,14 +107,36 @@ export interface UnpersistedState extends StatePath {
   mountPoint: string;
 }
 
+/** Where a deploy setting comes from. */
+export type DeploySettingSource =
+  | 'deck.deploy'
+  | 'deployment'
+  /** Not declared: the host's networking.hostName, else its name under nixosConfigurations. */
+  | 'host name'
+  /** Not declared: left to the user's ~/.ssh/config (ssh's own default where it says nothing). */
+  | 'ssh config'
+  | 'default';
+
+/** How a host is reached for deploys, live state, the reboot check and a shell on it. */
 export interface DeploySettings {
   targetHost: string;
-  targetUser: string;
-  targetPort: number;
+  /** null: not declared; ssh's config decides (its User, else the local user name). */
+  targetUser: string | null;
+  /** null: not declared; ssh's config decides (its Port, else 22). */
+  targetPort: number | null;
   buildOn: 'local' | 'remote';
-  sudo: boolean;
-  /** Where they come from: this repository's deck.deploy, colmena's deployment.*, or defaults. */
+  /** null: not declared; the activation goes through sudo when the login user is not root. */
+  sudo: boolean | null;
+  /** Where the settings come from as a whole: this repository's deck.deploy, colmena's deployment.*, or defaults. */
   source: 'deck.deploy' | 'deployment' | 'default';
+  /** Where each setting comes from. */
+  sources: Record<'targetHost' | 'targetUser' | 'targetPort' | 'buildOn' | 'sudo', DeploySettingSource>;
+}
+
+/** `user@host:port` with only what is declared: `host`, `user@host`, `host:port`, `[::1]:2222`. */
+export function describeTarget(s: Pick<DeploySettings, 'targetHost' | 'targetUser' | 'targetPort'>): string {
+  const host = s.targetPort !== null && s.targetHost.includes(':') ? `[${s.targetHost}]` : s.targetHost;
+  return `${s.targetUser !== null ? `${s.targetUser}@` : ''}${host}${s.targetPort !== null ? `:${s.targetPort}` : ''}`;
 }
 
 /** Whether the app may add paths to this host through hosts/<host>/persist.json (flakes with deck.persist). */

@@ -1,6 +1,7 @@
 // `flakedeck inspect`: the manifest of each host (what it keeps, wipes, runs), from the cache when the flake is unchanged.
 
 import type { ApiErrorData } from '../../common/api/errors.ts';
+import { describeTarget } from '../../common/model/manifest.ts';
 import type { HostManifest } from '../../common/model/manifest.ts';
 import type { Command } from './command.ts';
 import { printJson } from './context.ts';
@@ -26,7 +27,7 @@ function describeHost(io: Output, m: HostManifest): void {
     io.out(`  warning: ${s.service} keeps state in ${s.path}, which a reboot wipes\n`);
   const d = m.deploy;
   io.out(
-    `  deploy: ${d.targetUser}@${d.targetHost}:${d.targetPort}, built ${d.buildOn === 'local' ? 'locally' : 'on the host'}\n`,
+    `  deploy: ${describeTarget(d)} (from ${d.source}), built ${d.buildOn === 'local' ? 'locally' : 'on the host'}\n`,
   );
 }
 

@@ -58,7 +58,7 @@ describe('flakedeck reboot-diff', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(
       [
-        `laptop (root@127.0.0.1:${sshd.port}): the next reboot wipes 2 files, 2.0 MB`,
+        `laptop (127.0.0.1:${sshd.port}): the next reboot wipes 2 files, 2.0 MB`,
         '  2.0 MB  1 file      /var/lib/docker',
         '    40 B  1 file      /etc',
         '',
@@ -83,6 +83,8 @@ describe('flakedeck reboot-diff', () => {
     const result = await flakedeck(['reboot-diff', 'laptop', '--flake', unreachable.path, ...sshFlags()]);
     unreachable.remove();
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^flakedeck: Cannot reach laptop over SSH \(root@127\.0\.0\.1, port 9\): .*refused/);
+    expect(result.stderr).toMatch(
+      /^flakedeck: Could not list what a reboot wipes on laptop over SSH \(127\.0\.0\.1:9\): .*refused/,
+    );
   });
 });

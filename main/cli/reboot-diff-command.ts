@@ -1,9 +1,11 @@
-// `flakedeck reboot-diff HOST`: over SSH, what the next reboot of a host with an ephemeral root will wipe.
+// `flakedeck reboot-diff [HOST]`: what the next reboot of a host with an ephemeral root will wipe (this machine when
+// no host is named, over SSH for the others).
 
 import { ApiError } from '../../common/api/errors.ts';
 import { formatBytes } from '../../common/model/reboot-diff.ts';
 import type { RebootDiff } from '../../common/model/reboot-diff.ts';
 import { RebootCheck } from '../flake/reboot-check.ts';
+import { Targets } from '../targets/targets.ts';
 import type { Command } from './command.ts';
 import { printJson } from './context.ts';
 import type { Output } from './context.ts';
@@ -28,8 +30,9 @@ function describe(io: Output, diff: RebootDiff): void {
 
 export const rebootDiffCommand: Command = {
   name: 'reboot-diff',
-  summary: 'List what the next reboot of a host will wipe (over SSH): files on its tmpfs root that nothing persists',
-  usage: 'flakedeck reboot-diff HOST [--flake PATH] [--json] [--root PATH] [--ssh-option OPTION]...',
+  summary:
+    'List what the next reboot of a host will wipe (this machine without HOST): files on its tmpfs root that nothing persists',
+  usage: 'flakedeck reboot-diff [HOST] [--flake PATH] [--json] [--root PATH] [--ssh-option OPTION]...',
   options: {
     flake: { type: 'string' },
     json: { type: 'boolean' },
@@ -37,20 +40,35 @@ export const rebootDiffCommand: Command = {
     'ssh-option': { type: 'string', multiple: true },
   },
   async run(ctx, { values, positionals }) {
-    if (positionals.length !== 1) {
+    if (positionals.length > 1) {
       throw new ApiError({
         code: 'INVALID_ARGUMENTS',
-        message: 'reboot-diff takes one host.',
+        message: 'reboot-diff takes one host, or none for this machine.',
         hint: `Usage: ${rebootDiffCommand.usage}`,
       });
     }
     const folder = ctx.flakeFolder(values.flake as string | undefined);
-    const sshOptions = ((values['ssh-option'] as string[] | undefined) ?? []).flatMap((o) => ['-o', o]);
-    const check = new RebootCheck(ctx.services().manifests, {
-      sshOptions,
+    const services = ctx.services();
+    const extra = ((values['ssh-option'] as string[] | undefined) ?? []).flatMap((o) => ['-o', o]);
+    const targets = new Targets(services.manifests, {
+      ...services.targets.env,
+      sshOptions: [...services.targets.env.sshOptions, ...extra],
+    });
+    const host = positionals[0] ?? (await targets.thisMachine(folder));
+    if (!host) {
+      throw new ApiError({
+        code: 'UNKNOWN_HOST',
+        message: `No host of ${folder} is this machine.`,
+        hint:
+          "Name a host, or set the host's networking.hostName to this machine's host name (or its deploy target to " +
+          'localhost).',
+      });
+    }
+    const check = new RebootCheck(services.manifests, targets, {
+      ...services.config.rebootCheck,
       ...(typeof values.root === 'string' && { rootPrefix: values.root }),
     });
-    const diff = await check.run(folder, positionals[0]!);
+    const diff = await check.run(folder, host);
     if (values.json) printJson(ctx.io, diff);
     else describe(ctx.io, diff);
     return 0;

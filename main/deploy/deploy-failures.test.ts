@@ -11,7 +11,8 @@ import { deployHost, deployTestbed, stepsOf } from '../../tests/support/deploy-s
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 import { startTcpProxy } from '../../tests/support/tcp-proxy.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
-import { remoteAction } from './ssh.ts';
+import { activationArgv } from '../targets/activation.ts';
+import { remoteCommand } from '../targets/ssh.ts';
 
 const cleanups = cleanupsAfterEach();
 
@@ -115,9 +116,13 @@ describe('deploy failures', () => {
         (d) => d !== 'lock' && readFileSync(join(state, d, 'status'), 'utf8').trim() === 'switched',
       )!;
       // What a tool that reuses connections would do: confirm through the old one.
-      const result = spawnSync('ssh', ['-S', socket, ...target.sshd.sshArgs(), remoteAction('confirm', [state, id])], {
-        encoding: 'utf8',
-      });
+      const result = spawnSync(
+        'ssh',
+        ['-S', socket, ...target.sshd.sshArgs(), remoteCommand(activationArgv('confirm', [state, id]))],
+        {
+          encoding: 'utf8',
+        },
+      );
       shared.push({ code: result.status, output: result.stdout });
     });
     const bad = await deployHost(app, fixture.repo.path);
@@ -144,7 +149,7 @@ describe('deploy failures', () => {
     expect(proxy.cuts).toBe(1);
     expect(cut.status).toBe('failed');
     expect(stepsOf(cut)).toEqual(['build:succeeded', 'diff:succeeded', 'approve:skipped', 'copy:failed']);
-    expect(cut.message).toMatch(/^Copying to 127\.0\.0\.1 failed/);
+    expect(cut.message).toMatch(/^Copying to root@127\.0\.0\.1:\d+ failed/);
     expect(target.storeHasClosure(cut.outPath!)).toBe(false);
     expect(target.profileTarget()).toBeNull();
 

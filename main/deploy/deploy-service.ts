@@ -15,13 +15,17 @@ import { Limiter } from './limiter.ts';
 import { Pipeline } from './pipeline.ts';
 import type { HostJob } from './pipeline.ts';
 import { Run, RunFailure } from './run.ts';
-import { checkEnvironment, checkSettings, describeTarget } from './settings.ts';
-import type { DeployEnvironment, DeploySettings } from './settings.ts';
+import { checkEnvironment } from './settings.ts';
+import type { DeployEnvironment } from './settings.ts';
+import type { Target } from '../targets/target.ts';
+import type { Targets } from '../targets/targets.ts';
 
 export interface DeployServiceDeps {
   nix: Nix;
   /** Host manifests: which hosts a flake declares, and how each is deployed. */
   manifests: ManifestService;
+  /** Which machine each host is and how it is reached. */
+  targets: Targets;
   terminals: TerminalHost;
   runs: RunStore;
   events: EventHub;
@@ -60,7 +64,7 @@ export class DeployService {
   /** build → diff → approve → copy → profile → activate → confirm, for each host. */
   deploy(folder: string, hosts: readonly string[], mode: DeployMode, requireApproval: boolean): Promise<BatchStarted> {
     return this.#start('deploy', folder, hosts, mode, async (run, job) => {
-      const onTarget = job.settings.buildOn === 'remote';
+      const onTarget = job.target.settings.buildOn === 'remote' && !job.target.local;
       const out = await this.#limiter.run(async () => {
         const built = await this.#pipeline.build(run, job);
         await this.#pipeline.diff(run, job, built, onTarget);
@@ -69,7 +73,7 @@ export class DeployService {
       // Waiting for the user holds no slot: other hosts go on meanwhile.
       await this.#pipeline.approve(run, requireApproval);
       await this.#limiter.run(async () => {
-        if (onTarget) run.skip('copy', `Built on ${job.settings.targetHost}: nothing to copy.`);
+        if (onTarget) run.skip('copy', `Built on ${job.target.address}: nothing to copy.`);
         else await this.#pipeline.copy(run, job, out);
         await this.#pipeline.activate(run, job, out, mode);
       });
@@ -79,8 +83,8 @@ export class DeployService {
 
   /** Returns a host to one of its system generations, with the same activation, confirmation and self-rollback. */
   async rollback(folder: string, host: string, generation: number, requireApproval: boolean): Promise<BatchStarted> {
-    const [settings] = await this.#settings(folder, [host]);
-    const generations = await this.#pipeline.generations({ host, folder, settings: settings! });
+    const [machine] = await this.#targets(folder, [host]);
+    const generations = await this.#pipeline.generations({ host, folder, target: machine! });
     const target = generations.find((g) => g.number === generation);
     if (!target?.path) {
       throw new ApiError({
@@ -110,14 +114,14 @@ export class DeployService {
         await this.#pipeline.activate(run, job, path, 'switch', generation);
         return `${host} is back at generation ${generation} (${path}).`;
       },
-      [settings!],
+      [machine!],
     );
   }
 
   async generations(folder: string, host: string): Promise<GenerationList> {
-    const [settings] = await this.#settings(folder, [host]);
-    const generations = await this.#pipeline.generations({ host, folder, settings: settings! });
-    return { host, target: describeTarget(settings!), generations };
+    const [target] = await this.#targets(folder, [host]);
+    const generations = await this.#pipeline.generations({ host, folder, target: target! });
+    return { host, target: target!.address, generations };
   }
 
   approve(runId: number): void {
@@ -153,11 +157,11 @@ export class DeployService {
     requested: readonly string[],
     mode: DeployMode | null,
     work: (run: Run, job: HostJob) => Promise<string>,
-    knownSettings?: DeploySettings[],
+    knownTargets?: Target[],
   ): Promise<BatchStarted> {
     const hosts = [...new Set(requested)];
     if (hosts.length === 0) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'Name at least one host.' });
-    const settings = knownSettings ?? (await this.#settings(folder, hosts));
+    const targets = knownTargets ?? (await this.#targets(folder, hosts));
     const { revision, dirty } = await flakeRevision(folder);
     const batch = randomUUID();
     const ids = this.#deps.runs.begin(
@@ -169,7 +173,7 @@ export class DeployService {
         revision,
         dirty,
         mode,
-        target: kind === 'build' && settings[i]!.buildOn === 'local' ? null : describeTarget(settings[i]!),
+        target: kind === 'build' && targets[i]!.settings.buildOn === 'local' ? null : targets[i]!.address,
       })),
     );
     const runs = ids.map((id, i) => {
@@ -178,7 +182,7 @@ export class DeployService {
         output: (live, text) => this.#outputListeners.forEach((listener) => listener(live, text)),
       });
       this.#active.set(id, run);
-      void this.#drive(run, { host: hosts[i]!, folder, settings: settings[i]! }, work);
+      void this.#drive(run, { host: hosts[i]!, folder, target: targets[i]! }, work);
       return run.live;
     });
     return { batch, runs };
@@ -210,8 +214,8 @@ export class DeployService {
     return run;
   }
 
-  /** Refuses names the flake does not declare before anything runs, then takes each host's deploy settings. */
-  async #settings(folder: string, hosts: readonly string[]): Promise<DeploySettings[]> {
+  /** Refuses names the flake does not declare before anything runs, then finds each host's machine. */
+  async #targets(folder: string, hosts: readonly string[]): Promise<Target[]> {
     const inspection = await this.#deps.manifests.inspect(folder, { freshness: 'fresh' });
     const declared = Object.keys(inspection.hosts);
     const unknown = hosts.filter((h) => !Object.hasOwn(inspection.hosts, h));
@@ -225,7 +229,7 @@ export class DeployService {
     return hosts.map((host) => {
       const result = inspection.hosts[host]!;
       if (!result.ok) throw ApiError.fromData(result.error);
-      return checkSettings(host, result.manifest.deploy);
+      return this.#deps.targets.fromManifest(result.manifest);
     });
   }
 }

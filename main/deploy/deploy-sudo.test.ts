@@ -126,7 +126,9 @@ describe('deploy through sudo', () => {
     expect(refused.outPath).not.toBe(out);
     expect(asked).toEqual(['activate web', 'activate web', 'activate web']);
     expect(refused.message).toMatch(
-      /^The activation did not start on 127\.0\.0\.1, and nothing changed there: .*incorrect password/,
+      new RegExp(
+        `^The activation did not start on ${user}@127\\.0\\.0\\.1:${target.sshd.port}, and nothing changed there: .*incorrect password`,
+      ),
     );
     expect(stepsOf(refused)).toEqual([
       'build:succeeded',

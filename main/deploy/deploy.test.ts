@@ -54,7 +54,7 @@ describe('deploy', () => {
     app.services.deploy.approve(waiting.id);
     const run = await app.services.deploy.finished(waiting.id);
 
-    expect(run.status).toBe('succeeded');
+    expect(run.status, run.message ?? '').toBe('succeeded');
     expect(stepsOf(run)).toEqual([
       'build:succeeded',
       'diff:succeeded',
@@ -206,7 +206,7 @@ describe('deploy', () => {
     const run = await deployHost(app, fixture.repo.path, 'web');
     expect(run.status, run.message ?? '').toBe('succeeded');
     expect(stepsOf(run)).toContain('copy:skipped');
-    expect(run.steps[0]!.message).toContain('built on 127.0.0.1');
+    expect(run.steps[0]!.message).toContain(`built on root@127.0.0.1:${target.sshd.port}`);
     expect(target.storeHasClosure(run.outPath!)).toBe(true);
     // Never built here: the path exists only in the target's store.
     expect(() => execFileSync('nix', ['path-info', run.outPath!], { stdio: 'ignore' })).toThrow();

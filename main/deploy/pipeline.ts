@@ -1,10 +1,8 @@
 // The steps of a build, a deploy and a rollback of one host, each run in a terminal and recorded:
 // build → diff → approve → copy → profile → activate → confirm (→ rollback, by the target itself).
 
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ApiError } from '../../common/api/errors.ts';
 import type { ClosureDiff, DeployMode, StepRecord } from '../../common/model/runs.ts';
 import { installable } from '../flake/flake-folder.ts';
 import type { Nix } from '../flake/nix.ts';
@@ -15,8 +13,9 @@ import { NixLogParser } from './nix-log.ts';
 import { RemoteOutput } from './remote-output.ts';
 import type { Marker } from './remote-output.ts';
 import { Run, RunFailure } from './run.ts';
-import type { DeployEnvironment, DeploySettings } from './settings.ts';
-import { nixSshOpts, remoteAction, sshArgs, storeUrl } from './ssh.ts';
+import type { DeployEnvironment } from './settings.ts';
+import { activationArgv } from '../targets/activation.ts';
+import type { Target } from '../targets/target.ts';
 
 export interface PipelineContext {
   nix: Nix;
@@ -28,7 +27,8 @@ export interface PipelineContext {
 export interface HostJob {
   host: string;
   folder: string;
-  settings: DeploySettings;
+  /** The machine: a remote host, or this one. */
+  target: Target;
 }
 
 /** Tries the confirmation until it is answered for good or the deadline passes; one terminal for every attempt. */
@@ -78,8 +78,8 @@ export class Pipeline {
 
   /** Builds the host's system: on this machine, or on the target when its deck.deploy.buildOn says so. */
   async build(run: Run, job: HostJob): Promise<string> {
-    const { nix, env } = this.#ctx;
-    const remote = job.settings.buildOn === 'remote';
+    const { nix } = this.#ctx;
+    const onTarget = job.target.settings.buildOn === 'remote' ? job.target.buildStore() : null;
     return run.step('build', async (record) => {
       const parser = new NixLogParser();
       const toplevel = installable(job.folder, [
@@ -90,9 +90,7 @@ export class Pipeline {
         'build',
         'toplevel',
       ]);
-      const where = remote
-        ? ['--store', storeUrl(job.settings, env, 'ssh-ng'), '--eval-store', 'auto', '--no-link']
-        : ['--out-link', this.#gcroot(job)];
+      const where = onTarget ? [...onTarget.args, '--no-link'] : ['--out-link', this.#gcroot(job)];
       const command = nix.commandLine([
         'build',
         toplevel,
@@ -107,7 +105,7 @@ export class Pipeline {
         {
           ...command,
           cwd: job.folder,
-          env: remote ? { NIX_SSHOPTS: nixSshOpts(job.settings, env) } : undefined,
+          env: onTarget?.env,
           title: `build ${job.host}`,
           read: (line) => {
             const shown = parser.line(line);
@@ -131,7 +129,7 @@ export class Pipeline {
       const out = parser.outPaths()[0];
       if (!out) throw new RunFailure('failed', 'nix build succeeded but named no out path.');
       run.setOutPath(out);
-      return { value: out, message: remote ? `${out} (built on ${job.settings.targetHost})` : out };
+      return { value: out, message: onTarget ? `${out} (built on ${job.target.address})` : out };
     });
   }
 
@@ -141,7 +139,7 @@ export class Pipeline {
       const local = outOnTarget ? null : this.#localClosure(out);
       local?.catch(() => {}); // awaited below, after the probe
       const probe = await this.#remote(run, record, job, 'probe', [
-        this.#ctx.env.store,
+        storeOf(job, this.#ctx.env),
         this.#ctx.env.currentSystem,
         ...(outOnTarget ? [out] : []),
       ]);
@@ -171,11 +169,11 @@ export class Pipeline {
 
   /** Sends the closure to the target's store (`nix copy` over ssh); a copy cut short is simply copied again. */
   async copy(run: Run, job: HostJob, out: string): Promise<void> {
-    const { nix, env } = this.#ctx;
-    const to = storeUrl(job.settings, env);
+    const copy = job.target.copyClosure(out);
+    if (!copy) return run.skip('copy', `${out} is built on this machine: nothing to copy.`);
     await run.step('copy', async (record) => {
       const parser = new NixLogParser();
-      const command = nix.commandLine(['copy', '--to', to, out, '--log-format', 'internal-json']);
+      const command = this.#ctx.nix.commandLine([...copy.args, '--log-format', 'internal-json']);
       const output = recorder((line) => {
         const shown = parser.line(line);
         run.setProgress(parser.progress());
@@ -183,13 +181,7 @@ export class Pipeline {
       });
       const status = await run.exec(
         record,
-        {
-          ...command,
-          cwd: job.folder,
-          env: { NIX_SSHOPTS: nixSshOpts(job.settings, env) },
-          title: `copy ${job.host}`,
-          read: output.read,
-        },
+        { ...command, cwd: job.folder, env: copy.env, title: `copy ${job.host}`, read: output.read },
         true,
       );
       if (run.cancelRequested) throw new RunFailure('cancelled', 'Cancelled during the copy.');
@@ -197,11 +189,11 @@ export class Pipeline {
         const error = parser.errors().at(-1);
         throw new RunFailure(
           'failed',
-          `Copying to ${job.settings.targetHost} failed: ${error ? lastLine(error) : output.tail() || `exit ${status.exitCode}`}`,
+          `Copying to ${job.target.address} failed: ${error ? lastLine(error) : output.tail() || `exit ${status.exitCode}`}`,
         );
       }
       const copies = parser.progress().copies;
-      return { value: undefined, message: `${copies.done} paths copied to ${to}` };
+      return { value: undefined, message: `${copies.done} paths copied to ${job.target.address}` };
     });
   }
 
@@ -241,15 +233,15 @@ export class Pipeline {
       [
         env.stateDir,
         id,
-        env.store,
+        storeOf(job, env),
         env.profile,
         env.currentSystem,
         system,
         mode,
-        String(env.confirmSeconds),
+        String(job.target.local ? env.keepSeconds : env.confirmSeconds),
         generation === undefined ? '' : String(generation),
       ],
-      { sudo: job.settings.sudo, onMarker },
+      { privileged: true, onMarker },
     );
     const output = started.output;
     const previous = output.last('previous')?.[0] ?? '';
@@ -274,7 +266,7 @@ export class Pipeline {
         );
       case 11:
         failOpen('Another activation runs on the target.');
-        throw new RunFailure('failed', `Another activation is running on ${job.settings.targetHost}.`);
+        throw new RunFailure('failed', `Another activation is running on ${job.target.address}.`);
       case 14:
         failOpen('The switch and then the rollback failed.');
         throw new RunFailure(
@@ -284,10 +276,7 @@ export class Pipeline {
       case 255:
         if (!output.has('detached')) {
           failOpen(`The connection failed before the activation started: ${started.tail}`);
-          throw new RunFailure(
-            'failed',
-            `Could not start the activation on ${job.settings.targetHost}: ${started.tail}`,
-          );
+          throw new RunFailure('failed', `Could not start the activation on ${job.target.address}: ${started.tail}`);
         }
         // The worker goes on without us; the confirmation finds out how it ends.
         for (const s of open())
@@ -299,10 +288,10 @@ export class Pipeline {
         if (!output.has('previous')) {
           throw new RunFailure(
             'failed',
-            `The activation did not start on ${job.settings.targetHost}, and nothing changed there: ${started.tail}`,
+            `The activation did not start on ${job.target.address}, and nothing changed there: ${started.tail}`,
           );
         }
-        throw new RunFailure('failed', `The activation on ${job.settings.targetHost} failed: ${started.tail}`);
+        throw new RunFailure('failed', `The activation on ${job.target.address} failed: ${started.tail}`);
     }
     await this.#confirm(run, job, id, previous, steps);
   }
@@ -319,14 +308,15 @@ export class Pipeline {
     const deadline = Math.ceil(Date.now() / 1000) + env.confirmGiveUpSeconds;
     const output = new RemoteOutput();
     const lines = recorder((line) => output.line(line));
-    const ssh = ['ssh', ...sshArgs(job.settings, env, { fresh: true }), remoteAction('confirm', [env.stateDir, id])];
-    // -o ConnectTimeout goes before the destination: sshArgs ends with "--", user@host.
-    ssh.splice(1, 0, '-o', 'ConnectTimeout=10');
+    const confirm = job.target.command(activationArgv('confirm', [env.stateDir, id]), {
+      fresh: true,
+      connectTimeoutSeconds: 10,
+    });
     const status = await run.exec(
       record,
       {
         file: '/bin/sh',
-        args: ['-c', confirmLoop, 'confirm', String(deadline), ...ssh],
+        args: ['-c', confirmLoop, 'confirm', String(deadline), confirm.file, ...confirm.args],
         title: `confirm ${job.host}`,
         read: lines.read,
       },
@@ -358,7 +348,7 @@ export class Pipeline {
     }
     const reason =
       status.exitCode === 124
-        ? `no new connection reached ${job.settings.targetHost} for ${env.confirmGiveUpSeconds} s`
+        ? `no new connection reached ${job.target.address} for ${env.confirmGiveUpSeconds} s`
         : lines.tail() || `exit ${status.exitCode}`;
     run.endStep(record, 'failed', reason);
     throw new RunFailure(
@@ -369,25 +359,13 @@ export class Pipeline {
 
   /** The system generations of the host's profile, newest last. */
   async generations(job: HostJob): Promise<{ number: number; date: string; current: boolean; path: string | null }[]> {
-    const { env } = this.#ctx;
-    const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(
-        'ssh',
-        [...sshArgs(job.settings, env), remoteAction('generations', [env.profile])],
-        { maxBuffer: 16 * 1024 * 1024 },
-        (error, out, err) =>
-          error
-            ? reject(
-                new ApiError({
-                  code: 'SSH_FAILED',
-                  message: `Could not list the generations of ${job.host}: ${lastLine(err) || error.message}`,
-                }),
-              )
-            : resolve(out),
-      ),
-    );
+    const result = await job.target.run(activationArgv('generations', [this.#ctx.env.profile]), {
+      timeoutMs: 60_000,
+      maxOutputBytes: 16 * 1024 * 1024,
+    });
+    if (result.code !== 0) throw job.target.unreachable(result, 'list the generations');
     const output = new RemoteOutput();
-    for (const line of stdout.split('\n')) output.line(line);
+    for (const line of result.stdout.toString('utf8').split('\n')) output.line(line);
     return output.markers
       .filter((m) => m.name === 'generation')
       .map(({ words: [n, day, time, path, current] }) => ({
@@ -405,18 +383,15 @@ export class Pipeline {
     job: HostJob,
     action: string,
     args: string[],
-    options: { sudo?: boolean; onMarker?: (marker: Marker) => void } = {},
+    options: { privileged?: boolean; onMarker?: (marker: Marker) => void } = {},
   ): Promise<{ exitCode: number; output: RemoteOutput; tail: string }> {
     const output = new RemoteOutput(options.onMarker);
     const lines = recorder((line) => output.line(line));
+    const command = job.target.command(activationArgv(action, args), { privileged: options.privileged });
     const status = await run.exec(
       record,
       {
-        file: 'ssh',
-        args: [
-          ...sshArgs(job.settings, this.#ctx.env, { tty: options.sudo }),
-          remoteAction(action, args, options.sudo),
-        ],
+        ...command,
         title: `${action === 'probe' ? 'diff' : 'activate'} ${job.host}`,
         read: lines.read,
       },
@@ -426,7 +401,7 @@ export class Pipeline {
     if (action === 'probe' && status.exitCode !== 0) {
       throw new RunFailure(
         'failed',
-        `Could not reach ${job.settings.targetHost}: ${lines.tail() || `ssh exited with ${status.exitCode}`}`,
+        `Could not reach ${job.target.address}: ${lines.tail() || `exit ${status.exitCode}`}`,
       );
     }
     return { exitCode: status.exitCode, output, tail: lines.tail() };
@@ -440,6 +415,11 @@ export class Pipeline {
     const key = createHash('sha256').update(`${job.folder}\0${job.host}`).digest('hex').slice(0, 20);
     return join(this.#ctx.gcrootsDir, key);
   }
+}
+
+/** A chroot store stands in for a remote host's store in tests; this machine's is its own. */
+function storeOf(job: HostJob, env: DeployEnvironment): string {
+  return job.target.local ? '' : env.store;
 }
 
 function describeDone(mode: DeployMode): string {

@@ -191,14 +191,22 @@ describe('inspection of the fixture hosts', async () => {
     expect(server.unpersistedState).toEqual([]); // a disk root keeps everything
   });
 
-  it('reads deploy settings from deck.deploy or colmena, with defaults', () => {
+  it('reads only the deploy settings a flake declares, from deck.deploy or colmena, and where each comes from', () => {
+    // laptop declares its address only: user and port are left to ~/.ssh/config.
     expect(laptop.deploy).toEqual({
       targetHost: 'laptop.lan',
-      targetUser: 'root',
-      targetPort: 22,
+      targetUser: null,
+      targetPort: null,
       buildOn: 'local',
-      sudo: false,
+      sudo: null,
       source: 'deck.deploy',
+      sources: {
+        targetHost: 'deck.deploy',
+        targetUser: 'ssh config',
+        targetPort: 'ssh config',
+        buildOn: 'default',
+        sudo: 'default',
+      },
     });
     expect(desktop.deploy).toMatchObject({
       targetHost: 'desktop.lan',
@@ -210,11 +218,19 @@ describe('inspection of the fixture hosts', async () => {
     expect(server.deploy).toMatchObject({
       targetHost: '203.0.113.7',
       targetUser: 'deploy',
+      targetPort: null,
       buildOn: 'remote',
-      sudo: true,
+      sudo: null,
       source: 'deployment',
+      sources: { targetHost: 'deployment', targetUser: 'deployment', targetPort: 'ssh config' },
     });
-    expect(bare.deploy).toMatchObject({ targetHost: 'bare', targetUser: 'root', targetPort: 22, source: 'default' });
+    expect(bare.deploy).toMatchObject({
+      targetHost: 'bare',
+      targetUser: null,
+      targetPort: null,
+      source: 'default',
+      sources: { targetHost: 'host name' },
+    });
   });
 
   it('gives empty fields, not errors, to hosts without impermanence, home-manager or sops-nix', () => {

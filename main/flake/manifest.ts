@@ -3,6 +3,7 @@
 
 import type {
   DeploySettings,
+  DeploySettingSource,
   EntryKind,
   FileSystemInfo,
   HomeManagerUser,
@@ -355,14 +356,22 @@ export function unpersistedStateOf(
 
 function deployOf(host: string, raw: RawManifest): DeploySettings {
   const d = raw.deploy;
-  const targetUser = d.targetUser ?? 'root';
+  const from = (value: unknown, otherwise: DeploySettingSource): DeploySettingSource =>
+    value !== null && value !== undefined ? d.source : otherwise;
   return {
     targetHost: d.targetHost ?? raw.hostName ?? host,
-    targetUser,
-    targetPort: d.targetPort ?? 22,
+    targetUser: d.targetUser ?? null,
+    targetPort: d.targetPort ?? null,
     buildOn: d.buildOn === 'remote' ? 'remote' : 'local',
-    sudo: d.sudo ?? targetUser !== 'root',
+    sudo: d.sudo ?? null,
     source: d.source,
+    sources: {
+      targetHost: from(d.targetHost, 'host name'),
+      targetUser: from(d.targetUser, 'ssh config'),
+      targetPort: from(d.targetPort, 'ssh config'),
+      buildOn: from(d.buildOn, 'default'),
+      sudo: from(d.sudo, 'default'),
+    },
   };
 }
 

@@ -14,7 +14,10 @@ import { startTestSshd } from '../../tests/support/test-sshd.ts';
 import type { TestSshd } from '../../tests/support/test-sshd.ts';
 import { ManifestService } from './manifest-cache.ts';
 import { Nix } from './nix.ts';
-import { groupFolder, RebootCheck, shellQuote } from './reboot-check.ts';
+import { defaultTargetEnvironment } from '../targets/settings.ts';
+import { shellQuote } from '../targets/ssh.ts';
+import { Targets } from '../targets/targets.ts';
+import { groupFolder, RebootCheck } from './reboot-check.ts';
 import type { RebootCheckOptions } from './reboot-check.ts';
 
 let sshd: TestSshd;
@@ -49,7 +52,12 @@ function checker(options: RebootCheckOptions) {
     new ManifestStore(db),
     new EventHub(),
   );
-  return { check: new RebootCheck(manifests, { sshOptions: sshd.sshOptions, ...options }), spawned };
+  const targets = new Targets(manifests, {
+    ...defaultTargetEnvironment,
+    sshOptions: sshd.sshOptions,
+    thisHostName: null,
+  });
+  return { check: new RebootCheck(manifests, targets, options), spawned };
 }
 
 /** A folder standing for the laptop's root after some use: persisted state, lost state, and what never counts. */
@@ -98,7 +106,7 @@ describe('live reboot check over SSH', () => {
 
     expect(diff).toMatchObject({
       host: 'laptop',
-      target: `root@127.0.0.1:${sshd.port}`,
+      target: `127.0.0.1:${sshd.port}`,
       root,
       ephemeralRoot: true,
       truncated: false,
@@ -141,7 +149,7 @@ describe('live reboot check over SSH', () => {
   it('does not connect to a host whose root is on disk: a reboot wipes nothing there', async () => {
     const { check } = checker({ rootPrefix: '/nonexistent' });
     const diff = await check.run(flakeReaching().path, 'server');
-    expect(diff).toMatchObject({ ephemeralRoot: false, files: 0, groups: [], target: 'deploy@203.0.113.7:22' });
+    expect(diff).toMatchObject({ ephemeralRoot: false, files: 0, groups: [], target: 'deploy@203.0.113.7' });
   });
 
   it('shows the SSH error of a host it cannot reach', async () => {
@@ -149,8 +157,11 @@ describe('live reboot check over SSH', () => {
     const flake = flakeReaching({ targetHost: '127.0.0.1', targetPort: 9 }); // discard: nothing listens
     const error = (await check.run(flake.path, 'laptop').catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe('SSH_FAILED');
-    expect(error.message).toMatch(/^Cannot reach laptop over SSH \(root@127\.0\.0\.1, port 9\): .*Connection refused/);
-    expect(error.hint).toMatch(/ssh -p 9 root@127\.0\.0\.1/);
+    expect(error.message).toMatch(
+      /^Could not list what a reboot wipes on laptop over SSH \(127\.0\.0\.1:9\): .*Connection refused/,
+    );
+    // Only what the flake declares: the port, and no user (ssh's config decides it).
+    expect(error.hint).toMatch(/`ssh -p 9 127\.0\.0\.1`/);
   });
 
   it('says when the folder to scan is missing on the host', async () => {

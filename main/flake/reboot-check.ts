@@ -1,18 +1,18 @@
-// The live check "what will the next reboot wipe": over SSH, list the files on a host's ephemeral root that no
-// persistence entry covers, bounded in time and count, grouped by folder with sizes.
+// The live check "what will the next reboot wipe": on the host (over SSH, or this machine), list the files on its
+// ephemeral root that no persistence entry covers, bounded in time and count, grouped by folder with sizes.
 
-import { spawn } from 'node:child_process';
 import { ApiError } from '../../common/api/errors.ts';
 import type { HostManifest } from '../../common/model/manifest.ts';
 import { coveringEntry, isWithin, normalisePath } from '../../common/model/path-location.ts';
 import type { RebootDiff, WipedFile, WipedGroup } from '../../common/model/reboot-diff.ts';
+import { shellQuote } from '../targets/ssh.ts';
+import type { Target } from '../targets/target.ts';
+import type { Targets } from '../targets/targets.ts';
 import type { ManifestService } from './manifest-cache.ts';
 
 export interface RebootCheckOptions {
   /** The folder that stands for the host's `/` (tests point it at a prepared folder). */
   rootPrefix?: string;
-  /** ssh options placed before the destination, e.g. `-i KEY -o UserKnownHostsFile=…`. */
-  sshOptions?: readonly string[];
   /** The scan stops after this many files. */
   maxFiles?: number;
   /** The remote scan stops after this long. */
@@ -26,12 +26,6 @@ export const alwaysSkipped = ['/tmp', '/run', '/proc', '/sys', '/dev', '/nix', '
 const largestPerGroup = 20;
 const maxOutputBytes = 64 * 1024 * 1024;
 const maxWarnings = 20;
-
-/** Quotes one word for a POSIX shell: nothing inside single quotes is special but the quote itself. */
-export function shellQuote(word: string): string {
-  if (word.includes('\0')) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'A path cannot contain NUL.' });
-  return `'${word.replaceAll("'", `'\\''`)}'`;
-}
 
 /** A path as a find -path pattern that matches only itself. */
 function literalPattern(path: string): string {
@@ -90,13 +84,14 @@ interface ScanOutput {
 
 export class RebootCheck {
   readonly #manifests: ManifestService;
+  readonly #targets: Targets;
   readonly #options: Required<RebootCheckOptions>;
 
-  constructor(manifests: ManifestService, options: RebootCheckOptions = {}) {
+  constructor(manifests: ManifestService, targets: Targets, options: RebootCheckOptions = {}) {
     this.#manifests = manifests;
+    this.#targets = targets;
     this.#options = {
       rootPrefix: options.rootPrefix ?? '/',
-      sshOptions: options.sshOptions ?? [],
       maxFiles: options.maxFiles ?? 20_000,
       timeoutSeconds: options.timeoutSeconds ?? 20,
       connectTimeoutSeconds: options.connectTimeoutSeconds ?? 10,
@@ -105,11 +100,11 @@ export class RebootCheck {
 
   async run(folder: string, host: string): Promise<RebootDiff> {
     const manifest = await this.#manifests.manifest(folder, host);
-    const { targetHost, targetUser, targetPort } = manifest.deploy;
-    const target = `${targetUser}@${targetHost}:${targetPort}`;
+    // The same check of the settings as a deploy's, before anything runs.
+    const target = this.#targets.fromManifest(manifest);
     const base = {
       host,
-      target,
+      target: target.address,
       root: this.#options.rootPrefix,
       ephemeralRoot: manifest.ephemeralRoot,
       checkedAt: Date.now(),
@@ -129,101 +124,38 @@ export class RebootCheck {
     }
     const skipped = skippedPaths(manifest);
     const { maxFiles, timeoutSeconds } = this.#options;
-    const output = await this.#ssh(manifest, scanScript(this.#options.rootPrefix, skipped, maxFiles, timeoutSeconds));
+    const output = await this.#scan(target, scanScript(this.#options.rootPrefix, skipped, maxFiles, timeoutSeconds));
     return { ...base, ...summarise(manifest, skipped, output, maxFiles), skipped };
   }
 
-  #ssh(manifest: HostManifest, script: string): Promise<ScanOutput> {
-    const { targetHost, targetUser, targetPort } = manifest.deploy;
-    // Both come from the flake; as ssh arguments they must not be read as options.
-    if (!/^[A-Za-z0-9_.:%[\]-]+$/.test(targetHost) || targetHost.startsWith('-')) {
-      throw settingsError(manifest.host, `the target host "${targetHost}" is not a host name or address`);
+  /**
+   * Runs the scan on the target: the remote command is fixed (`sh -s`), the script and its quoted values arrive on
+   * stdin. On this machine it runs as root where that can be had without a terminal (pkexec's dialog, or sudo that
+   * asks nothing), else as the user, whose unreadable folders the warnings name.
+   */
+  async #scan(target: Target, script: string): Promise<ScanOutput> {
+    const { connectTimeoutSeconds, timeoutSeconds } = this.#options;
+    const run = (privileged: boolean) =>
+      target.run(['sh', '-s'], {
+        input: script,
+        privileged,
+        connectTimeoutSeconds,
+        timeoutMs: (connectTimeoutSeconds + timeoutSeconds + 10) * 1000,
+        maxOutputBytes,
+      });
+    const asRoot = target.local && process.getuid?.() !== 0;
+    let result = asRoot ? await run(true).catch(() => null) : null;
+    if (!result || (result.code !== 0 && result.code !== 3)) result = await run(false);
+    if (result.code === 3) {
+      throw new ApiError({
+        code: target.local ? 'NOT_FOUND' : 'SSH_FAILED',
+        message: `${target.host} has no folder to scan at the root given.`,
+        detail: result.stderr.trim(),
+      });
     }
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(targetUser)) {
-      throw settingsError(manifest.host, `the target user "${targetUser}" is not a user name`);
-    }
-    const { connectTimeoutSeconds, timeoutSeconds, sshOptions } = this.#options;
-    const args = [
-      '-T',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      `ConnectTimeout=${connectTimeoutSeconds}`,
-      '-o',
-      'ServerAliveInterval=5',
-      '-o',
-      'ServerAliveCountMax=3',
-      ...sshOptions,
-      '-p',
-      String(targetPort),
-      '--',
-      `${targetUser}@${targetHost}`,
-      // The remote command is fixed; the script and its quoted values arrive on stdin.
-      'sh -s',
-    ];
-    return new Promise((resolve, reject) => {
-      const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let outBytes = 0;
-      const deadline = setTimeout(() => child.kill('SIGTERM'), (connectTimeoutSeconds + timeoutSeconds + 10) * 1000);
-      child.stdout.on('data', (chunk: Buffer) => {
-        outBytes += chunk.length;
-        if (outBytes > maxOutputBytes) child.kill('SIGTERM');
-        else out.push(chunk);
-      });
-      child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-      child.stdin.on('error', () => {}); // ssh may exit before reading the script; its exit code says why
-      child.on('error', (error: NodeJS.ErrnoException) => {
-        clearTimeout(deadline);
-        reject(
-          error.code === 'ENOENT'
-            ? new ApiError({ code: 'SSH_FAILED', message: 'ssh is not installed, or not on the PATH.' })
-            : error,
-        );
-      });
-      child.on('close', (code, signal) => {
-        clearTimeout(deadline);
-        const stderr = Buffer.concat(err).toString('utf8');
-        const result = { stdout: Buffer.concat(out), stderr, code: code ?? (signal ? 128 : 1) };
-        if (result.code === 0) resolve(result);
-        else reject(sshFailure(manifest, result));
-      });
-      child.stdin.end(script);
-    });
+    if (result.code !== 0 && !result.overflowed) throw target.unreachable(result, 'list what a reboot wipes');
+    return { stdout: result.stdout, stderr: result.stderr, code: result.code };
   }
-}
-
-function settingsError(host: string, problem: string): ApiError {
-  return new ApiError({
-    code: 'DEPLOY_SETTINGS',
-    message: `Cannot reach ${host}: ${problem}.`,
-    hint: 'Set deck.deploy.targetHost and targetUser (or deployment.* with colmena) in the host configuration.',
-  });
-}
-
-function sshFailure(manifest: HostManifest, { stderr, code }: ScanOutput): ApiError {
-  const { targetHost, targetUser, targetPort } = manifest.deploy;
-  const lines = stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('flakedeck-find-status'));
-  if (code === 3) {
-    return new ApiError({
-      code: 'SSH_FAILED',
-      message: `${manifest.host} has no folder to scan at the root given.`,
-      detail: stderr.trim(),
-    });
-  }
-  const reason = lines.at(-1) ?? `ssh exited with code ${code}`;
-  return new ApiError({
-    code: 'SSH_FAILED',
-    message: `Cannot reach ${manifest.host} over SSH (${targetUser}@${targetHost}, port ${targetPort}): ${reason}`,
-    hint:
-      `Check that the host is up and that \`ssh -p ${targetPort} ${targetUser}@${targetHost}\` logs in without a ` +
-      'prompt: Flakedeck uses your SSH agent and ~/.ssh/config, and never asks for a password.',
-    ...(stderr.trim() && { detail: stderr.trim() }),
-  });
 }
 
 function summarise(

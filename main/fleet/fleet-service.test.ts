@@ -16,7 +16,7 @@ let folder: string;
 beforeAll(async () => {
   bed = await startScenarioTestbed();
   folder = bed.repo.path;
-  app = deployServices(bed.targets.get('current')!, folder, {}, { fleet: bed.fleet });
+  app = deployServices(bed.targets.get('current')!, folder, { sshOptions: bed.sshOptions }, { fleet: bed.fleet });
   await setUpScenario(bed, app.services);
 }, 180_000);
 

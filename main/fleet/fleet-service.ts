@@ -6,11 +6,11 @@ import type { HostInspection } from '../../common/model/manifest.ts';
 import type { Generation, GenerationList, RunSummary } from '../../common/model/runs.ts';
 import type { EventHub } from '../api/event-hub.ts';
 import { Limiter } from '../deploy/limiter.ts';
-import { checkSettings, describeTarget } from '../deploy/settings.ts';
 import type { ManifestService } from '../flake/manifest-cache.ts';
 import type { HostStateStore } from '../history/host-state-store.ts';
 import type { RunStore } from '../history/run-store.ts';
 import type { Settings } from '../history/settings.ts';
+import type { Targets } from '../targets/targets.ts';
 import type { FlakeSystem, FlakeSystems } from './flake-systems.ts';
 import { freshnessOf, originOf } from './freshness.ts';
 import { probeHost } from './host-probe.ts';
@@ -20,11 +20,11 @@ import { versionOfSystem } from './system-name.ts';
 export interface FleetEnvironment extends ProbeEnvironment {
   /** Hosts checked at the same time. */
   parallel: number;
-  /** Per host, where its system links are and how ssh reaches it (tests: one loopback target per host). */
+  /** Per host, where its system links are (tests: one loopback target per host, each with its own folder). */
   hosts: Record<string, Partial<ProbeEnvironment>>;
 }
 
-export const defaultFleetEnvironment: Omit<FleetEnvironment, 'profile' | 'currentSystem' | 'store' | 'sshOptions'> = {
+export const defaultFleetEnvironment: Omit<FleetEnvironment, 'profile' | 'currentSystem' | 'store'> = {
   bootedSystem: '/run/booted-system',
   timeoutSeconds: 15,
   parallel: 8,
@@ -36,6 +36,7 @@ export interface FleetServiceDeps {
   runs: RunStore;
   states: HostStateStore;
   systems: FlakeSystems;
+  targets: Targets;
   settings: Settings;
   events: EventHub;
   env: FleetEnvironment;
@@ -213,15 +214,15 @@ export class FleetService {
     if (!inspection.ok) return Promise.reject(new Error(`${host} does not evaluate`));
     const manifest = inspection.manifest;
     const previous = this.#deps.states.get(folder, host) ?? null;
-    const settings = checkSettings(host, manifest.deploy);
+    const target = this.#deps.targets.fromManifest(manifest);
     const env = { ...this.#deps.env, ...this.#deps.env.hosts[host] };
     const persistent = [...new Set(manifest.persistentRoots.map((r) => r.mountPoint ?? r.storage))].filter(
       (p) => p !== '/',
     );
     const check = (async () => {
-      const checking = { ...(previous ?? emptyState(host, describeTarget(settings))), checkedAt: this.#now() };
+      const checking = { ...(previous ?? emptyState(host, target.address)), checkedAt: this.#now() };
       this.#emit(folder, { ...this.#hostStatusOf(folder, host, inspection, checking), checking: true });
-      const answer = await this.#limiter.run(() => probeHost(host, settings, env, persistent, this.#now));
+      const answer = await this.#limiter.run(() => probeHost(target, env, persistent, this.#now));
       // A host that does not answer keeps what it said last, and when.
       const state: HostLiveState = {
         ...answer,

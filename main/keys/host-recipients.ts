@@ -1,37 +1,14 @@
-// Each host's age recipient from its SSH ed25519 host key: the copy in hosts/<name>/ and, if asked, ssh-keyscan.
+// Each host's age recipient from its SSH ed25519 host key: the copy in hosts/<name>/ (this repository's convention
+// for where a host's key is kept) and, if asked, what the host offers to ssh-keyscan.
 
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostRecipient } from '../../common/model/keys.ts';
+import { scanHostKey } from '../targets/host-key.ts';
+import type { KeyScanner } from '../targets/host-key.ts';
 import { sshPublicKeyToAge } from './ssh-to-age.ts';
 
 export const hostKeyFile = 'ssh_host_ed25519_key.pub';
-
-/** Runs `ssh-keyscan -t ed25519 ADDRESS` and resolves with its stdout (injectable for tests). */
-export type KeyScanner = (address: string) => Promise<string>;
-
-/** `host` or `host:port` (a bare IPv6 address has several colons and no port). */
-function splitAddress(address: string): { host: string; port?: string } {
-  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);
-  return m && !m[1]!.includes(':') ? { host: m[1]!, port: m[2]! } : { host: address };
-}
-
-export const sshKeyscan: KeyScanner = (address) =>
-  new Promise((resolve, reject) => {
-    const { host, port } = splitAddress(address);
-    // "--" keeps a host name that starts with "-" from being read as an option.
-    const args = ['-T', '5', '-t', 'ed25519', ...(port ? ['-p', port] : []), '--', host];
-    execFile('ssh-keyscan', args, { timeout: 15_000 }, (error, stdout, stderr) => {
-      if (stdout.trim()) resolve(stdout);
-      else
-        reject(
-          new Error(
-            error?.code === 'ENOENT' ? 'ssh-keyscan is not installed' : stderr.trim() || `no answer from ${address}`,
-          ),
-        );
-    });
-  });
 
 function fromFile(flake: string, host: string): { recipient?: string; problem?: string } {
   const file = join(flake, 'hosts', host, hostKeyFile);
@@ -43,7 +20,7 @@ function fromFile(flake: string, host: string): { recipient?: string; problem?: 
   }
 }
 
-/** Hosts are the folders of `hosts/` in the flake. */
+/** The folders of `hosts/` in the flake: its hosts where nothing better (its nixosConfigurations) is known. */
 export function hostFolders(flake: string): string[] {
   const dir = join(flake, 'hosts');
   if (!existsSync(dir)) return [];
@@ -54,18 +31,21 @@ export function hostFolders(flake: string): string[] {
 }
 
 export interface HostRecipientOptions {
+  /** The flake's hosts, its nixosConfigurations entries (default: the folders of hosts/). */
+  names?: readonly string[];
   /** Ask each host for its key with ssh-keyscan, at this address per host (default: the host's name). */
   scan?: boolean;
   addresses?: Record<string, string>;
-  /** Only these hosts (all folders of hosts/ by default). */
+  /** Only these hosts (all of them by default). */
   hosts?: readonly string[];
   scanner?: KeyScanner;
 }
 
 export async function hostRecipients(flake: string, options: HostRecipientOptions = {}): Promise<HostRecipient[]> {
-  const scanner = options.scanner ?? sshKeyscan;
+  const scanner = options.scanner ?? scanHostKey;
   return Promise.all(
-    hostFolders(flake)
+    [...(options.names ?? hostFolders(flake))]
+      .sort()
       .filter((host) => !options.hosts || options.hosts.includes(host))
       .map(async (host): Promise<HostRecipient> => {
         const file = fromFile(flake, host);

@@ -5,7 +5,7 @@ import type { LiveRun, RunDetail } from '../../common/model/runs.ts';
 import { describeDiff } from '../deploy/closure-diff.ts';
 import { listHosts } from '../flake/hosts.ts';
 import type { Services } from '../services.ts';
-import { openHostShell } from '../terminal/host-shell.ts';
+import { userShell } from '../terminal/user-shell.ts';
 import { buildTrayMenu } from './tray-menu.ts';
 import type { RunBrief, TrayAction, TrayHost, TrayMenu } from './tray-menu.ts';
 
@@ -107,9 +107,7 @@ export class TrayController {
           this.#ports.openWindow(`deploy/${encodeURIComponent(action.host)}`);
           return;
         case 'terminal':
-          this.#ports.openWindow(
-            `terminals/${encodeURIComponent(await openHostShell(this.#services, this.#folder(), action.host))}`,
-          );
+          this.#ports.openWindow(`terminals/${encodeURIComponent(await this.#hostShell(action.host))}`);
           return;
         case 'show-run':
           this.#ports.openWindow(`history/${action.runId}`);
@@ -154,6 +152,13 @@ export class TrayController {
     } catch {
       // The run ended meanwhile (cancelled from the window, say).
     }
+  }
+
+  /** A shell on the host as its deploys reach it: over ssh, or the user's own shell on this machine. */
+  async #hostShell(host: string): Promise<string> {
+    const { targets, terminals } = this.#services;
+    const shell = targets.shell(await targets.forHost(this.#folder(), host), userShell());
+    return terminals.spawn({ ...shell, kind: 'shell' }).id;
   }
 
   /** Hands the menu to the tray when it changed: progress comes ten times a second, a native menu is rebuilt. */

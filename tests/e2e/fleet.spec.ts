@@ -17,7 +17,12 @@ const test = base.extend<{ bed: FleetTestbed }>({
   },
   flakePath: async ({ bed }, use) => use(bed.repo.path),
   harness: async ({ bed, keychain }, use) => {
-    const harness = await startHarness({ flake: bed.repo.path, keychain, fleet: bed.fleet });
+    const harness = await startHarness({
+      flake: bed.repo.path,
+      keychain,
+      fleet: bed.fleet,
+      deploy: { sshOptions: bed.sshOptions },
+    });
     await setUpScenario(bed, harness.services, { broken: brokenSpec });
     await use(harness);
     await harness.close();

@@ -39,7 +39,8 @@ const test = base.extend<{ sshd: TestSshd; targetPort: number | undefined }>({
     }
     const harness = await startHarness({
       flake: flakePath,
-      rebootCheck: { rootPrefix: root, sshOptions: sshd.sshOptions },
+      rebootCheck: { rootPrefix: root },
+      deploy: { sshOptions: sshd.sshOptions },
     });
     await use(harness);
     await harness.close();
@@ -78,7 +79,7 @@ test.describe('a host the app cannot reach', () => {
     const error = app.getByTestId('reboot-check').getByTestId('error-panel');
     await expect(error).toHaveAttribute('data-code', 'SSH_FAILED');
     await expect(error.getByRole('heading')).toHaveText('The host cannot be reached over SSH');
-    await expect(error).toContainText('Cannot reach laptop over SSH (root@127.0.0.1, port 9)');
+    await expect(error).toContainText('Could not list what a reboot wipes on laptop over SSH (127.0.0.1:9)');
     await expect(error).toContainText('Connection refused');
     await app.screenshot({ path: testInfo.outputPath('reboot-check-unreachable.png'), fullPage: true });
   });

@@ -26,8 +26,10 @@ export interface FleetHost {
 export interface FleetTestbed {
   repo: FlakeRepo;
   targets: Map<string, DeployTarget>;
-  /** The services' fleet settings that reach every host on its own target. */
+  /** The services' fleet settings: each host's system links in its own target's folder. */
   fleet: Partial<FleetEnvironment>;
+  /** ssh options that log into every host's sshd (each has its own key): the services' `deploy.sshOptions`. */
+  sshOptions: string[];
   /** Rewrites the hosts' specs (keeping where each is reached) and commits, as a new revision of the flake. */
   commitHosts(hosts: Record<string, string>, message: string): void;
   /** Builds the hosts' systems with nix (not through the app): host → out path. */
@@ -76,7 +78,6 @@ export async function startFleetTestbed(hosts: Record<string, FleetHost>): Promi
         bootedSystem: join(target.root, 'booted-system'),
         profile: target.profile,
         store: '',
-        sshOptions: target.sshd.sshOptions,
       };
     }),
   );
@@ -94,10 +95,14 @@ export async function startFleetTestbed(hosts: Record<string, FleetHost>): Promi
   };
   commitHosts(Object.fromEntries(Object.entries(hosts).map(([name, h]) => [name, h.spec])), 'fleet');
 
+  // ssh offers each identity in turn; the other options are the same for every test sshd.
+  const keys = [...targets.values()].flatMap((t) => ['-i', t.sshd.identityFile]);
+  const common = [...targets.values()][0]?.sshd.sshOptions.slice(2) ?? [];
   return {
     repo,
     targets,
     fleet: { hosts: envs, timeoutSeconds: 20 },
+    sshOptions: [...keys, ...common],
     commitHosts,
     build(names) {
       // One host per call: nix's --json lists several results in an order of its own.

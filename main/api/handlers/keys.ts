@@ -4,9 +4,29 @@ import type { Services } from '../../services.ts';
 import type { HandlersFor } from '../router.ts';
 import type { keysMethods } from '../../../common/api/namespaces/keys.ts';
 import { hostRecipients } from '../../keys/host-recipients.ts';
+import type { HostRecipientOptions } from '../../keys/host-recipients.ts';
+import type { ManifestService } from '../../flake/manifest-cache.ts';
+import { keyScanAddress } from '../../targets/host-key.ts';
 import { markDemoIdentities } from '../../secrets/demo-keys.ts';
 
-export function keysHandlers({ keys, flake }: Services): HandlersFor<typeof keysMethods> {
+/**
+ * The flake's hosts (its nixosConfigurations) and the address each deploys to, where the flake evaluates; else
+ * nothing, and the host list falls back to the folders of hosts/.
+ */
+async function flakeHosts(manifests: ManifestService, folder: string): Promise<HostRecipientOptions> {
+  try {
+    const { hosts } = await manifests.inspect(folder);
+    const addresses: Record<string, string> = {};
+    for (const [host, result] of Object.entries(hosts)) {
+      if (result.ok) addresses[host] = keyScanAddress(result.manifest.deploy);
+    }
+    return { names: Object.keys(hosts), addresses };
+  } catch {
+    return {};
+  }
+}
+
+export function keysHandlers({ keys, flake, manifests }: Services): HandlersFor<typeof keysMethods> {
   return {
     'keys.status': async () => markDemoIdentities(await keys.status(), flake.current().path),
     'keys.generate': ({ label }) => keys.generate(label),
@@ -15,7 +35,10 @@ export function keysHandlers({ keys, flake }: Services): HandlersFor<typeof keys
       await keys.delete(label, confirmPublicKey);
       return { deleted: true };
     },
-    'keys.hostRecipients': ({ scan, addresses, hosts }) =>
-      hostRecipients(flake.current().path, { scan, addresses, hosts }),
+    'keys.hostRecipients': async ({ scan, addresses, hosts }) => {
+      const folder = flake.current().path;
+      const known = await flakeHosts(manifests, folder);
+      return hostRecipients(folder, { ...known, scan, addresses: { ...known.addresses, ...addresses }, hosts });
+    },
   };
 }

@@ -1,26 +1,30 @@
-// The one fixed script Flakedeck runs on a target: probe, detached activation with a self-rollback, confirmation.
-//
-// It travels as one quoted argument (`sh -c 'eval "$1"' flakedeck SCRIPT ACTION ARGS…`), never with host names,
-// paths or modes spliced into its text; every argument is quoted by the caller and checked again here. The
-// activation runs in a worker outside the SSH session (systemd-run where the target runs systemd, else setsid), so a
-// dropped connection cannot stop it half-way. After switching, the worker waits for a canary file to be removed by
-// a confirmation; without one in time, it returns the profile to the previous generation and switches back.
-//
-// A confirmation counts only over an SSH connection opened after the switch: the target compares the start time of
-// the connection's sshd process with the switch's end. A session multiplexed into an older connection
-// (ControlMaster) proves nothing about whether the new configuration still lets anyone in, so it is refused.
-//
-// Lines starting with "@flakedeck " are markers the app reads; everything else is the activation's own output.
-
-export const activateScript = `set -u
+#!/bin/sh
+# The one fixed script Flakedeck runs on a target, remote or this machine: probe, detached activation with a
+# self-rollback, confirmation.
+#
+# It travels as one quoted argument (`sh -c 'eval "$1"' flakedeck SCRIPT ACTION ARGS…`), never with host names,
+# paths or modes spliced into its text; every argument is quoted by the caller and checked again here. The
+# activation runs in a worker outside the session that started it (systemd-run where the target runs systemd, else
+# setsid), so a dropped connection or a closed app cannot stop it half-way. After switching, the worker waits for a
+# canary file to be removed by a confirmation; without one in time, it returns the profile to the previous
+# generation and switches back.
+#
+# Over SSH a confirmation counts only over a connection opened after the switch: the target compares the start time
+# of the connection's sshd process with the switch's end. A session multiplexed into an older connection
+# (ControlMaster) proves nothing about whether the new configuration still lets anyone in, so it is refused. On
+# this machine the person at it answers instead ("keep" or "revert"), and the timer still runs here, so a switch that
+# breaks the display or the app goes back by itself.
+#
+# Lines starting with "@flakedeck " are markers the app reads; everything else is the activation's own output.
+set -u
 # Nothing here is secret, and a confirmation without sudo must read the status.
 umask 022
 action="$1"
 shift
 
 # printf, not echo: echo may read backslashes in what it prints.
-mark() { printf '@flakedeck %s\\n' "$*"; }
-die() { code="$1"; shift; printf 'flakedeck: %s\\n' "$*" >&2; exit "$code"; }
+mark() { printf '@flakedeck %s\n' "$*"; }
+die() { code="$1"; shift; printf 'flakedeck: %s\n' "$*" >&2; exit "$code"; }
 
 check_path() {
   case "$1" in
@@ -58,7 +62,7 @@ system_of() {
 }
 
 # The generation a profile points to, e.g. 41 for system -> system-41-link.
-generation_of() { readlink "$1" 2>/dev/null | sed -n 's/^.*-\\([0-9][0-9]*\\)-link$/\\1/p'; }
+generation_of() { readlink "$1" 2>/dev/null | sed -n 's/^.*-\([0-9][0-9]*\)-link$/\1/p'; }
 generation_path() { readlink "$1-$2-link"; }
 
 # Reads /proc/PID/stat into $ppid and $started (clock ticks since boot), without a process of its own: the name in
@@ -67,10 +71,10 @@ read_stat() {
   read -r stat < "/proc/$1/stat" || return 1
   set -f
   # shellcheck disable=SC2086
-  set -- \${stat##*) }
+  set -- ${stat##*) }
   set +f
   ppid=$2
-  started=\${20}
+  started=${20}
 }
 # Now, in the same unit: the start of the subshell forked for the purpose (/proc/self is the process reading it).
 now_ticks() { (read_stat self && echo "$started"); }
@@ -90,8 +94,8 @@ connection_ticks() {
 
 set_status() { echo "$1" > "$d/status.tmp" && mv "$d/status.tmp" "$d/status"; }
 # The values an activation keeps in its folder, one file each, named as the variables they load into.
-save() { printf '%s\\n' "$2" > "$d/$1"; }
-load() { for name in "$@"; do read -r "$name" < "$d/$name"; done; }
+save() { printf '%s\n' "$2" > "$d/$1"; }
+load() { for name in "$@"; do read -r "${name?}" < "$d/$name"; done; }
 
 release_lock() {
   if [ "$(cat "$state/lock/id" 2>/dev/null)" = "$id" ]; then rm -rf "$state/lock"; fi
@@ -102,6 +106,7 @@ roll_back() {
   mark rollback-start
   ok=1
   load prev_gen new_gen prev_system made_generation
+  # shellcheck disable=SC2154 # set by load
   if [ -n "$new_gen" ]; then
     if [ -n "$prev_gen" ]; then
       nixenv -p "$profile" --switch-generation "$prev_gen" || ok=0
@@ -143,6 +148,7 @@ probe)
     tmp=$(mktemp -d) || exit 1
     if nixstore -q --requisites "$root" > "$tmp/paths"; then
       # Store paths hold no spaces: one argument each.
+      # shellcheck disable=SC2046 # one word per path, on purpose
       nixstore -q --size $(cat "$tmp/paths") > "$tmp/sizes"
       mark closure "$root"
       paste -d' ' "$tmp/sizes" "$tmp/paths" | sed 's/^/@flakedeck path /'
@@ -186,9 +192,10 @@ start)
   find "$state" -mindepth 1 -maxdepth 1 -type d ! -name lock -mtime +7 -exec rm -rf {} + 2>/dev/null
   d="$state/$id"
   mkdir "$d" "$d/confirm" || { release_lock; die 1 "cannot create $d"; }
-  # Through sudo, the confirmation comes back as the SSH user without sudo (a new tty would ask for the password
-  # again): the canary's folder is theirs.
-  [ -z "\${SUDO_USER:-}" ] || chown "$SUDO_USER" "$d/confirm"
+  # Through sudo or pkexec, the confirmation comes back as the user without either (a new tty would ask for the
+  # password again): the canary's folder is theirs.
+  [ -z "${SUDO_USER:-}" ] || chown "$SUDO_USER" "$d/confirm"
+  [ -z "${PKEXEC_UID:-}" ] || chown "$PKEXEC_UID" "$d/confirm"
   save mode "$mode"; save store "$store"; save profile "$profile"; save system "$system"
   save timeout "$timeout"; save state "$state"; save id "$id"
   prev_system=$(system_of "$current_link")
@@ -217,12 +224,12 @@ start)
     *) mark profile-skipped ;;
   esac
 
-  printf '%s\\n' "$SCRIPT" > "$d/activate.sh"
+  printf '%s\n' "$SCRIPT" > "$d/activate.sh"
   set_status switching
   : > "$d/log"
   if [ -d /run/systemd/system ] && command -v systemd-run > /dev/null; then
     mark detached systemd-run
-    systemd-run --unit="flakedeck-activate-$id" --description="Flakedeck activation $id" --collect --quiet \\
+    systemd-run --unit="flakedeck-activate-$id" --description="Flakedeck activation $id" --collect --quiet \
       --service-type=exec --setenv=PATH /bin/sh "$d/activate.sh" worker "$d" ||
       { set_status failed; release_lock; die 1 "systemd-run failed"; }
   else
@@ -278,18 +285,22 @@ worker)
     release_lock
     exit 0
   fi
-  case "$mode" in boot | dry-activate) set_status done; release_lock; exit 0 ;; esac
+  case "$mode" in boot | dry-activate) set_status 'done'; release_lock; exit 0 ;; esac
 
   : > "$d/confirm/canary"
   set_status switched
   mark awaiting-confirmation "$timeout"
   deadline=$(($(date +%s) + timeout))
   while [ -e "$d/confirm/canary" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
-  # Whoever renames the canary first wins: the confirmation, or this timeout.
+  # Whoever renames the canary first wins: the confirmation, a revert asked for, or this timeout.
   if mv "$d/confirm/canary" "$d/confirm/canary.expired" 2> /dev/null; then
     mark confirm-timeout
     set_status rolling-back
     if roll_back; then set_status rolled-back; else set_status rollback-failed; fi
+  elif [ -e "$d/confirm/canary.reverted" ]; then
+    mark reverted
+    set_status rolling-back
+    if roll_back; then set_status reverted; else set_status rollback-failed; fi
   else
     mark confirmed
     set_status confirmed
@@ -320,6 +331,31 @@ confirm)
   exit 5
   ;;
 
+keep | revert)
+  # keep STATE ID | revert STATE ID: the answer of the person at this machine, who needs no new connection.
+  state="$1"; id="$2"
+  check_path "$state"; check_id "$id"
+  d="$state/$id"
+  [ -d "$d" ] || { mark answer unknown; exit 7; }
+  if [ "$action" = keep ]; then to=canary.confirmed; else to=canary.reverted; fi
+  if mv "$d/confirm/canary" "$d/confirm/$to" 2> /dev/null; then mark answer "$action"; exit 0; fi
+  mark answer "$(cat "$d/status")"
+  exit 5
+  ;;
+
+wait)
+  # wait STATE ID: waits until the activation has ended (confirmed, reverted, rolled back, failed) and says how.
+  state="$1"; id="$2"
+  check_path "$state"; check_id "$id"
+  d="$state/$id"
+  [ -d "$d" ] || { mark status unknown; exit 7; }
+  while :; do
+    read -r st < "$d/status"
+    case "$st" in switching | switched | rolling-back) sleep 0.2 ;; *) break ;; esac
+  done
+  mark status "$st"
+  ;;
+
 status)
   state="$1"; id="$2"
   check_path "$state"; check_id "$id"
@@ -335,8 +371,8 @@ generations)
   [ -e "$profile" ] || exit 0
   current=$(generation_of "$profile")
   for link in "$profile"-*-link; do
-    n=\${link#"$profile"-}
-    n=\${n%-link}
+    n=${link#"$profile"-}
+    n=${n%-link}
     case "$n" in '' | *[!0-9]*) continue ;; esac
     # A generation's date is its link's (nix-env shows the same, in local time).
     at=$(date -d "@$(stat -c %Y "$link")" '+%Y-%m-%d %H:%M:%S') || exit 1
@@ -346,4 +382,3 @@ generations)
 
 *) die 12 "unknown action: $action" ;;
 esac
-`;

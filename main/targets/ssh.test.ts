@@ -1,13 +1,14 @@
-// Remote command lines: every word quoted, hostile words passed as data, ssh arguments never read as options.
+// ssh command lines: every word quoted, hostile words passed as data, ssh arguments never read as options.
 
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultEnvironment } from './settings.ts';
-import { checkSettings } from './settings.ts';
-import { nixSshOpts, remoteAction, shellQuote, sshArgs, storeUrl } from './ssh.ts';
+import { activationArgv } from './activation.ts';
+import { checkSettings, defaultTargetEnvironment } from './settings.ts';
+import { nixSshOpts, remoteCommand, shellQuote, sshArgs, storeUrl } from './ssh.ts';
+import { RemoteTarget } from './target.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'flakedeck-ssh-'));
 /** A file only a command smuggled in would create (a path of the test's own: /tmp/x may well exist). */
@@ -31,10 +32,13 @@ describe('remote commands', () => {
     execFileSync('mkdir', ['-p', bin]);
     writeFileSync(join(bin, 'sudo'), '#!/bin/sh\nwhile [ "$1" != "--" ]; do shift; done; shift; exec "$@"\n');
     chmodSync(join(bin, 'sudo'), 0o755);
-    for (const sudo of [false, true]) {
+    for (const sudo of [false, true, null]) {
+      const target = new RemoteTarget('web', checkSettings('web', { sudo }), defaultTargetEnvironment);
       // Every one of these has a character no path of ours has (-rf alone is a plain path component).
       for (const word of hostile.filter((w) => w && w !== '-rf')) {
-        const command = remoteAction('status', [`/state/${word}`, 'abc'], sudo);
+        const ssh = target.command(activationArgv('status', [`/state/${word}`, 'abc']), { privileged: true });
+        // What ssh hands to the target's login shell: its last argument.
+        const command = ssh.args.at(-1)!;
         let stderr = '';
         try {
           asTargetShell(`${command} 2>&1`, { ...process.env, PATH: `${bin}:${process.env.PATH}` });
@@ -50,15 +54,15 @@ describe('remote commands', () => {
 
   it('builds ssh and nix store arguments that never let a host be read as an option', () => {
     const target = checkSettings('web', { targetHost: 'web.example.org', targetUser: 'deploy', targetPort: 2222 });
-    expect(target).toEqual({
+    expect(target).toMatchObject({
       targetHost: 'web.example.org',
       targetUser: 'deploy',
       targetPort: 2222,
       buildOn: 'local',
-      sudo: true,
+      sudo: null,
     });
-    const env = { ...defaultEnvironment, sshOptions: ['-i', '/keys/id'] };
-    expect(sshArgs(target, env, { fresh: true })).toEqual([
+    const options = ['-i', '/keys/id'];
+    expect(sshArgs(target, options, { fresh: true })).toEqual([
       '-o',
       'ControlMaster=no',
       '-o',
@@ -70,19 +74,32 @@ describe('remote commands', () => {
       'ServerAliveCountMax=3',
       '-p',
       '2222',
+      '-l',
+      'deploy',
       '-i',
       '/keys/id',
       '--',
-      'deploy@web.example.org',
+      'web.example.org',
     ]);
-    expect(sshArgs(target, env, { tty: true })).toContain('-t');
-    expect(nixSshOpts(target, env)).toBe('-p 2222 -i /keys/id');
-    expect(storeUrl(target, env, 'ssh-ng')).toBe('ssh-ng://deploy@web.example.org');
+    expect(sshArgs(target, options, { tty: true })).toContain('-t');
+    expect(nixSshOpts(target, options)).toBe('-p 2222 -i /keys/id');
+    expect(storeUrl(target, '', 'ssh-ng')).toBe('ssh-ng://deploy@web.example.org');
     for (const targetHost of ['-oProxyCommand=x', 'a b', 'host;id', '$(id)', '']) {
       expect(() => checkSettings('web', { targetHost })).toThrow(/is not a host name or address/);
     }
     expect(() => checkSettings('web', { targetUser: 'root -o x' })).toThrow(/is not a user name/);
     expect(() => checkSettings('web', { targetPort: 70000 })).toThrow(/is not a port/);
     expect(() => checkSettings('web', { buildOn: 'cloud' })).toThrow(/buildOn/);
+  });
+
+  it('leaves what the flake does not declare to ~/.ssh/config: no port, no user', () => {
+    const target = checkSettings('vps', { targetHost: 'vps' });
+    const args = sshArgs(target, []);
+    expect(args).not.toContain('-p');
+    expect(args).not.toContain('-l');
+    expect(args.slice(-2)).toEqual(['--', 'vps']);
+    expect(nixSshOpts(target, [])).toBe('');
+    expect(storeUrl(target, '')).toBe('ssh://vps');
+    expect(remoteCommand(['echo', "it's"])).toBe(`'echo' 'it'\\''s'`);
   });
 });
