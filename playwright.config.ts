@@ -8,7 +8,10 @@ export default defineConfig({
     { name: 'electron', testDir: 'tests/electron' },
   ],
   outputDir: 'test-results/e2e',
-  timeout: 60_000,
+  // Safety nets for a hung test, not measures of speed: expectations wait for states, and on a loaded 2-core
+  // machine a deploy or an inspection takes tens of seconds.
+  timeout: 240_000,
+  expect: { timeout: 30_000 },
   workers: 2,
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e-report.json' }]],
   use: {

@@ -1,5 +1,6 @@
 // The `flakedeck` command line: the same services as the app, for shells and scripts.
 
+import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../common/api/errors.ts';
 import type { Command } from './cli/command.ts';
@@ -67,10 +68,18 @@ function describeError(error: unknown): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The signals that stop the `flakedeck` process; its runs in flight are recorded as interrupted first. */
+export const processStopSignals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * `stopSignals`: signals that stop the command (the process's own run gives SIGINT, SIGTERM and SIGHUP): its runs in
+ * flight end in the history as interrupted, saying why, before the process exits.
+ */
 export async function runCli(
   argv: readonly string[],
   io: Output,
   config: Partial<ServiceConfig> = {},
+  stopSignals: readonly NodeJS.Signals[] = [],
 ): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -103,17 +112,23 @@ export async function runCli(
     return 0;
   }
   const ctx = new CliContext(io, config);
+  const stop = (signal: NodeJS.Signals) => {
+    ctx.close(`flakedeck was stopped (${signal})`);
+    process.exit(128 + constants.signals[signal]);
+  };
+  for (const signal of stopSignals) process.once(signal, stop);
   try {
     return await command.run(ctx, parsed);
   } catch (error) {
     io.err(describeError(error));
     return 1;
   } finally {
+    for (const signal of stopSignals) process.off(signal, stop);
     ctx.close();
   }
 }
 
 if (import.meta.main) {
   const io: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-  process.exitCode = await runCli(process.argv.slice(2), io);
+  process.exitCode = await runCli(process.argv.slice(2), io, {}, processStopSignals);
 }

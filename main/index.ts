@@ -3,16 +3,20 @@
 import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import type { AppCommand } from '../common/model/app-command.ts';
-import { originCheck, Router } from './api/router.ts';
+import { Router } from './api/router.ts';
+import { originCheck } from './api/sender-check.ts';
 import { createHandlers } from './api/handlers/index.ts';
 import { dataDir } from './app-paths.ts';
 import { findFlakeUpwards } from './flake/flake-folder.ts';
 import { notifyRunEnds } from './notify/run-notifier.ts';
 import { createServices } from './services.ts';
+import { KeytarKeychain } from './keys/keychain.ts';
+import { launchUtilityProcess } from './shell/utility-process.ts';
 import type { Services } from './services.ts';
 import { installAppMenu, setAboutPanel } from './shell/app-menu.ts';
 import { appOrigin, registerAppScheme, serveRenderer } from './shell/app-protocol.ts';
-import { chooseFlakeFolder, confirmDeploy, showError } from './shell/dialogs.ts';
+import { QuitGuard } from './quit/quit-guard.ts';
+import { askToQuit, chooseFlakeFolder, confirmDeploy, showError } from './shell/dialogs.ts';
 import { attachIpc } from './shell/ipc-adapter.ts';
 import { createMainWindow } from './shell/main-window.ts';
 import { desktopNotifications } from './shell/notifications.ts';
@@ -50,6 +54,7 @@ async function start(): Promise<void> {
     defaultFlake,
     appVersion: app.getVersion(),
     openExternal: openInBrowser,
+    keychain: new KeytarKeychain(undefined, { launch: launchUtilityProcess }),
   });
   const flakeArgument = flakeFromArgv(process.argv);
   if (flakeArgument) openFlakeArgument(services, flakeArgument);
@@ -130,12 +135,20 @@ async function start(): Promise<void> {
   app.on('activate', () => showWindow());
   // With a tray, closing the window keeps Flakedeck running there; without one, it quits (but on macOS).
   app.on('window-all-closed', () => !tray && process.platform !== 'darwin' && app.quit());
+  // Every way to quit (the menu, the tray, the last window) comes here: with runs in flight, the user is asked first.
+  const quitGuard = new QuitGuard(services.deploy, askToQuit);
+  app.on('before-quit', (event) => {
+    if (quitGuard.mayQuitNow()) return;
+    event.preventDefault();
+    void quitGuard.request().then((yes) => yes && app.quit());
+  });
   app.on('will-quit', () => {
     stopNotifications();
     trayController.dispose();
     tray?.destroy();
     detachIpc();
-    services.close();
+    // The runs in flight end in the history as interrupted, then the database closes.
+    services.close('Flakedeck quit');
   });
 }
 

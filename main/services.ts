@@ -14,7 +14,9 @@ import { Nix } from './flake/nix.ts';
 import type { NixOptions } from './flake/nix.ts';
 import { RebootCheck } from './flake/reboot-check.ts';
 import type { RebootCheckOptions } from './flake/reboot-check.ts';
-import { openHistoryDatabase } from './history/database.ts';
+import { ApiError } from '../common/api/errors.ts';
+import type { ApiErrorData } from '../common/api/errors.ts';
+import { openHistoryDatabase, openMemoryHistory } from './history/database.ts';
 import type { HistoryDatabase } from './history/database.ts';
 import { HostStateStore } from './history/host-state-store.ts';
 import { ManifestStore } from './history/manifest-store.ts';
@@ -58,6 +60,8 @@ export interface Services {
   events: EventHub;
   nix: Nix;
   history: HistoryDatabase;
+  /** Why the history file cannot be used: then the history is kept in memory for this session only. */
+  historyProblem: ApiErrorData | null;
   settings: Settings;
   flake: FlakeSession;
   manifests: ManifestService;
@@ -76,13 +80,17 @@ export interface Services {
   deploy: DeployService;
   /** The hosts' live state, checked in the background and kept in the history. */
   fleet: FleetService;
-  close(): void;
+  /**
+   * Stops: no new run starts, the runs in flight end in the history as interrupted with `reason` ("Flakedeck quit"),
+   * programs end, and the database closes last.
+   */
+  close(reason?: string): void;
 }
 
 export function createServices(config: ServiceConfig): Services {
   const events = new EventHub();
   const nix = new Nix(config.nix);
-  const history = openHistoryDatabase(historyFile(config.dataDir));
+  const { history, historyProblem } = openHistory(historyFile(config.dataDir));
   const settings = new Settings(history);
   const flake = new FlakeSession(settings, events, config.defaultFlake);
   const manifests = new ManifestService(nix, new ManifestStore(history), events);
@@ -124,8 +132,12 @@ export function createServices(config: ServiceConfig): Services {
       ...config.fleet,
     },
   });
-  const close = () => {
+  let closed = false;
+  const close = (reason = 'Flakedeck quit') => {
+    if (closed) return;
+    closed = true;
     fleet.close();
+    deploy.stop(reason);
     terminals.dispose();
     secrets.sessions.closeAll();
     runs.close();
@@ -136,6 +148,7 @@ export function createServices(config: ServiceConfig): Services {
     events,
     nix,
     history,
+    historyProblem,
     settings,
     flake,
     manifests,
@@ -151,4 +164,14 @@ export function createServices(config: ServiceConfig): Services {
     fleet,
     close,
   };
+}
+
+/** The history file, or, when it cannot be used, a history in memory and why: the app still starts, and says so. */
+function openHistory(file: string): { history: HistoryDatabase; historyProblem: ApiErrorData | null } {
+  try {
+    return { history: openHistoryDatabase(file), historyProblem: null };
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return { history: openMemoryHistory(), historyProblem: error.toData() };
+  }
 }

@@ -10,6 +10,7 @@ export const errorCodes = [
   'NIX_FAILED',
   'NOT_FOUND',
   'HISTORY_TOO_NEW',
+  'HISTORY_UNUSABLE',
   'KEYCHAIN_UNAVAILABLE',
   'INVALID_KEY',
   'NO_IDENTITY',

@@ -1,5 +1,7 @@
 // Domain types for an opened flake and its hosts.
 
+import type { ApiErrorData } from '../api/errors.ts';
+
 /** Why this flake is the one shown: the repository's own, the last one opened, or chosen now. */
 export type FlakeSource = 'default' | 'last-opened' | 'opened';
 
@@ -23,4 +25,6 @@ export interface AppInfo {
   version: string;
   nixVersion: string | null;
   platform: string;
+  /** Why the history file cannot be used; the history is then kept in memory until the app quits. */
+  historyProblem: ApiErrorData | null;
 }

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildBridge } from '../../common/api/build-bridge.ts';
 import type { Handlers } from './router.ts';
-import { Router, originCheck } from './router.ts';
+import { Router } from './router.ts';
+import { originCheck } from './sender-check.ts';
 import { EventHub } from './event-hub.ts';
 import { ApiError } from '../../common/api/errors.ts';
 

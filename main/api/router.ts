@@ -5,6 +5,7 @@ import type { MethodChannel, ParsedParams, Result } from '../../common/api/contr
 import { ApiError } from '../../common/api/errors.ts';
 import type { Envelope } from '../../common/api/errors.ts';
 import type { z } from 'zod';
+import type { Sender, SenderCheck } from './sender-check.ts';
 
 export type Handlers = {
   [C in MethodChannel]: (params: ParsedParams<C>) => Promise<Result<C>> | Result<C>;
@@ -12,13 +13,6 @@ export type Handlers = {
 
 /** The handlers of one namespace's methods, e.g. `HandlersFor<typeof flakeMethods>`. */
 export type HandlersFor<Methods> = Pick<Handlers, keyof Methods & MethodChannel>;
-
-/** Who is calling, as the transport saw it: the URL of the calling frame or page. */
-export interface Sender {
-  url: string;
-}
-
-export type SenderCheck = (sender: Sender) => boolean;
 
 export interface RouterOptions {
   isTrustedSender: SenderCheck;
@@ -70,19 +64,4 @@ export class Router {
     const handler = this.#handlers[channel] as (p: unknown) => unknown;
     return await handler(parsed.data);
   }
-}
-
-/** A sender check that accepts pages from the given origins only (scheme, host and port must all match). */
-export function originCheck(allowedOrigins: readonly string[]): SenderCheck {
-  const allowed = new Set(allowedOrigins);
-  return ({ url }) => {
-    try {
-      const parsed = new URL(url);
-      // Custom schemes (app://) have an opaque origin "null"; compare scheme and host instead.
-      const origin = parsed.origin === 'null' ? `${parsed.protocol}//${parsed.host}` : parsed.origin;
-      return allowed.has(origin);
-    } catch {
-      return false;
-    }
-  };
 }

@@ -45,17 +45,25 @@ export class CliContext {
 
   /** The services with the history database the app also uses; opened only by commands that need it. */
   services(): Services {
-    this.#services ??= createServices({
+    if (this.#services) return this.#services;
+    this.#services = createServices({
       dataDir: dataDir(),
       defaultFlake: repoRoot,
       appVersion: packageVersion(),
       ...this.#config,
     });
+    const problem = this.#services.historyProblem;
+    if (problem) {
+      this.io.err(`flakedeck: the history is off, nothing of this command is kept: ${problem.message}\n`);
+      if (problem.hint) this.io.err(`  ${problem.hint}\n`);
+    }
     return this.#services;
   }
 
-  close(): void {
-    this.#services?.close();
+  /** `reason`: why runs still in flight end (a signal stopped the command). */
+  close(reason?: string): void {
+    this.#services?.close(reason);
+    this.#services = undefined;
   }
 }
 

@@ -1,5 +1,6 @@
 // `flakedeck history [RUN]`: every build, deploy and rollback recorded, or one run with its steps (and its log).
 
+import { ApiError } from '../../common/api/errors.ts';
 import { formatDuration } from '../../common/model/runs.ts';
 import type { RunDetail, RunSummary } from '../../common/model/runs.ts';
 import { formatBytes } from '../../common/model/reboot-diff.ts';
@@ -59,7 +60,9 @@ export const historyCommand: Command = {
   usage: 'flakedeck history [RUN] [--host HOST] [--json] [--log]',
   options: { json: { type: 'boolean' }, host: { type: 'string' }, log: { type: 'boolean' } },
   async run(ctx, { values, positionals }) {
-    const { runs } = ctx.services();
+    const { runs, historyProblem } = ctx.services();
+    // A history kept in memory holds nothing of earlier commands: showing it empty would mislead.
+    if (historyProblem) throw ApiError.fromData(historyProblem);
     if (positionals[0] !== undefined) {
       const id = Number(positionals[0].replace(/^#/, ''));
       if (values.log) ctx.io.out(stripAnsi(runs.log(id)).replaceAll('\r\n', '\n'));

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeFlakeRepo, repoRoot } from '../../tests/support/fixture-flake.ts';
+import { awkwardPrefix, makeFlakeRepo, repoRoot } from '../../tests/support/fixture-flake.ts';
 import { runCliInProcess } from '../../tests/support/run-cli.ts';
 import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
 
@@ -14,7 +14,7 @@ const cleanups: (() => void)[] = [];
 afterAll(() => cleanups.forEach((c) => c()));
 
 function repo(): FlakeRepo {
-  const r = makeFlakeRepo('inspect-hosts');
+  const r = makeFlakeRepo('inspect-hosts', awkwardPrefix);
   cleanups.push(r.remove);
   return r;
 }

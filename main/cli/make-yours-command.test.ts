@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { KeyService } from '../keys/key-service.ts';
 import { KeytarKeychain } from '../keys/keychain.ts';
 import { decryptFile } from '../secrets/file-operations.ts';
-import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
+import { awkwardPrefix, makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
 import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
 import { secretsHostsFlake } from '../../tests/support/repository-copy.ts';
 import { runCliInProcess } from '../../tests/support/run-cli.ts';
@@ -38,7 +38,7 @@ describe.skipIf(noBus)('flakedeck make-yours', () => {
   let scratch: string;
 
   beforeEach(() => {
-    repo = makeFlakeRepo(secretsHostsFlake(), 'flakedeck-cli-make-yours-');
+    repo = makeFlakeRepo(secretsHostsFlake(), `${awkwardPrefix}make-yours-`);
     scratch = mkdtempSync(join(tmpdir(), 'flakedeck-cli-hostkey-'));
   });
   afterEach(async () => {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
+import { awkwardPrefix, makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
 import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
 import { runCliInProcess } from '../../tests/support/run-cli.ts';
 import { startTestSshd } from '../../tests/support/test-sshd.ts';
@@ -17,7 +17,7 @@ let flake: FlakeRepo;
 beforeAll(async () => {
   sshd = await startTestSshd();
   scratch = mkdtempSync(join(tmpdir(), 'flakedeck-cli-reboot-'));
-  flake = makeFlakeRepo('inspect-hosts');
+  flake = makeFlakeRepo('inspect-hosts', awkwardPrefix);
   flake.write('hosts/laptop/deploy.json', JSON.stringify({ targetHost: '127.0.0.1', targetPort: sshd.port }));
 });
 afterAll(async () => {

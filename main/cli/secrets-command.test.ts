@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { generateX25519Identity } from 'age-encryption';
 import { repoRoot } from '../../tests/support/fixture-flake.ts';
 import { vectorsDir } from '../../tests/support/sops-vectors.ts';
+import { awkwardPrefix } from '../../tests/support/fixture-flake.ts';
 import { demoAdminKeyFile, makeSecretsFlake } from '../../tests/support/secrets-flake.ts';
 import type { SecretsFlake } from '../../tests/support/secrets-flake.ts';
 
@@ -31,7 +32,7 @@ let flake: SecretsFlake;
 let scratch: string;
 
 beforeAll(() => {
-  flake = makeSecretsFlake();
+  flake = makeSecretsFlake(awkwardPrefix);
   scratch = mkdtempSync(join(tmpdir(), 'flakedeck-cli-'));
 });
 afterAll(() => {

@@ -1,6 +1,6 @@
 // `flakedeck secrets`: decrypt, encrypt, updatekeys and rotate sops files, as the sops commands of the same names.
 
-import { writeFileSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { ApiError } from '../../common/api/errors.ts';
 import type { SecretFormat } from '../../common/model/secrets.ts';
 import { cliIdentities } from '../keys/cli-identities.ts';
@@ -35,10 +35,26 @@ function files(args: ParsedCommandLine, atLeast: number, atMost = Infinity): str
   return list;
 }
 
+/**
+ * Plaintext the user asked to put on disk: readable by its owner only, also when the file was there before (its old
+ * mode could be world-readable). The mode changes before the old content is cut and the new one written.
+ */
+function writePrivate(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT, 0o600);
+  try {
+    if (fstatSync(fd).isFile()) {
+      fchmodSync(fd, 0o600);
+      ftruncateSync(fd, 0);
+    }
+    for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function print(ctx: CliContext, bytes: Uint8Array, output: string | undefined): void {
   if (output) {
-    // Asked for explicitly: the user chose to put plaintext on disk.
-    writeFileSync(output, bytes, { mode: 0o600 });
+    writePrivate(output, bytes);
     return;
   }
   try {

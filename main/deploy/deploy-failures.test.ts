@@ -103,7 +103,8 @@ describe('deploy failures', () => {
     const socket = join(target.root, 'mux');
     const master = spawn('ssh', ['-M', '-S', socket, '-N', ...target.sshd.sshArgs()], { stdio: 'ignore' });
     cleanups.push(() => master.kill());
-    for (let i = 0; i < 100 && spawnSync('ssh', ['-S', socket, '-O', 'check', 'x']).status !== 0; i++) {
+    const end = Date.now() + 60_000;
+    while (spawnSync('ssh', ['-S', socket, '-O', 'check', 'x']).status !== 0 && Date.now() < end) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LiveRun, RunSummary } from '../../common/model/runs.ts';
 import { runCli } from '../cli.ts';
-import { repoRoot } from '../../tests/support/fixture-flake.ts';
+import { awkwardPrefix, repoRoot } from '../../tests/support/fixture-flake.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
 import { deployTestbed } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
@@ -15,7 +15,8 @@ import type { DeployServices } from '../../tests/support/deploy-services.ts';
 const cleanups = cleanupsAfterEach();
 
 async function setup(hosts?: string) {
-  const bed = await deployTestbed({ hosts });
+  // In a folder whose name nix's flake references cannot hold as it is: every command must take it.
+  const bed = await deployTestbed({ hosts, folderPrefix: awkwardPrefix });
   cleanups.push(() => bed.close());
   return bed;
 }

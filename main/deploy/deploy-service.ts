@@ -14,6 +14,7 @@ import { flakeRevision } from './flake-revision.ts';
 import { Limiter } from './limiter.ts';
 import { Pipeline } from './pipeline.ts';
 import type { HostJob } from './pipeline.ts';
+import { interruptedMessage, interruptionOf } from './interruption.ts';
 import { Run, RunFailure } from './run.ts';
 import { checkEnvironment } from './settings.ts';
 import type { DeployEnvironment } from './settings.ts';
@@ -46,6 +47,8 @@ export class DeployService {
   readonly #finished: LiveRun[] = [];
   readonly #outputListeners = new Set<OutputListener>();
   readonly #waiters = new Map<number, ((run: LiveRun) => void)[]>();
+  /** Why no new run starts: Flakedeck is stopping. */
+  #stopping: string | null = null;
 
   constructor(deps: DeployServiceDeps) {
     this.#deps = { ...deps, env: checkEnvironment(deps.env) };
@@ -137,6 +140,28 @@ export class DeployService {
     return [...[...this.#active.values()].map((r) => r.live).reverse(), ...this.#finished];
   }
 
+  /** Runs going on now, oldest first. */
+  inFlight(): LiveRun[] {
+    return [...this.#active.values()].map((r) => r.live);
+  }
+
+  /** How long an unconfirmed target waits before it rolls back by itself. */
+  get confirmSeconds(): number {
+    return this.#deps.env.confirmSeconds;
+  }
+
+  /**
+   * Flakedeck stops (`reason`: "Flakedeck quit"): no new run starts, and every run in flight ends in the history as
+   * interrupted, saying where it was and what that means for its host. Builds and copies are stopped; activations
+   * already started go on, detached on their targets, which roll back by themselves without a confirmation.
+   */
+  stop(reason: string): void {
+    this.#stopping ??= reason;
+    for (const run of [...this.#active.values()]) {
+      run.interrupt(interruptedMessage(reason, interruptionOf(run.live, this.#deps.env.confirmSeconds)));
+    }
+  }
+
   /** Resolves with the run once it ended. */
   finished(runId: number): Promise<LiveRun> {
     const done = this.#finished.find((r) => r.id === runId);
@@ -159,10 +184,13 @@ export class DeployService {
     work: (run: Run, job: HostJob) => Promise<string>,
     knownTargets?: Target[],
   ): Promise<BatchStarted> {
+    this.#refuseWhileStopping();
     const hosts = [...new Set(requested)];
     if (hosts.length === 0) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'Name at least one host.' });
     const targets = knownTargets ?? (await this.#targets(folder, hosts));
     const { revision, dirty } = await flakeRevision(folder);
+    // Flakedeck may have begun to stop while the flake was read.
+    this.#refuseWhileStopping();
     const batch = randomUUID();
     const ids = this.#deps.runs.begin(
       hosts.map((host, i) => ({
@@ -206,6 +234,15 @@ export class DeployService {
     this.#deps.events.emit('run.finished', live);
     for (const resolve of this.#waiters.get(live.id) ?? []) resolve(live);
     this.#waiters.delete(live.id);
+  }
+
+  #refuseWhileStopping(): void {
+    if (this.#stopping === null) return;
+    throw new ApiError({
+      code: 'BUSY',
+      message: `No new run starts: ${this.#stopping}.`,
+      hint: 'Start it again once Flakedeck runs again.',
+    });
   }
 
   #run(runId: number): Run {

@@ -52,8 +52,11 @@ export class Run {
   readonly #hooks: RunHooks;
   readonly #seqs = new Map<StepRecord, number>();
   #cancelRequested = false;
-  /** The program running now, and whether stopping it is safe (a build or a copy is; an activation is not). */
-  #running: { terminalId: string; interruptible: boolean } | null = null;
+  /** The program running now, whether stopping it is safe (a build or a copy is; an activation is not), its lines. */
+  #running: { terminalId: string; interruptible: boolean; splitter: LineSplitter } | null = null;
+  /** Why the run was ended early from outside (Flakedeck stopping); nothing more is recorded after that. */
+  #interrupted: string | null = null;
+  #ended = false;
   #pastPointOfNoReturn = false;
   #approval: { resolve: () => void; reject: (e: Error) => void } | null = null;
   #progressTimer: NodeJS.Timeout | undefined;
@@ -83,6 +86,8 @@ export class Run {
       message: null,
       terminalId,
     };
+    // After the run's end (an interruption), what its pipeline still does is not part of it.
+    if (this.#ended) return record;
     // The heading goes first: starting the step commits the log so far with it.
     this.log(`\r\n\x1b[1;34m── ${name} ──\x1b[0m\r\n`);
     const seq = this.#store.startStep(this.id, name, record.startedAt);
@@ -94,7 +99,7 @@ export class Run {
   }
 
   endStep(record: StepRecord, status: StepStatus, message: string | null): void {
-    if (record.status !== 'running') return;
+    if (record.status !== 'running' || this.#ended) return;
     record.status = status;
     record.message = message;
     record.endedAt = Date.now();
@@ -148,8 +153,8 @@ export class Run {
     });
     record.terminalId = info.id;
     this.live.terminalId = info.id;
-    this.#store.setStepTerminal(this.id, this.#seqs.get(record)!, info.id);
-    this.#running = { terminalId: info.id, interruptible };
+    if (!this.#ended) this.#store.setStepTerminal(this.id, this.#seqs.get(record)!, info.id);
+    this.#running = { terminalId: info.id, interruptible, splitter };
     this.#changed();
     try {
       const status = await this.#terminals.exited(info.id);
@@ -170,6 +175,7 @@ export class Run {
   }
 
   setProgress(progress: BuildProgress | null): void {
+    if (this.#ended) return;
     this.live.progress = progress;
     this.#progressTimer ??= setTimeout(() => {
       this.#progressTimer = undefined;
@@ -178,12 +184,14 @@ export class Run {
   }
 
   setOutPath(path: string): void {
+    if (this.#ended) return;
     this.live.outPath = path;
     this.#store.setOutPath(this.id, path);
     this.#changed();
   }
 
   setDiff(diff: NonNullable<LiveRun['diff']>): void {
+    if (this.#ended) return;
     this.live.diff = diff;
     this.#store.setDiff(this.id, diff);
     this.#changed();
@@ -225,10 +233,28 @@ export class Run {
   }
 
   throwIfCancelled(): void {
+    if (this.#interrupted !== null) throw new RunFailure('failed', this.#interrupted);
     if (this.#cancelRequested) throw new RunFailure('cancelled', 'Cancelled.');
   }
 
+  /**
+   * Ends the run's record now as interrupted, with why (Flakedeck stops while it runs), and its log up to here with
+   * the line its program was writing. A build or copy gets Ctrl-C; an activation goes on, detached on the target.
+   * What the pipeline does after this is not recorded: the record is closed before the database is.
+   */
+  interrupt(message: string): void {
+    if (this.#ended) return;
+    this.#interrupted = message;
+    if (this.#running) this.#shown(this.#running.splitter.end());
+    this.log(`\r\n\x1b[1;33m${message}\x1b[0m\r\n`);
+    this.#approval?.reject(new RunFailure('failed', message));
+    if (this.#running?.interruptible) this.#terminals.write(this.#running.terminalId, '\x03');
+    this.finish('interrupted', message);
+  }
+
   finish(status: Exclude<RunStatus, 'running'>, message: string | null): void {
+    if (this.#ended) return;
+    this.#ended = true;
     clearTimeout(this.#progressTimer);
     this.#progressTimer = undefined;
     this.live.status = status;
@@ -238,7 +264,7 @@ export class Run {
     this.#store.finish(this.id, status, message, this.live.endedAt);
     for (const step of this.live.steps) {
       if (step.status === 'running') {
-        step.status = status === 'cancelled' ? 'cancelled' : 'failed';
+        step.status = status === 'cancelled' || status === 'interrupted' ? status : 'failed';
         step.endedAt = this.live.endedAt;
       }
     }
@@ -247,7 +273,7 @@ export class Run {
 
   #shown(text: string): string {
     if (text) {
-      this.#store.appendLog(this.id, text);
+      if (!this.#ended) this.#store.appendLog(this.id, text);
       this.#hooks.output(this.live, text);
     }
     return text;

@@ -1,7 +1,7 @@
 // Finds and checks the folder of a flake, and builds installables that nix parses the way we mean.
 
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 
 function notAFlake(message: string, hint = 'Open the folder that holds your flake.nix.'): ApiError {
@@ -14,14 +14,24 @@ export function resolveFlakeFolder(path: string, cwd = process.cwd()): string {
   if (!existsSync(folder)) throw notAFlake(`${folder} does not exist.`);
   if (!statSync(folder).isDirectory()) throw notAFlake(`${folder} is a file, not a folder.`);
   if (!existsSync(join(folder, 'flake.nix'))) throw notAFlake(`${folder} has no flake.nix, so it is not a flake.`);
-  // Nix reads '#' and '?' in a flake reference as the start of an attribute path or a query.
-  if (/[#?]/.test(folder)) {
-    throw notAFlake(
-      `${folder} contains "#" or "?", which nix cannot take in a flake path.`,
-      'Move or rename the folder.',
-    );
-  }
   return folder;
+}
+
+/** What nix's flake reference parser takes in a bare path (RFC 3986 path characters, without %-escapes). */
+const plainPath = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]+$/;
+
+/**
+ * How nix is pointed at the flake in `folder`; nix must run in `folder` (its cwd) for it. A plain path goes as it
+ * is. Nix refuses a path with a space, a bracket, a '#' or '?', and reads an encoded git+file URL as a remote
+ * repository (so without uncommitted changes): such a folder is named relative to where nix runs, `git+file:..`
+ * (with `?dir=` for a flake below the repository's root) in a git repository, `path:.` elsewhere.
+ */
+export function flakeRef(folder: string): string {
+  if (plainPath.test(folder)) return folder;
+  const root = sourceRootOf(folder);
+  if (!existsSync(join(root, '.git'))) return 'path:.';
+  const below = relative(root, folder);
+  return `git+file:${relative(folder, root) || '.'}${below ? `?dir=${encodeURIComponent(below)}` : ''}`;
 }
 
 /** The nearest folder at or above `start` that holds a flake.nix, as nix itself searches. */
@@ -47,7 +57,10 @@ const plainAttr = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
 /** What nix takes in a flake reference's fragment as it is (RFC 3986 pchar, plus what nix adds); the rest is %-encoded. */
 const fragmentChar = /[A-Za-z0-9\-._~!$&'()*+,;=:@/? ^]/;
 
-/** `folder#a."b c".d`: components that are not plain identifiers are quoted; a quote itself cannot be. */
+/**
+ * `folder#a."b c".d` (the folder as flakeRef gives it: nix runs in the folder): components that are not plain
+ * identifiers are quoted; a quote itself cannot be.
+ */
 export function installable(folder: string, attrPath: readonly string[]): string {
   const parts = attrPath.map((part) => {
     if (plainAttr.test(part)) return part;
@@ -61,5 +74,5 @@ export function installable(folder: string, attrPath: readonly string[]): string
     const encoded = [...part].map((c) => (fragmentChar.test(c) ? c : encodeURIComponent(c))).join('');
     return `"${encoded}"`;
   });
-  return `${folder}#${parts.join('.')}`;
+  return `${flakeRef(folder)}#${parts.join('.')}`;
 }

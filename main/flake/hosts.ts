@@ -9,6 +9,7 @@ export async function listHosts(nix: Nix, folder: string): Promise<HostSummary[]
   try {
     const names = await nix.evalJson<string[]>(installable(folder, ['nixosConfigurations']), {
       apply: 'builtins.attrNames',
+      cwd: folder,
       sourceRoot: sourceRootOf(folder),
     });
     return names.map((name) => ({ name }));

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 import type { ApiErrorData } from '../../common/api/errors.ts';
-import { installable, sourceRootOf } from './flake-folder.ts';
+import { flakeRef, installable, sourceRootOf } from './flake-folder.ts';
 import { listHosts } from './hosts.ts';
 import type { RawManifest } from './manifest.ts';
 import type { Nix } from './nix.ts';
@@ -38,8 +38,8 @@ export interface FlakeMetadata {
 
 export async function flakeMetadata(nix: Nix, folder: string): Promise<FlakeMetadata> {
   const text = await nix.output(
-    ['flake', 'metadata', '--json', '--no-write-lock-file', '--log-format', 'internal-json', folder],
-    { sourceRoot: sourceRootOf(folder) },
+    ['flake', 'metadata', '--json', '--no-write-lock-file', '--log-format', 'internal-json', flakeRef(folder)],
+    { cwd: folder, sourceRoot: sourceRootOf(folder) },
   );
   const data = JSON.parse(text) as { locked?: { narHash?: string }; path?: string };
   if (!data.locked?.narHash || !data.path) {
@@ -58,6 +58,7 @@ export async function evaluateHosts(nix: Nix, folder: string): Promise<Record<st
   try {
     const all = await nix.evalJson<Record<string, RawManifest>>(installable(folder, ['nixosConfigurations']), {
       apply: text,
+      cwd: folder,
       sourceRoot,
     });
     return Object.fromEntries(Object.entries(all).map(([host, raw]) => [host, { ok: true, raw }]));
@@ -72,6 +73,7 @@ export async function evaluateHosts(nix: Nix, folder: string): Promise<Record<st
       try {
         const raw = await nix.evalJson<RawManifest>(installable(folder, ['nixosConfigurations', name]), {
           apply,
+          cwd: folder,
           sourceRoot,
         });
         results[name] = { ok: true, raw };

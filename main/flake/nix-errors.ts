@@ -1,5 +1,6 @@
 // Reads nix's stderr (internal-json or human format) into an error with its message, file and line.
 
+import { stripVTControlCharacters } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
@@ -16,13 +17,14 @@ interface NixMessage {
   trace?: { file?: string | null; line?: number | null; column?: number | null; raw_msg?: string }[];
 }
 
-const ansi = /\x1b\[[0-9;]*[A-Za-z]/g;
 const storeSource = /^\/nix\/store\/[0-9a-z]{32}-source(?=\/|$)/;
 const maxDetail = 16_384;
 
-export function stripAnsi(text: string): string {
-  return text.replace(ansi, '');
-}
+/**
+ * Text without terminal escape sequences: Node's own stripper, which also knows the OSC hyperlinks newer nix prints
+ * around store paths. One name for it across main, so every caller strips the same way.
+ */
+export const stripAnsi = stripVTControlCharacters;
 
 /** The `@nix {"action":"msg"}` lines of an internal-json log; other lines are ignored. */
 export function parseNixMessages(stderr: string): NixMessage[] {

@@ -2,7 +2,10 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../common/api/errors.ts';
-import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { awkwardPrefix, makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
 import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
 import { listHosts } from './hosts.ts';
 import { Nix, parseVersion } from './nix.ts';
@@ -83,6 +86,28 @@ describe('nix wrapper', () => {
       resolveFlakeFolder(flake.path);
     } catch (error) {
       expect((error as ApiError).code).toBe('NOT_A_FLAKE');
+    }
+  });
+
+  it('reads a flake in a folder whose name nix cannot take in a flake reference, uncommitted changes included', async () => {
+    const hosts = '{ a = { }; b = { }; }';
+    const flakeNix = '{ outputs = { self }: { nixosConfigurations = import ./hosts.nix; }; }\n';
+    // At the root of a git repository, below it, and in no repository.
+    const atRoot = makeFlakeRepo({ 'flake.nix': flakeNix, 'hosts.nix': hosts }, awkwardPrefix);
+    const below = makeFlakeRepo({ 'my hosts [1]/flake.nix': flakeNix, 'my hosts [1]/hosts.nix': hosts }, awkwardPrefix);
+    const plain = mkdtempSync(join(tmpdir(), awkwardPrefix));
+    writeFileSync(join(plain, 'flake.nix'), flakeNix);
+    writeFileSync(join(plain, 'hosts.nix'), hosts);
+    repos.push(atRoot, below, { path: plain, write: () => {}, remove: () => rmSync(plain, { recursive: true }) });
+    // A change not committed (a new host) is seen, as nix sees it in a plain folder.
+    atRoot.write('hosts.nix', '{ a = { }; b = { }; c = { }; }');
+    below.write('my hosts [1]/hosts.nix', '{ a = { }; b = { }; c = { }; }');
+    for (const folder of [atRoot.path, join(below.path, 'my hosts [1]'), plain]) {
+      const expected = folder === plain ? ['a', 'b'] : ['a', 'b', 'c'];
+      expect(
+        (await listHosts(nix, resolveFlakeFolder(folder))).map((h) => h.name),
+        folder,
+      ).toEqual(expected);
     }
   });
 

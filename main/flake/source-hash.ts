@@ -1,6 +1,8 @@
 // The narHash and store path nix gives a git flake's source, computed in-process: the NAR serialisation of the
 // tracked files of the working tree (what nix copies for a git flake), and the store path of that content.
 // It saves the `nix flake metadata` process on a cold open; the store path is checked to exist before it is trusted.
+// The NAR writer is by hand: npm has no kept NAR writer for a chosen list of files (this hashes git's tracked files
+// only, in nix's order), and it is compared with nix's own narHash in tests.
 
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';

@@ -226,7 +226,7 @@ export class RunStore {
       // A step still open when its run ends did not finish either.
       this.#db
         .prepare("UPDATE run_steps SET status = ?, ended_at = ? WHERE run_id = ? AND status = 'running'")
-        .run(status === 'cancelled' ? 'cancelled' : 'failed', now, runId);
+        .run(status === 'cancelled' || status === 'interrupted' ? status : 'failed', now, runId);
       this.#db
         .prepare('UPDATE runs SET status = ?, message = ?, ended_at = ? WHERE id = ?')
         .run(status, message, now, runId);

@@ -99,7 +99,8 @@ describe.skipIf(!existsSync(sshd) || !existsSync(demoKey) || !hasHosts)(
       );
       mkdirSync('/run/sshd', { recursive: true });
       server = spawn(sshd, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: 'ignore' });
-      for (let i = 0; i < 100; i++) {
+      // Until sshd listens: seconds on a loaded machine.
+      for (const end = Date.now() + 60_000; Date.now() < end;) {
         const up = await new Promise((resolve) => {
           const socket = createServer();
           socket.once('error', () => resolve(true)).listen(port, '127.0.0.1', () => socket.close(() => resolve(false)));

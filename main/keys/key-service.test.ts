@@ -122,7 +122,7 @@ describe('a keychain that cannot be reached', () => {
   it.each([
     ['Cannot autolaunch D-Bus without X11 $DISPLAY', /no D-Bus session/],
     ['The name org.freedesktop.secrets was not provided by any .service files', /No Secret Service/],
-    ['Object does not exist at path “/org/freedesktop/secrets/collection/login”', /keychain is locked/],
+    ['Object does not exist at path “/org/freedesktop/secrets/collection/login”', /unlock your keyring/],
   ])('says what to do when keytar fails with "%s"', async (error, message) => {
     const status = await new KeyService(failing(error)).status();
     expect(status.reachable).toBe(false);

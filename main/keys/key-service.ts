@@ -1,7 +1,7 @@
 // The user's age identities in the OS keychain: list, generate, import, delete; private keys stay in main.
 
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateX25519Identity } from 'age-encryption';
 import { ApiError } from '../../common/api/errors.ts';
@@ -9,6 +9,7 @@ import type { ImportedKeys, KeyIdentity, KeychainStatus } from '../../common/mod
 import { KeytarKeychain } from './keychain.ts';
 import type { Keychain } from './keychain.ts';
 import { parseIdentities, recipientOf } from './age-identities.ts';
+import { withLock } from '../file-lock.ts';
 
 const accountPrefix = 'age-identity:';
 
@@ -19,6 +20,19 @@ export function sopsKeyFile(env: NodeJS.ProcessEnv = process.env): string {
 
 interface StoredIdentity extends KeyIdentity {
   identity: string;
+}
+
+/** Where adding keys takes turns: one lock per user, in the runtime folder when there is one. */
+function keychainLockPath(): string {
+  return join(process.env.XDG_RUNTIME_DIR || tmpdir(), `flakedeck-keychain-${process.getuid?.() ?? 'user'}.lock`);
+}
+
+function labelTaken(label: string): ApiError {
+  return new ApiError({
+    code: 'INVALID_ARGUMENTS',
+    message: `An age key labelled "${label}" already exists, holding another key; nothing was overwritten.`,
+    hint: 'Choose another label.',
+  });
 }
 
 function notFound(label: string): ApiError {
@@ -73,8 +87,11 @@ export class KeyService {
     return entry.identity;
   }
 
+  /** Stores under a label that must be free or hold this same identity: another key is never overwritten. */
   async #store(label: string, identity: string): Promise<KeyIdentity> {
-    await this.#keychain.set(accountPrefix + label, identity);
+    const current = await this.#keychain.get(accountPrefix + label);
+    if (current !== null && current !== identity) throw labelTaken(label);
+    if (current === null) await this.#keychain.set(accountPrefix + label, identity);
     // Read it back: a keychain that silently dropped the write must not lead to deleting the only copy.
     if ((await this.#keychain.get(accountPrefix + label)) !== identity) {
       throw new ApiError({
@@ -86,21 +103,19 @@ export class KeyService {
     return { label, publicKey: await recipientOf(identity) };
   }
 
-  async #freeLabel(label: string, taken: Set<string>): Promise<string> {
-    if (!taken.has(label)) return label;
-    for (let n = 2; ; n++) if (!taken.has(`${label}-${n}`)) return `${label}-${n}`;
+  /**
+   * Adding keys takes turns across processes (the app and the CLI): a label checked free stays free until the key
+   * is stored and read back.
+   */
+  #adding<T>(work: () => Promise<T>): Promise<T> {
+    return withLock(keychainLockPath(), { lockPath: keychainLockPath(), what: 'The keychain' }, work);
   }
 
-  async generate(label: string): Promise<KeyIdentity> {
-    const stored = await this.#stored();
-    if (stored.some((s) => s.label === label)) {
-      throw new ApiError({
-        code: 'INVALID_ARGUMENTS',
-        message: `An age key labelled "${label}" already exists.`,
-        hint: 'Choose another label.',
-      });
-    }
-    return this.#store(label, await generateX25519Identity());
+  generate(label: string): Promise<KeyIdentity> {
+    return this.#adding(async () => {
+      if ((await this.#stored()).some((s) => s.label === label)) throw labelTaken(label);
+      return this.#store(label, await generateX25519Identity());
+    });
   }
 
   /** Imports every identity of an age key file; deletes the file afterwards only when asked and all were stored. */
@@ -113,20 +128,37 @@ export class KeyService {
     }
     const identities = parseIdentities(text, path);
     if (identities.length === 0) throw new ApiError({ code: 'INVALID_KEY', message: `${path} holds no age identity.` });
-    const stored = await this.#stored();
-    const taken = new Set(stored.map((s) => s.label));
-    const imported: KeyIdentity[] = [];
-    for (const identity of identities) {
-      const existing = stored.find((s) => s.identity === identity);
-      if (existing) {
-        imported.push({ label: existing.label, publicKey: existing.publicKey });
-        continue;
+    const imported = await this.#adding(async () => {
+      const stored = await this.#stored();
+      const taken = new Set(stored.map((s) => s.label));
+      const added: KeyIdentity[] = [];
+      if (taken.has(label) && identities.some((i) => !stored.some((s) => s.identity === i))) throw labelTaken(label);
+      let next = label;
+      for (const identity of identities) {
+        const existing = stored.find((s) => s.identity === identity);
+        if (existing) {
+          added.push({ label: existing.label, publicKey: existing.publicKey });
+          continue;
+        }
+        // The label asked for must be free (checked above); further keys of the same file get "-2", "-3", …
+        for (let n = 2; taken.has(next); n++) next = `${label}-${n}`;
+        taken.add(next);
+        added.push(await this.#store(next, identity));
       }
-      const free = await this.#freeLabel(label, taken);
-      taken.add(free);
-      imported.push(await this.#store(free, identity));
+      return added;
+    });
+    if (deleteFile) {
+      // Read back right before deleting: the file goes only when every key in it is in the keychain.
+      const kept = new Set((await this.#keychain.list()).map((e) => e.secret));
+      if (!identities.every((i) => kept.has(i))) {
+        throw new ApiError({
+          code: 'KEYCHAIN_UNAVAILABLE',
+          message: `Not every key of ${path} is in the keychain after the import, so the file was kept.`,
+          hint: 'Run the import again; delete the file yourself only once `flakedeck keys list` shows its keys.',
+        });
+      }
+      unlinkSync(path);
     }
-    if (deleteFile) unlinkSync(path);
     return { imported, deletedFile: deleteFile };
   }
 

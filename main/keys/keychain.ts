@@ -1,6 +1,9 @@
-// The OS keychain through keytar (service "flakedeck"): the one place that loads the native module.
+// The OS keychain through keytar (service "flakedeck"), run in a worker process that may crash without harm.
 
 import { ApiError } from '../../common/api/errors.ts';
+import { forkWithNode, moduleBeside } from '../child-module.ts';
+import type { ChildModule, LaunchChild } from '../child-module.ts';
+import type { KeychainReply, KeychainRequest } from './keychain-protocol.ts';
 
 export const keychainService = 'flakedeck';
 
@@ -17,7 +20,14 @@ export interface Keychain {
   delete(account: string): Promise<boolean>;
 }
 
-type Keytar = typeof import('keytar');
+/** What to do about a locked keyring: the one answer for every call that meets one. */
+export function keychainLocked(): ApiError {
+  return new ApiError({
+    code: 'KEYCHAIN_UNAVAILABLE',
+    message: 'Your keyring is locked, so Flakedeck cannot read or store age keys: unlock your keyring.',
+    hint: 'Unlock it in your desktop (log in again, or open Passwords and Keys and unlock "Login"), then try again.',
+  });
+}
 
 /** Turns keytar's low-level failures into what a person can act on; never falls back to a file. */
 export function keychainUnavailable(error: unknown): ApiError {
@@ -31,65 +41,119 @@ export function keychainUnavailable(error: unknown): ApiError {
     message = 'No Secret Service (keyring) is running, so Flakedeck cannot store age keys.';
     hint = 'Install and start a keyring such as gnome-keyring or KWallet, then try again.';
   } else if (/locked|prompt|collection\/login|Object does not exist/i.test(detail)) {
-    message = 'The system keychain is locked.';
-    hint = 'Unlock your login keyring (for example by logging in again, or in Passwords and Keys), then try again.';
+    return keychainLocked();
   }
   return new ApiError({ code: 'KEYCHAIN_UNAVAILABLE', message, hint, detail });
 }
 
+const described: Record<KeychainRequest['op'], string> = {
+  list: 'listing the age keys',
+  get: 'reading an age key',
+  set: 'storing an age key',
+  delete: 'deleting an age key',
+};
+
+function crashed(op: KeychainRequest['op'], code: number | null, signal: string | null): ApiError {
+  return new ApiError({
+    code: 'KEYCHAIN_UNAVAILABLE',
+    message: `The system keychain crashed (${signal ?? `exit code ${code}`}) while ${described[op]}, twice; Flakedeck restarted it and is still running.`,
+    hint: 'If your keyring is locked, unlock it. Otherwise another program may be changing the same keys: try again.',
+  });
+}
+
+type Pending = {
+  request: KeychainRequest;
+  retried: boolean;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+};
+
 /**
- * keytar's calls, one at a time in this process, whichever keychain makes them: on Linux its findCredentials reads
- * the secret of every item it found without checking it is still there, and an item deleted or replaced meanwhile
- * (by a call running beside it on libuv's threads) crashes the whole process.
+ * keytar in a worker process: libsecret crashes the process it runs in (a locked keyring, an item deleted by another
+ * process while it is read), so it runs where a crash costs only a restart. A call in flight when the worker dies
+ * is sent once more to a new worker, then reported.
  */
-let keytarQueue: Promise<unknown> = Promise.resolve();
+class KeychainProcess {
+  readonly #launch: LaunchChild;
+  #child?: ChildModule;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+
+  constructor(launch: LaunchChild) {
+    this.#launch = launch;
+  }
+
+  #start(): ChildModule {
+    const child = this.#launch(moduleBeside(import.meta.filename, 'keychain-worker'));
+    child.onMessage((message) => this.#settle(message as KeychainReply));
+    child.onExit((code, signal) => {
+      if (this.#child === child) this.#child = undefined;
+      const lost = [...this.#pending.values()];
+      this.#pending.clear();
+      for (const p of lost) {
+        if (p.retried) p.reject(crashed(p.request.op, code, signal));
+        else this.#send(p, true);
+      }
+    });
+    return child;
+  }
+
+  #settle(reply: KeychainReply): void {
+    const pending = this.#pending.get(reply.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    if (this.#pending.size === 0) this.#child?.keepAlive(false);
+    if (reply.ok) pending.resolve(reply.value);
+    else pending.reject(reply.locked ? keychainLocked() : keychainUnavailable(new Error(reply.message)));
+  }
+
+  #send(pending: Omit<Pending, 'retried'>, retried: boolean): void {
+    this.#child ??= this.#start();
+    const request = { ...pending.request, id: this.#nextId++, retry: retried };
+    this.#pending.set(request.id, { ...pending, request, retried });
+    this.#child.keepAlive(true);
+    this.#child.send(request);
+  }
+
+  call(request: KeychainRequest): Promise<unknown> {
+    return new Promise((resolve, reject) => this.#send({ request, resolve, reject }, false));
+  }
+}
+
+/** One worker per way of launching it, shared by every keychain of the process: keytar's calls take turns there. */
+const processes = new Map<LaunchChild, KeychainProcess>();
+
+export interface KeytarKeychainOptions {
+  /** How the worker process is started: child_process.fork by default, Electron's utility process in the app. */
+  launch?: LaunchChild;
+}
 
 export class KeytarKeychain implements Keychain {
-  #keytar?: Promise<Keytar>;
+  readonly #process: KeychainProcess;
   /** The keychain service the entries live under; tests that share one Secret Service give each its own. */
   readonly #service: string;
 
-  constructor(service = keychainService) {
+  constructor(service = keychainService, options: KeytarKeychainOptions = {}) {
     this.#service = service;
+    const launch = options.launch ?? forkWithNode;
+    let worker = processes.get(launch);
+    if (!worker) processes.set(launch, (worker = new KeychainProcess(launch)));
+    this.#process = worker;
   }
 
-  /** Loaded on first use, so a machine without libsecret still runs every command that needs no key. */
-  async #load(): Promise<Keytar> {
-    this.#keytar ??= import('keytar').then((m) => ((m as { default?: Keytar }).default ?? m) as Keytar);
-    try {
-      return await this.#keytar;
-    } catch (error) {
-      this.#keytar = undefined;
-      throw keychainUnavailable(error);
-    }
+  async list(): Promise<KeychainEntry[]> {
+    return (await this.#process.call({ id: 0, service: this.#service, op: 'list' })) as KeychainEntry[];
   }
 
-  async #call<T>(work: (keytar: Keytar) => Promise<T>): Promise<T> {
-    const keytar = await this.#load();
-    const turn = keytarQueue.then(() => work(keytar));
-    keytarQueue = turn.catch(() => undefined);
-    try {
-      return await turn;
-    } catch (error) {
-      throw keychainUnavailable(error);
-    }
+  async get(account: string): Promise<string | null> {
+    return (await this.#process.call({ id: 0, service: this.#service, op: 'get', account })) as string | null;
   }
 
-  list(): Promise<KeychainEntry[]> {
-    return this.#call(async (k) =>
-      (await k.findCredentials(this.#service)).map((c) => ({ account: c.account, secret: c.password })),
-    );
+  async set(account: string, secret: string): Promise<void> {
+    await this.#process.call({ id: 0, service: this.#service, op: 'set', account, secret });
   }
 
-  get(account: string): Promise<string | null> {
-    return this.#call((k) => k.getPassword(this.#service, account));
-  }
-
-  set(account: string, secret: string): Promise<void> {
-    return this.#call((k) => k.setPassword(this.#service, account, secret));
-  }
-
-  delete(account: string): Promise<boolean> {
-    return this.#call((k) => k.deletePassword(this.#service, account));
+  async delete(account: string): Promise<boolean> {
+    return (await this.#process.call({ id: 0, service: this.#service, op: 'delete', account })) as boolean;
   }
 }

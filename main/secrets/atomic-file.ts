@@ -1,10 +1,11 @@
 // Saving a file atomically (temp file in the same folder, fsync, rename, fsync the folder), refusing to overwrite a
-// file that changed on disk since it was read.
+// file that changed on disk since it was read, one writer at a time across processes.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync, constants } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
+import { withLockSync } from '../file-lock.ts';
 
 /** What a file was when it was read: its bytes' hash (mtime alone misses same-second writes). */
 export interface FileVersion {
@@ -31,23 +32,53 @@ function currentVersion(path: string): FileVersion | undefined {
   }
 }
 
+function conflict(path: string, onDisk: FileVersion | undefined, expected: FileVersion | undefined): ApiError {
+  return new ApiError({
+    code: 'FILE_CHANGED',
+    message: onDisk
+      ? `${path} was changed on disk since it was opened; saving would overwrite that change.`
+      : `${path} was ${expected ? 'deleted' : 'created'} on disk since it was opened.`,
+    hint: 'Close it without saving and open it again to see the other change, then redo yours.',
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Temp files of this file left by a write that was killed: their writer's process is gone. */
+function removeLeftovers(folder: string, name: string): void {
+  const prefix = `.${name}.flakedeck-`;
+  for (const entry of readdirSync(folder)) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    const pid = Number(entry.slice(prefix.length).split('-')[0]);
+    if (Number.isSafeInteger(pid) && pid > 0 && !alive(pid)) rmSync(join(folder, entry), { force: true });
+  }
+}
+
+/** The lock directory beside a file, hidden as the temp files are. */
+export function lockPathOf(path: string): string {
+  return join(dirname(path), `.${basename(path)}.flakedeck.lock`);
+}
+
 /**
  * Writes `bytes` to `path`. `expected` is the version read before (undefined: the file must not exist yet);
- * a different file on disk is a conflict and nothing is written.
+ * a different file on disk is a conflict and nothing is written. Writers of one file take turns across processes
+ * (a lock beside it), and the file is compared again right before the rename, so no change made meanwhile is lost.
  */
 export function writeAtomically(path: string, bytes: Uint8Array, expected: FileVersion | undefined): FileVersion {
   const onDisk = currentVersion(path);
-  if (onDisk?.sha256 !== expected?.sha256) {
-    throw new ApiError({
-      code: 'FILE_CHANGED',
-      message: onDisk
-        ? `${path} was changed on disk since it was opened; saving would overwrite that change.`
-        : `${path} was ${expected ? 'deleted' : 'created'} on disk since it was opened.`,
-      hint: 'Close it without saving and open it again to see the other change, then redo yours.',
-    });
-  }
+  if (onDisk?.sha256 !== expected?.sha256) throw conflict(path, onDisk, expected);
   const folder = dirname(path);
-  const temp = join(folder, `.${basename(path)}.flakedeck-${randomBytes(6).toString('hex')}.tmp`);
+  const name = basename(path);
+  removeLeftovers(folder, name);
+  // The pid in the name tells a later write whether this temp file is still being written.
+  const temp = join(folder, `.${name}.flakedeck-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   const mode = expected?.mode ?? 0o600;
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {
@@ -60,7 +91,11 @@ export function writeAtomically(path: string, bytes: Uint8Array, expected: FileV
   }
   closeSync(fd);
   try {
-    renameSync(temp, path);
+    withLockSync(path, { lockPath: lockPathOf(path), what: path }, () => {
+      const now = currentVersion(path);
+      if (now?.sha256 !== expected?.sha256) throw conflict(path, now, expected);
+      renameSync(temp, path);
+    });
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;

@@ -4,7 +4,9 @@ import { dirname } from 'node:path';
 import { formatForPath, storeFor } from './stores/index.ts';
 import { readMetadata } from './metadata.ts';
 import { readVersioned, writeAtomically } from './atomic-file.ts';
-import { encryptPlain, openSops, rotate, updateKeys } from './sops-file.ts';
+import { decryptedBytes, encryptPlain, openSops, rotate, updateKeys } from './sops-file.ts';
+import { newDataKey } from './data-key.ts';
+import { ApiError } from '../../common/api/errors.ts';
 import type { OpenedFile, OpenOptions } from './sops-file.ts';
 import { requireSopsConfig, ruleForFile } from './sops-config.ts';
 import type { SopsConfig } from './sops-config.ts';
@@ -45,11 +47,39 @@ export async function encryptFile(path: string, options: FileOptions): Promise<{
   return { bytes, config };
 }
 
-/** Encrypts a plaintext file over itself (`--in-place`), refusing if it changed meanwhile. */
+/** Encrypts a plaintext file over itself (`--in-place`): read back first, and refused if it changed meanwhile. */
 export async function encryptFileInPlace(path: string, options: FileOptions): Promise<void> {
-  const { version } = readVersioned(path);
-  const { bytes } = await encryptFile(path, options);
+  const { bytes: plain, version } = readVersioned(path);
+  const config = configFor(path, options.configStart);
+  const rule = ruleForFile(config, path);
+  const format = options.format ?? formatForPath(path);
+  const dataKey = newDataKey();
+  const bytes = await encryptPlain(plain, format, { plan: rule.plan, rules: rule.rules, settings: config.stores, dataKey });
+  // The plaintext is replaced only by a file that gives it back.
+  const reopened = await checkWritten(bytes, format, { identities: [], dataKey, file: path, settings: config.stores });
+  const store = storeFor(format, config.stores);
+  if (!sameBytes(decryptedBytes(reopened), store.writePlain(store.readPlain(plain)))) {
+    throw invalidFile(`Flakedeck produced a file that does not give back ${path}; nothing was written.`, 'Please report this as a bug.');
+  }
   writeAtomically(path, bytes, version);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
+}
+
+/**
+ * Runs a read-change-write of one file again when another writer changed it in between: the other change is kept,
+ * and this one is made on top of it.
+ */
+async function onLatest<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= 5 || !(error instanceof ApiError) || error.code !== 'FILE_CHANGED') throw error;
+    }
+  }
 }
 
 /** Whether two lists of key groups hold the same recipients, group by group, in any order within a group. */
@@ -59,7 +89,8 @@ export function sameGroups(a: readonly (readonly string[])[], b: readonly (reado
 }
 
 /** `sops updatekeys`: the data key re-wrapped for the recipients the creation rules give now. */
-export async function updateKeysFile(path: string, options: FileOptions): Promise<{ changed: boolean }> {
+export function updateKeysFile(path: string, options: FileOptions): Promise<{ changed: boolean }> {
+  return onLatest(async () => {
   const { bytes, version } = readVersioned(path);
   const rule = ruleForFile(configFor(path, options.configStart), path);
   const format = options.format ?? formatForPath(path);
@@ -68,13 +99,16 @@ export async function updateKeysFile(path: string, options: FileOptions): Promis
   const updated = await updateKeys(bytes, format, rule.plan, { identities: options.identities, file: path });
   writeAtomically(path, updated, version);
   return { changed: true };
+  });
 }
 
 /** `sops rotate`: a new data key, every value re-encrypted. */
-export async function rotateFile(path: string, options: FileOptions): Promise<void> {
+export function rotateFile(path: string, options: FileOptions): Promise<void> {
+  return onLatest(async () => {
   const { bytes, version } = readVersioned(path);
   const format = options.format ?? formatForPath(path);
   const rotated = await rotate(bytes, format, { identities: options.identities, file: path });
   await checkWritten(rotated, format, { identities: options.identities, file: path });
   writeAtomically(path, rotated, version);
+  });
 }

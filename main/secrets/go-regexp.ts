@@ -1,28 +1,30 @@
-// Go RE2 patterns from .sops.yaml and sops metadata, translated to JavaScript RegExp (SPEC §3.2).
+// Go RE2 patterns from .sops.yaml and sops metadata, matched by an RE2 engine (SPEC §3.2): linear in the input, so
+// a hostile pattern or file cannot hang a reader.
 
+import { RE2JS } from 're2js';
 import { invalidFile } from './sops-errors.ts';
 
-/** RE2 has no look-around and no back-references; refusing them keeps a rule from meaning something else here. */
-const unsupported = /\(\?<?[=!]|\\[1-9]/;
+/** What sops does with a pattern: Go's `MatchString`, a match anywhere in the text. */
+export interface GoRegexp {
+  test(text: string): boolean;
+}
 
-export function goRegexp(pattern: string): RegExp {
-  let source = pattern;
-  let flags = 'u';
-  const leading = /^\(\?([imsU]+)\)/.exec(source);
-  if (leading) {
-    for (const f of leading[1]!) {
-      if (f === 'U') throw invalidFile(`The pattern ${JSON.stringify(pattern)} uses the (?U) flag, which Flakedeck cannot apply.`);
-      if (!flags.includes(f)) flags += f;
-    }
-    source = source.slice(leading[0].length);
-  }
-  if (unsupported.test(source)) {
-    throw invalidFile(`The pattern ${JSON.stringify(pattern)} uses look-around or a back-reference, which Go's RE2 (and sops) do not support.`);
-  }
-  source = source.replace(/\(\?P</g, '(?<').replace(/\\A/g, '^').replace(/\\z/g, '$(?![\\s\\S])');
+/** Patterns are compiled once each: the Secrets list evaluates every rule for every file. */
+const compiled = new Map<string, GoRegexp>();
+const maxCached = 256;
+
+export function goRegexp(pattern: string): GoRegexp {
+  const cached = compiled.get(pattern);
+  if (cached) return cached;
+  let re: RE2JS;
   try {
-    return new RegExp(source, flags);
+    re = RE2JS.compile(pattern);
   } catch (error) {
-    throw invalidFile(`The pattern ${JSON.stringify(pattern)} is not a valid regular expression: ${(error as Error).message}.`);
+    const reason = (error as Error).message.replace(/\.$/, '');
+    throw invalidFile(`The pattern ${JSON.stringify(pattern)} is not a valid Go (RE2) regular expression: ${reason}.`);
   }
+  const regexp: GoRegexp = { test: (text) => re.test(text) };
+  if (compiled.size >= maxCached) compiled.delete(compiled.keys().next().value!);
+  compiled.set(pattern, regexp);
+  return regexp;
 }

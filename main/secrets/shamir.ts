@@ -1,4 +1,7 @@
 // Shamir's secret sharing over GF(2^8) with the AES polynomial, as sops (hashicorp's shamir) does (SPEC §5).
+// Written here rather than taken from npm, to write shares as sops does ([y…, x], x = i + 1): the packages over this
+// field pick x at random, add headers or padding, or are asynchronous, and these sixty lines are checked against
+// the files real sops releases wrote (sops/vectors).
 
 import { randomBytes } from 'node:crypto';
 

@@ -101,6 +101,8 @@ export interface EncryptOptions {
   rules: EncryptionRules;
   settings?: StoreSettings;
   now?: Date;
+  /** A new data key by default; a caller gives one to read back what it is about to write. */
+  dataKey?: Uint8Array;
 }
 
 /** `sops encrypt`: plaintext in, a new file with a new data key out (sops 3.13 layout). */
@@ -114,7 +116,7 @@ export async function encryptPlain(bytes: Uint8Array, format: SecretFormat, opti
   const marker = format === 'dotenv' ? first.entries().some((e) => e.key.startsWith('sops_')) : first.get('sops') !== undefined;
   if (marker) throw invalidFile('The file is already encrypted (it has sops metadata).', 'Use `flakedeck secrets decrypt` to read it.');
   const rules = format === 'binary' ? { macOnlyEncrypted: options.rules.macOnlyEncrypted } : checkedRules(options.rules, 'The creation rule');
-  const dataKey = newDataKey();
+  const dataKey = options.dataKey ?? newDataKey();
   const cipher = new ValueCipher();
   const { branches, mac } = encryptBranches(plaintext, cipher, dataKey, rules);
   const lastModified = nowRfc3339(options.now);

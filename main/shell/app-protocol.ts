@@ -1,12 +1,12 @@
 // Serves the built renderer from app://flakedeck/, with the CSP as a header, instead of file:// pages.
 
 import { net, protocol } from 'electron';
-import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { appHost, appUrlFile } from './app-files.ts';
 import { contentSecurityPolicy } from './csp.ts';
 
 export const appScheme = 'app';
-export const appOrigin = `${appScheme}://flakedeck`;
+export const appOrigin = `${appScheme}://${appHost}`;
 
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {
@@ -17,11 +17,9 @@ export function registerAppScheme(): void {
 
 export function serveRenderer(rendererDir: string): void {
   protocol.handle(appScheme, async (request) => {
-    const url = new URL(request.url);
-    const file = normalize(join(rendererDir, decodeURIComponent(url.pathname)));
     // A path that climbs out of the renderer folder is refused, whatever its encoding.
-    if (url.host !== 'flakedeck' || !file.startsWith(rendererDir + sep))
-      return new Response('Not found', { status: 404 });
+    const file = appUrlFile(rendererDir, request.url);
+    if (!file) return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);
     headers.set('Content-Security-Policy', contentSecurityPolicy);

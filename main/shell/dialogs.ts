@@ -1,6 +1,7 @@
-// Native dialogs for what main asks the user directly: go ahead with a deploy, choose a flake, an error.
+// Native dialogs for what main asks the user directly: go ahead with a deploy, quit during runs, choose a flake, an error.
 
 import { BrowserWindow, dialog } from 'electron';
+import type { QuitQuestion } from '../quit/quit-guard.ts';
 import type { DeployQuestion } from '../tray/tray-controller.ts';
 
 export async function confirmDeploy(question: DeployQuestion): Promise<boolean> {
@@ -25,4 +26,20 @@ export async function chooseFlakeFolder(): Promise<string | undefined> {
 
 export function showError(title: string, error: unknown): void {
   dialog.showErrorBox(title, error instanceof Error ? error.message : String(error));
+}
+
+/** Over the window when one is open (quit from its menu), else on its own (quit from the tray). */
+export async function askToQuit(question: QuitQuestion): Promise<boolean> {
+  const options = {
+    type: 'warning' as const,
+    buttons: [question.quit, question.stay],
+    defaultId: 1,
+    cancelId: 1,
+    title: 'Flakedeck',
+    message: question.message,
+    detail: question.detail,
+  };
+  const parent = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows().find((w) => w.isVisible());
+  const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+  return response === 0;
 }

@@ -6,12 +6,12 @@ import { methodChannels } from '../../common/api/contract.ts';
 import { eventIpcName, methodIpcName } from '../../common/api/ipc-names.ts';
 import type { EventHub } from '../api/event-hub.ts';
 import type { Router } from '../api/router.ts';
+import { ipcSender } from '../api/sender-check.ts';
 
 export function attachIpc(router: Router, events: EventHub, window: () => BrowserWindow | undefined): () => void {
   for (const channel of methodChannels) {
     ipcMain.handle(methodIpcName(channel), (event: IpcMainInvokeEvent, params: unknown) =>
-      // The sender is the frame that called, not the window: an iframe would show its own URL here.
-      router.call(channel, params, { url: event.senderFrame?.url ?? '' }),
+      router.call(channel, params, ipcSender(event)),
     );
   }
   const disconnect = events.connect((channel, payload) => {

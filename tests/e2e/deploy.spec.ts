@@ -47,7 +47,7 @@ test.describe('deploy view', () => {
 
     const card = app.getByTestId('run-card').filter({ hasText: 'web' });
     const approval = card.getByTestId('approval');
-    await expect(approval).toBeVisible({ timeout: 30_000 });
+    await expect(approval).toBeVisible({ timeout: 120_000 });
     await expect(approval.getByTestId('package-change').filter({ hasText: 'ripgrep' })).toContainText('14.1.0');
     await expect(approval.getByTestId('closure-size')).toContainText('A first deploy');
     await expect(card.getByTestId('run-progress')).toHaveAttribute('aria-valuetext', 'Waiting for your approval');
@@ -55,7 +55,7 @@ test.describe('deploy view', () => {
     expect(target.profileTarget()).toBeNull();
 
     await approval.getByRole('button', { name: 'Deploy (switch) to web' }).click();
-    await expect(card).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
+    await expect(card).toHaveAttribute('data-status', 'succeeded', { timeout: 120_000 });
     await expect(card.getByTestId('run-step')).toHaveCount(7);
     await expect(card.locator('[data-testid="run-step"][data-status="succeeded"]')).toHaveCount(7);
     await expect(card.getByTestId('run-message')).toContainText('confirmed');
@@ -66,7 +66,7 @@ test.describe('deploy view', () => {
     const confirm = card.locator('[data-testid="run-step"][data-step="confirm"]');
     await confirm.getByRole('link', { name: 'terminal' }).click();
     await expect(app).toHaveURL(/#terminals\/[\w-]+$/);
-    await expect(app.locator('.xterm-rows')).toContainText('confirmed over a new connection', { timeout: 10_000 });
+    await expect(app.locator('.xterm-rows')).toContainText('confirmed over a new connection', { timeout: 60_000 });
     await app.screenshot({ path: testInfo.outputPath('deploy-confirm-terminal.png'), fullPage: true });
   });
 
@@ -83,13 +83,13 @@ test.describe('deploy view', () => {
 
     const web = app.locator('[data-testid="run-card"][data-host="web"]').first();
     const db = app.locator('[data-testid="run-card"][data-host="db"]').first();
-    await expect(web.getByTestId('approval')).toBeVisible({ timeout: 30_000 });
-    await expect(db.getByTestId('approval')).toBeVisible({ timeout: 30_000 });
+    await expect(web.getByTestId('approval')).toBeVisible({ timeout: 120_000 });
+    await expect(db.getByTestId('approval')).toBeVisible({ timeout: 120_000 });
     await db.getByTestId('approval').getByRole('button', { name: 'Cancel' }).click();
     await expect(db).toHaveAttribute('data-status', 'cancelled');
 
     await web.getByRole('button', { name: 'Deploy (switch) to web' }).click();
-    await expect(web).toHaveAttribute('data-status', 'rolled-back', { timeout: 30_000 });
+    await expect(web).toHaveAttribute('data-status', 'rolled-back', { timeout: 120_000 });
     await expect(web.getByTestId('run-status')).toHaveText('rolled back — failed');
     await expect(web.getByTestId('run-message')).toContainText('the target rolled back to generation 1');
     await expect(web.locator('[data-testid="run-step"][data-step="rollback"]')).toHaveAttribute(
@@ -112,9 +112,9 @@ test.describe('deploy view', () => {
     await app.getByTestId('confirm-dialog').getByRole('button', { name: 'Roll back' }).click();
 
     const card = app.locator('[data-testid="run-card"]').filter({ hasText: 'rollback' }).first();
-    await expect(card.getByTestId('approval')).toContainText('ripgrep', { timeout: 30_000 });
+    await expect(card.getByTestId('approval')).toContainText('ripgrep', { timeout: 120_000 });
     await card.getByRole('button', { name: 'Deploy (switch) to web' }).click();
-    await expect(card).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
+    await expect(card).toHaveAttribute('data-status', 'succeeded', { timeout: 120_000 });
     expect(target.profileTarget()).toBe(first.outPath);
     await expect(app.locator('[data-testid="generation"].current')).toHaveAttribute('data-generation', '1');
   });

@@ -11,6 +11,8 @@ import { makeFlakeRepo } from '../support/fixture-flake.ts';
 export interface AppFixtures {
   /** Fixture flake name, or files, for the flake the app opens. */
   flakeSource: string | Record<string, string>;
+  /** The start of the flake folder's name (tests/support/fixture-flake.ts's awkwardPrefix, say). */
+  flakePrefix: string | undefined;
   flakePath: string;
   /** The system keychain under a service of this test's own, emptied afterwards: tests never see each other's keys. */
   keychain: KeytarKeychain;
@@ -20,8 +22,9 @@ export interface AppFixtures {
 
 export const test = base.extend<AppFixtures>({
   flakeSource: ['four-hosts', { option: true }],
-  flakePath: async ({ flakeSource }, use) => {
-    const repo = makeFlakeRepo(flakeSource);
+  flakePrefix: [undefined, { option: true }],
+  flakePath: async ({ flakeSource, flakePrefix }, use) => {
+    const repo = makeFlakeRepo(flakeSource, flakePrefix);
     await use(repo.path);
     repo.remove();
   },

@@ -1,5 +1,6 @@
 // The host list in Chromium: the hosts, evaluation and syntax errors, no hosts, the dark theme.
 
+import { awkwardPrefix } from '../support/fixture-flake.ts';
 import { test, expect } from './fixtures.ts';
 
 test.describe('host list', () => {
@@ -14,6 +15,18 @@ test.describe('host list', () => {
     await expect(laptop.getByTestId('persisted-count')).toHaveText('9 persisted');
     await expect(laptop.getByTestId('warning-count')).toHaveText('1 warning');
     await app.screenshot({ path: testInfo.outputPath('host-list.png'), fullPage: true });
+  });
+
+  test.describe('a flake in a folder whose name has spaces, quotes, brackets, # and ?', () => {
+    test.use({ flakePrefix: awkwardPrefix });
+
+    test('opens and shows its hosts and facts', async ({ app, flakePath }, testInfo) => {
+      await expect(app.getByTestId('flake-path')).toHaveText(flakePath);
+      const cards = app.getByTestId('host-card');
+      await expect(cards.locator('.name')).toHaveText(['desktop', 'homelab', 'laptop', 'vps']);
+      await expect(cards.getByTestId('root-fact')).toHaveText(['ext4 root', 'xfs root', 'tmpfs root', 'ext4 root']);
+      await app.screenshot({ path: testInfo.outputPath('awkward-folder.png') });
+    });
   });
 
   test.describe('a flake that does not evaluate', () => {

@@ -1,17 +1,19 @@
 // Starts the real services behind the test transport and serves the built renderer to Chromium.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { build } from 'vite';
 import { createHandlers } from '../../main/api/handlers/index.ts';
-import { originCheck, Router } from '../../main/api/router.ts';
+import { Router } from '../../main/api/router.ts';
+import { originCheck } from '../../main/api/sender-check.ts';
 import { createServices } from '../../main/services.ts';
+import { rendererFile } from '../../main/shell/app-files.ts';
 import type { ServiceConfig, Services } from '../../main/services.ts';
-import { attachPageTransport, eventsPath, transportPath } from './page-transport.ts';
+import { attachPageTransport, eventsPath, requestUrl, transportPath } from './page-transport.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const rendererDir = join(repoRoot, '.vite', 'renderer', 'main_window');
@@ -85,9 +87,9 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
   const server = createServer((request, response) => {
     // Requests come once the page has the address, after the transport below is attached.
     if (transport.handle(request, response)) return;
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    const file = normalize(join(rendererDir, path === '/' ? 'index.html' : decodeURIComponent(path)));
-    if (!file.startsWith(rendererDir + sep) || !existsSync(file)) {
+    // The same check as the app's own protocol: nothing outside the built renderer, however it is encoded.
+    const file = rendererFile(rendererDir, requestUrl(request)?.pathname ?? '/');
+    if (!file || !existsSync(file) || !statSync(file).isFile()) {
       response.writeHead(404).end('not found');
       return;
     }
@@ -116,7 +118,7 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
       transport.close();
       server.closeAllConnections();
       await new Promise((done) => server.close(done));
-      services.close();
+      services.close('the test harness stopped');
       if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };

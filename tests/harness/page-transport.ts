@@ -8,6 +8,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
+import type { Envelope } from '../../common/api/errors.ts';
 import type { EventHub } from '../../main/api/event-hub.ts';
 import type { Router } from '../../main/api/router.ts';
 import { encodeFrame } from './frames.ts';
@@ -16,8 +17,17 @@ export const transportPath = '/__flakedeck';
 /** The streamed response a page opens first; its WebSocket then names the same connection. */
 export const eventsPath = `${transportPath}/events`;
 
+/** The request's URL, or null when it cannot be read as one (such a request is answered 400, nothing more). */
+export function requestUrl(request: IncomingMessage): URL | null {
+  try {
+    return new URL(request.url ?? '', 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
+}
+
 function query(request: IncomingMessage): URLSearchParams {
-  return new URL(request.url ?? '', 'http://127.0.0.1').searchParams;
+  return requestUrl(request)?.searchParams ?? new URLSearchParams();
 }
 
 function tokenMatches(request: IncomingMessage, token: string): boolean {
@@ -40,6 +50,37 @@ function send(stream: ServerResponse, message: unknown): void {
   stream.uncork();
 }
 
+/** What one call may weigh, as over IPC in practice; a larger one is answered with an error, not run. */
+export const callLimitBytes = 8 * 1024 * 1024;
+/** Beyond this the socket itself is closed (1009) before the message is read whole: nothing holds that much. */
+const socketLimitBytes = 4 * callLimitBytes;
+
+function refused(message: string): Envelope<unknown> {
+  return { ok: false, error: { code: 'INVALID_ARGUMENTS', message } };
+}
+
+/** A call as the page sends it, or why it is not one (the reply then goes to its id, when it has one). */
+function readCall(raw: Buffer): { id: unknown; channel?: unknown; params?: unknown; refusal?: Envelope<unknown> } {
+  let message: unknown;
+  try {
+    message = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return { id: null, refusal: refused('A call is a JSON object {id, channel, params}; this was not JSON.') };
+  }
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+    return {
+      id: null,
+      refusal: refused(`A call is a JSON object {id, channel, params}; this was ${JSON.stringify(message)}.`),
+    };
+  }
+  const { id, channel, params } = message as Record<string, unknown>;
+  if (raw.length > callLimitBytes) {
+    const mib = (raw.length / 1024 / 1024).toFixed(1);
+    return { id, refusal: refused(`A call may be up to ${callLimitBytes / 1024 / 1024} MiB; this one is ${mib} MiB.`) };
+  }
+  return { id, channel, params };
+}
+
 export interface PageTransport {
   /** Serves a request to `eventsPath`; false for any other request. */
   handle(request: IncomingMessage, response: ServerResponse): boolean;
@@ -52,11 +93,16 @@ export interface PageTransport {
  * the router like an IPC call.
  */
 export function attachPageTransport(server: Server, router: Router, events: EventHub, token: string): PageTransport {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: socketLimitBytes });
   const connections = new Map<string, Connection>();
 
   const handle = (request: IncomingMessage, response: ServerResponse): boolean => {
-    if (new URL(request.url ?? '', 'http://127.0.0.1').pathname !== eventsPath) return false;
+    const url = requestUrl(request);
+    if (!url) {
+      response.writeHead(400).end('bad request');
+      return true;
+    }
+    if (url.pathname !== eventsPath) return false;
     const id = query(request).get('connection') ?? '';
     if (!tokenMatches(request, token) || !id || connections.has(id)) {
       response.writeHead(403).end('forbidden');
@@ -73,7 +119,7 @@ export function attachPageTransport(server: Server, router: Router, events: Even
     return true;
   };
   server.on('upgrade', (request, socket, head) => {
-    const path = new URL(request.url ?? '', 'http://127.0.0.1').pathname;
+    const path = requestUrl(request)?.pathname;
     const connection = connections.get(query(request).get('connection') ?? '');
     if (path !== transportPath || !tokenMatches(request, token) || !connection || connection.socket) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
@@ -84,15 +130,13 @@ export function attachPageTransport(server: Server, router: Router, events: Even
       const sender = { url: request.headers.origin ?? '' };
       connection.socket = ws;
       ws.on('close', () => connection.stream.end());
-      ws.on('message', async (raw) => {
-        let message: { id?: unknown; channel?: unknown; params?: unknown };
-        try {
-          message = JSON.parse(raw.toString()) as typeof message;
-        } catch {
-          return ws.close(1003, 'not JSON');
-        }
-        const envelope = await router.call(message.channel, message.params, sender);
-        send(connection.stream, { id: message.id, envelope });
+      // Beyond socketLimitBytes ws closes the socket (1009) and reports it here; the harness goes on.
+      ws.on('error', () => {});
+      ws.on('message', async (raw: Buffer) => {
+        const call = readCall(raw);
+        // The router answers every call, an unexpected failure included, with an envelope.
+        const envelope = call.refusal ?? (await router.call(call.channel, call.params, sender));
+        send(connection.stream, { id: call.id, envelope });
       });
     });
   });

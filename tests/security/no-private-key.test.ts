@@ -147,7 +147,16 @@ describe('no private key crosses the API', () => {
         'terminal.open',
       ]),
     );
-    await new Promise((resolve) => setTimeout(resolve, 500)); // let the shell's output arrive as events
+    // The shell's answer to the command written to it arrives as events: scan once it has (a count, then a prompt).
+    const shellOutput = () =>
+      traffic
+        .filter((t) => (t as { channel?: string }).channel === 'terminal.data')
+        .map((t) => (t as { payload: { data: string } }).payload.data)
+        .join('');
+    for (let waited = 0; !/SOPS_AGE_KEY\r?\n\d+\r?\n/.test(shellOutput()); waited += 50) {
+      if (waited > 120_000) throw new Error(`the shell did not answer; it wrote: ${JSON.stringify(shellOutput())}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     for (const item of traffic) expect(JSON.stringify(item)).not.toMatch(privateKey);
   });
 });

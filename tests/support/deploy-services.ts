@@ -63,13 +63,13 @@ export interface DeployTestbed {
 
 /**
  * What a deploy test starts from: a loopback target (logged into as `user`, root by default), the deploy fixture
- * (with `hosts`) pointed at it, the services.
+ * (with `hosts`, in a folder named from `folderPrefix`) pointed at it, the services.
  */
 export async function deployTestbed(
-  options: { hosts?: string; env?: Partial<DeployEnvironment>; user?: string } = {},
+  options: { hosts?: string; env?: Partial<DeployEnvironment>; user?: string; folderPrefix?: string } = {},
 ): Promise<DeployTestbed> {
   const target = await startDeployTarget({ user: options.user });
-  const fixture = deployFixture(target, options.hosts);
+  const fixture = deployFixture(target, options.hosts, options.folderPrefix);
   const app = deployServices(target, fixture.repo.path, options.env);
   return {
     target,

@@ -74,7 +74,8 @@ export async function startDeployTarget(
       stateDir: join(root, 'state'),
       store,
       sshOptions: sshd.sshOptions,
-      confirmSeconds: options.confirmSeconds ?? 4,
+      // Long enough for a new SSH connection on a loaded machine; a test that waits for a rollback waits this long.
+      confirmSeconds: options.confirmSeconds ?? 20,
       confirmGiveUpSeconds: 60,
     },
     profileTarget: () => {
@@ -96,8 +97,8 @@ export async function startDeployTarget(
     },
     async stop() {
       await sshd.stop();
-      // The last activation's worker lets go of its lock a moment after it ends; it writes until then.
-      for (let i = 0; i < 100 && existsSync(join(root, 'state', 'lock')); i++) {
+      // The last activation's worker lets go of its lock a moment after it ends (later on a loaded machine).
+      for (let i = 0; i < 1200 && existsSync(join(root, 'state', 'lock')); i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       // The chroot store's files are read-only, as in /nix/store.
@@ -117,8 +118,8 @@ function link(path: string): string | null {
 }
 
 /** The deploy fixture flake in a fresh git repository, deploying to `target`. */
-export function deployFixture(target: DeployTarget, hosts?: string): DeployFixture {
-  const repo = makeFlakeRepo('deploy', 'flakedeck-deploy-flake-');
+export function deployFixture(target: DeployTarget, hosts?: string, prefix = 'flakedeck-deploy-flake-'): DeployFixture {
+  const repo = makeFlakeRepo('deploy', prefix);
   const pointAt = (port: number) =>
     repo.write('target.nix', `{ targetHost = "127.0.0.1"; targetUser = "root"; targetPort = ${port}; }\n`);
   pointAt(target.sshd.port);

@@ -8,6 +8,12 @@ import { dirname, join, resolve } from 'node:path';
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const fixturesDir = join(repoRoot, 'tests', 'fixtures', 'flakes');
 
+/**
+ * A folder name with what folders may have and a flake reference may not: spaces, a quote, brackets, '&', '#', '?'
+ * and letters beyond ASCII. Tests that pass it show that every command and the window take such a flake.
+ */
+export const awkwardPrefix = "flakedeck my flakes [Anne's] & é #2 ?-";
+
 export interface FlakeRepo {
   path: string;
   /** Writes a file into the repository and stages it, so nix sees it. */

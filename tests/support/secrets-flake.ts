@@ -22,8 +22,8 @@ export interface SecretsFlake {
   remove(): void;
 }
 
-export function makeSecretsFlake(): SecretsFlake {
-  const path = mkdtempSync(join(tmpdir(), 'flakedeck-secrets-flake-'));
+export function makeSecretsFlake(prefix = 'flakedeck-secrets-flake-'): SecretsFlake {
+  const path = mkdtempSync(join(tmpdir(), prefix));
   writeFileSync(join(path, 'flake.nix'), '{ outputs = { self }: { }; }\n');
   cpSync(join(repoRoot, '.sops.yaml'), join(path, '.sops.yaml'));
   cpSync(join(repoRoot, 'hosts'), join(path, 'hosts'), { recursive: true, filter: (src) => !src.endsWith('.nix') });

@@ -164,7 +164,8 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
 }
 
 async function listening(child: ChildProcess, port: number): Promise<boolean> {
-  for (let i = 0; i < 100; i++) {
+  // A loaded machine may take seconds to start sshd: wait for it to listen or to exit, within a generous bound.
+  for (const end = Date.now() + 60_000; Date.now() < end;) {
     if (child.exitCode !== null) return false;
     if (await canConnect(port)) return true;
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -5,7 +5,7 @@ import type { Services } from '../../services.ts';
 import type { HandlersFor } from '../router.ts';
 import type { appMethods } from '../../../common/api/namespaces/app.ts';
 
-export function appHandlers({ nix, config, links }: Services): HandlersFor<typeof appMethods> {
+export function appHandlers({ nix, config, links, historyProblem }: Services): HandlersFor<typeof appMethods> {
   return {
     'app.info': async () => ({
       name: appName,
@@ -15,6 +15,7 @@ export function appHandlers({ nix, config, links }: Services): HandlersFor<typeo
         () => null,
       ),
       platform: process.platform,
+      historyProblem,
     }),
     'app.openExternal': ({ url }) => links.open(url),
   };

@@ -19,6 +19,7 @@ function parse(bytes: Uint8Array): BranchItem[] {
     throw invalidFile('The dotenv file is not valid UTF-8.');
   }
   const items: BranchItem[] = [];
+  const keys = new Set<string>();
   text.split('\n').forEach((line, n) => {
     if (line === '') return;
     if (line.startsWith('#')) {
@@ -27,7 +28,11 @@ function parse(bytes: Uint8Array): BranchItem[] {
     }
     const eq = line.indexOf('=');
     if (eq === -1) throw invalidFile(`Invalid dotenv line ${n + 1}: it has no "=".`, 'Write each line as KEY=value.');
-    items.push({ key: line.slice(0, eq), value: line.slice(eq + 1).replaceAll('\\n', '\n') });
+    const key = line.slice(0, eq);
+    // An empty duplicate adds nothing to the MAC, yet a reader that takes the last one sees it instead.
+    if (keys.has(key)) throw invalidFile(`Invalid dotenv line ${n + 1}: the key "${key}" appears twice.`, 'Keep one line per key.');
+    keys.add(key);
+    items.push({ key, value: line.slice(eq + 1).replaceAll('\\n', '\n') });
   });
   return items;
 }

@@ -1,4 +1,4 @@
-// JSON as Go's encoding/json reads and writes it for sops: key order and duplicates kept, int64 exact (SPEC §8.2).
+// JSON as Go's encoding/json reads and writes it for sops: key order kept, duplicate keys refused, int64 exact (SPEC §8.2).
 
 import { Branch, Comment, Timestamp } from '../tree.ts';
 import type { BranchItem, TreeList, TreeValue } from '../tree.ts';
@@ -8,7 +8,6 @@ import { invalidFile } from '../sops-errors.ts';
 const int64Min = -(2n ** 63n);
 const int64Max = 2n ** 63n - 1n;
 
-const stringToken = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 const numberToken = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 
 class JsonParser {
@@ -55,6 +54,7 @@ class JsonParser {
   #object(): Branch {
     this.#pos++;
     const items: BranchItem[] = [];
+    const keys = new Set<string>();
     this.#ws();
     if (this.#text[this.#pos] === '}') {
       this.#pos++;
@@ -63,7 +63,14 @@ class JsonParser {
     for (;;) {
       this.#ws();
       if (this.#text[this.#pos] !== '"') this.fail('expected a string key');
+      const keyAt = this.#pos;
       const key = this.#string();
+      // Go keeps the last of two equal keys, and an empty one adds nothing to the MAC: a duplicate could hide a value.
+      if (keys.has(key)) {
+        this.#pos = keyAt;
+        this.fail(`the key ${goJsonString(key)} appears twice in one object`);
+      }
+      keys.add(key);
       this.#ws();
       if (this.#text[this.#pos++] !== ':') this.fail('expected ":"');
       items.push({ key, value: this.#value() });
@@ -96,11 +103,26 @@ class JsonParser {
     return pattern.exec(this.#text);
   }
 
+  /** Scanned by hand: a regular expression over a 64 MB string overflows V8's stack. */
   #string(): string {
-    const m = this.#match(stringToken);
-    if (!m) this.fail('invalid string');
-    this.#pos += m[0].length;
-    return JSON.parse(m[0]) as string;
+    const text = this.#text;
+    const start = this.#pos;
+    let i = start + 1;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) break;
+      if (Number.isNaN(c) || c < 0x20) this.fail('invalid string');
+      if (c === 0x5c) {
+        const e = text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) this.fail('invalid string');
+          i += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else this.fail('invalid string');
+      } else i++;
+    }
+    this.#pos = i + 1;
+    return JSON.parse(text.slice(start, i + 1)) as string;
   }
 
   #number(): bigint | number {
