@@ -55,6 +55,8 @@ export class FleetService {
   /** Checks under way, per folder and host: a second request joins the first. */
   readonly #checking = new Map<string, Promise<HostLiveState>>();
   #timer: NodeJS.Timeout | undefined;
+  /** Set by close(): checks and evaluations still going drop their answers instead of writing to a closed database. */
+  #closed = false;
   #autoFolder: (() => string) | undefined;
 
   constructor(deps: FleetServiceDeps) {
@@ -73,7 +75,7 @@ export class FleetService {
     const names = Object.keys(inspection.hosts);
     const states = this.#deps.states.all(folder);
     const systems = this.#deps.systems.known(folder);
-    if (!systems) void this.#evaluateSystems(folder, names);
+    if (!systems) void this.#evaluateSystems(folder, names).catch(() => {});
     return {
       flake: folder,
       refreshSeconds: this.refreshSeconds,
@@ -169,6 +171,7 @@ export class FleetService {
   }
 
   close(): void {
+    this.#closed = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
   }
@@ -197,9 +200,10 @@ export class FleetService {
   async #evaluateSystems(folder: string, hosts: readonly string[]): Promise<void> {
     const known = this.#deps.systems.known(folder);
     const systems = await this.#deps.systems.systems(folder, hosts).catch(() => null);
-    if (!systems || known === systems) return;
+    if (!systems || known === systems || this.#closed) return;
     const states = this.#deps.states.all(folder);
     const inspection = await this.#deps.manifests.inspect(folder, { hosts });
+    if (this.#closed) return;
     for (const host of hosts) {
       const result = inspection.hosts[host];
       if (!result || this.#checking.has(key(folder, host))) continue;
@@ -223,6 +227,7 @@ export class FleetService {
       const checking = { ...(previous ?? emptyState(host, target.address)), checkedAt: this.#now() };
       this.#emit(folder, { ...this.#hostStatusOf(folder, host, inspection, checking), checking: true });
       const answer = await this.#limiter.run(() => probeHost(target, env, persistent, this.#now));
+      if (this.#closed) throw new Error('the services closed during the check');
       // A host that does not answer keeps what it said last, and when.
       const state: HostLiveState = {
         ...answer,
