@@ -16,6 +16,11 @@ const commands: readonly CommandEntry[] = [
     load: async () => (await import('./cli/hosts-command.ts')).hostsCommand,
   },
   {
+    name: 'status',
+    summary: 'Check the hosts over SSH: up to date, reboot needed, failed units (exit 0 when all are up to date)',
+    load: async () => (await import('./cli/status-command.ts')).statusCommand,
+  },
+  {
     name: 'inspect',
     summary: 'Show what each host keeps, wipes at boot, runs and how it is deployed (docs/manifest.md)',
     load: async () => (await import('./cli/inspect-command.ts')).inspectCommand,

@@ -6,6 +6,9 @@ import { DeployService } from './deploy/deploy-service.ts';
 import { defaultEnvironment } from './deploy/settings.ts';
 import type { DeployEnvironment } from './deploy/settings.ts';
 import { FlakeSession } from './flake/flake-session.ts';
+import { FlakeSystems } from './fleet/flake-systems.ts';
+import { defaultFleetEnvironment, FleetService } from './fleet/fleet-service.ts';
+import type { FleetEnvironment } from './fleet/fleet-service.ts';
 import { ManifestService } from './flake/manifest-cache.ts';
 import { Nix } from './flake/nix.ts';
 import type { NixOptions } from './flake/nix.ts';
@@ -15,6 +18,7 @@ import { ApiError } from '../common/api/errors.ts';
 import type { ApiErrorData } from '../common/api/errors.ts';
 import { openHistoryDatabase, openMemoryHistory } from './history/database.ts';
 import type { HistoryDatabase } from './history/database.ts';
+import { HostStateStore } from './history/host-state-store.ts';
 import { ManifestStore } from './history/manifest-store.ts';
 import { Retention } from './history/retention.ts';
 import { RunStore } from './history/run-store.ts';
@@ -56,6 +60,8 @@ export interface ServiceConfig {
    * loopback sshd, a test folder, a host name of their own).
    */
   deploy?: Partial<DeployEnvironment>;
+  /** How the hosts' live state is read: system links, timeout, parallel checks (defaults: the deploy's). */
+  fleet?: Partial<FleetEnvironment>;
 }
 
 export interface Services {
@@ -85,6 +91,8 @@ export interface Services {
   /** Deletes old runs, logs and cached manifests; the app schedules it, the CLI and tests do not. */
   retention: Retention;
   deploy: DeployService;
+  /** The hosts' live state, checked in the background and kept in the history. */
+  fleet: FleetService;
   /**
    * Stops: no new run starts, the runs in flight end in the history as interrupted with `reason` ("Flakedeck quit"),
    * programs end, and the database closes last.
@@ -123,10 +131,27 @@ export function createServices(config: ServiceConfig): Services {
     env,
     dataDir: config.dataDir,
   });
+  const fleet = new FleetService({
+    manifests,
+    runs,
+    states: new HostStateStore(history),
+    systems: new FlakeSystems(nix),
+    targets,
+    settings,
+    events,
+    env: {
+      ...defaultFleetEnvironment,
+      profile: env.profile,
+      currentSystem: env.currentSystem,
+      store: env.store,
+      ...config.fleet,
+    },
+  });
   let closed = false;
   const close = (reason = 'Flakedeck quit') => {
     if (closed) return;
     closed = true;
+    fleet.close();
     deploy.stop(reason);
     retention.dispose();
     manifests.close();
@@ -155,6 +180,7 @@ export function createServices(config: ServiceConfig): Services {
     runs,
     retention,
     deploy,
+    fleet,
     close,
   };
 }

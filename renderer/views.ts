@@ -2,6 +2,7 @@
 
 import type { Component } from 'svelte';
 import DeployView from './features/deploy/DeployView.svelte';
+import DriftView from './features/drift/DriftView.svelte';
 import HistoryView from './features/history/HistoryView.svelte';
 import HomeView from './features/home/HomeView.svelte';
 import HostsView from './features/hosts/HostsView.svelte';
@@ -18,6 +19,7 @@ export interface View {
 
 export const views: View[] = [
   { id: 'hosts', label: 'Hosts', component: HostsView },
+  { id: 'drift', label: 'Drift', component: DriftView },
   { id: 'persistence', label: 'Persistence', component: PersistenceView },
   { id: 'home', label: 'Home', component: HomeView },
   { id: 'secrets', label: 'Secrets', component: SecretsView },

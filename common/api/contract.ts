@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { appEvents, appMethods } from './namespaces/app.ts';
 import { deployEvents, deployMethods } from './namespaces/deploy.ts';
 import { flakeEvents, flakeMethods } from './namespaces/flake.ts';
+import { fleetEvents, fleetMethods } from './namespaces/fleet.ts';
 import { historyEvents, historyMethods } from './namespaces/history.ts';
 import { inspectEvents, inspectMethods } from './namespaces/inspect.ts';
 import { keysEvents, keysMethods } from './namespaces/keys.ts';
@@ -16,6 +17,7 @@ export const contract = {
   ...deployMethods,
   ...historyMethods,
   ...flakeMethods,
+  ...fleetMethods,
   ...inspectMethods,
   ...keysMethods,
   ...secretsMethods,
@@ -27,6 +29,7 @@ export const events = {
   ...deployEvents,
   ...historyEvents,
   ...flakeEvents,
+  ...fleetEvents,
   ...inspectEvents,
   ...keysEvents,
   ...secretsEvents,

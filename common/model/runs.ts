@@ -1,5 +1,7 @@
 // Domain types of builds, deploys and rollbacks: runs, their steps, progress, closure diffs, generations, durations.
 
+import type { SystemOrigin } from './fleet.ts';
+
 export const deployModes = ['switch', 'boot', 'test', 'dry-activate'] as const;
 export type DeployMode = (typeof deployModes)[number];
 
@@ -159,6 +161,12 @@ export interface Generation {
   current: boolean;
   /** The system store path of the generation, when the target could resolve it. */
   path: string | null;
+  /** NixOS version, as the system's name says. */
+  nixosVersion?: string | null;
+  /** The generation the host booted (its /run/booted-system, at the last status check). */
+  booted?: boolean;
+  /** The run of this app that built or deployed it, and from which commit. */
+  origin?: SystemOrigin | null;
 }
 
 export interface GenerationList {

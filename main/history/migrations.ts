@@ -83,4 +83,24 @@ export const migrations: readonly string[] = [
            FROM run_logs) AS before
      WHERE run_logs.run_id = before.run_id AND run_logs.seq = before.seq;
    CREATE INDEX run_logs_by_line ON run_logs (run_id, first_line, line_count, seq);`,
+  // The last live state of each host of a flake (its last answer kept apart, so a host that stops answering still
+  // shows what it said last, with its age), and the boots seen, for the hosts' timelines.
+  `CREATE TABLE host_states (
+     flake_path  TEXT NOT NULL,
+     host        TEXT NOT NULL,
+     target      TEXT NOT NULL,
+     checked_at  INTEGER NOT NULL,
+     reachable   INTEGER NOT NULL,
+     error       TEXT,
+     reading     TEXT,
+     seen_at     INTEGER,
+     PRIMARY KEY (flake_path, host)
+   ) STRICT;
+   CREATE TABLE host_boots (
+     flake_path  TEXT NOT NULL,
+     host        TEXT NOT NULL,
+     booted_at   INTEGER NOT NULL,
+     system      TEXT,
+     PRIMARY KEY (flake_path, host, booted_at)
+   ) STRICT;`,
 ];

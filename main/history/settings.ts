@@ -7,6 +7,8 @@ export interface SettingsShape {
   lastFlake: string;
   windowBounds: { x: number; y: number; width: number; height: number; maximized: boolean };
   retention: RetentionPolicy;
+  /** Seconds between automatic checks of the hosts' live state; 0: only when asked. */
+  fleetRefreshSeconds: number;
 }
 
 export class Settings {

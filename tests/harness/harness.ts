@@ -81,6 +81,7 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
     ...(options.nix && { nix: options.nix }),
     ...(options.rebootCheck && { rebootCheck: options.rebootCheck }),
     ...(options.deploy && { deploy: options.deploy }),
+    ...(options.fleet && { fleet: options.fleet }),
     ...(options.keychain && { keychain: options.keychain }),
     terminal: options.terminal ?? { shell: testShell },
     openExternal: async (url) => void openedUrls.push(url),

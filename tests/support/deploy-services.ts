@@ -24,6 +24,7 @@ export function deployServices(
   target: Pick<DeployTarget, 'env'>,
   flake: string,
   env: Partial<DeployEnvironment> = {},
+  more: Partial<ServiceConfig> = {},
 ): DeployServices {
   const dataDir = mkdtempSync(join(tmpdir(), 'flakedeck-deploy-data-'));
   const config: ServiceConfig = {
@@ -31,6 +32,7 @@ export function deployServices(
     defaultFlake: flake,
     appVersion: '0.0.0-test',
     deploy: { ...target.env, ...env },
+    ...more,
   };
   const services = createServices(config);
   const configFile = join(dataDir, 'config.json');

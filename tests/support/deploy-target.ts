@@ -45,7 +45,7 @@ export interface DeployFixture {
  * daemon; profiles/ stays root's, as on NixOS, so only what it runs through sudo changes the profile.
  */
 export async function startDeployTarget(
-  options: { confirmSeconds?: number; port?: number; user?: string } = {},
+  options: { confirmSeconds?: number; port?: number; user?: string; setEnv?: Record<string, string> } = {},
 ): Promise<DeployTarget> {
   const root = mkdtempSync(join(tmpdir(), 'flakedeck-target-'));
   const store = join(root, 'store');
@@ -58,6 +58,7 @@ export async function startDeployTarget(
       FIXTURE_ROOT: root,
       FIXTURE_AUTHORIZED_KEYS: authorizedKeys,
       FIXTURE_SSHD_PID: pidFile,
+      ...options.setEnv,
     }),
     // Builds into the chroot store (buildOn = "remote") need the host's /bin/sh inside their sandbox.
     nixConfig: 'sandbox-paths = /bin /usr /lib /lib64',

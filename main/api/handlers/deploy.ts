@@ -4,7 +4,7 @@ import type { Services } from '../../services.ts';
 import type { HandlersFor } from '../router.ts';
 import type { deployMethods } from '../../../common/api/namespaces/deploy.ts';
 
-export function deployHandlers({ flake, deploy, targets }: Services): HandlersFor<typeof deployMethods> {
+export function deployHandlers({ flake, deploy, targets, fleet }: Services): HandlersFor<typeof deployMethods> {
   return {
     'build.start': ({ hosts }) => deploy.build(flake.current().path, hosts),
     'deploy.start': ({ hosts, mode, requireApproval, allowRename }) =>
@@ -15,7 +15,8 @@ export function deployHandlers({ flake, deploy, targets }: Services): HandlersFo
     'deploy.revert': ({ runId }) => deploy.answerKeep(runId, 'revert'),
     'deploy.cancel': ({ runId }) => deploy.cancel(runId),
     'deploy.status': () => deploy.status(),
-    'generations.list': ({ host }) => deploy.generations(flake.current().path, host),
+    'generations.list': async ({ host }) =>
+      fleet.annotateGenerations(flake.current().path, await deploy.generations(flake.current().path, host)),
     'generations.rollback': ({ host, generation, requireApproval }) =>
       deploy.rollback(flake.current().path, host, generation, requireApproval),
   };

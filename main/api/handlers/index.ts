@@ -5,6 +5,7 @@ import type { Handlers } from '../router.ts';
 import { appHandlers } from './app.ts';
 import { deployHandlers } from './deploy.ts';
 import { flakeHandlers } from './flake.ts';
+import { fleetHandlers } from './fleet.ts';
 import { historyHandlers } from './history.ts';
 import { inspectHandlers } from './inspect.ts';
 import { keysHandlers } from './keys.ts';
@@ -17,6 +18,7 @@ export function createHandlers(services: Services): Handlers {
     ...deployHandlers(services),
     ...historyHandlers(services),
     ...flakeHandlers(services),
+    ...fleetHandlers(services),
     ...inspectHandlers(services),
     ...keysHandlers(services),
     ...secretsHandlers(services),
