@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { EventHub } from '../main/api/event-hub.ts';
+import { EventHub } from '../main/events/event-hub.ts';
 import { ManifestService } from '../main/flake/manifest-cache.ts';
 import { Nix } from '../main/flake/nix.ts';
 import { openHistoryDatabase } from '../main/history/database.ts';

@@ -9,7 +9,7 @@ export const hostsCommand: Command = {
   options: { flake: { type: 'string' }, json: { type: 'boolean' } },
   async run(ctx: CliContext, { values }) {
     const folder = ctx.flakeFolder(values.flake as string | undefined);
-    const hosts = await ctx.services().manifests.hosts(folder);
+    const hosts = await (await ctx.services()).manifests.hosts(folder);
     if (values.json) printJson(ctx.io, { flake: folder, hosts: hosts.map((h) => h.name) });
     else if (hosts.length === 0)
       ctx.io.out(`${folder} declares no NixOS hosts (nixosConfigurations is empty or missing).\n`);

@@ -4,7 +4,7 @@
 import type { FleetStatus, HostLiveState, HostStatus, HostTimeline, TimelineEvent } from '../../common/model/fleet.ts';
 import type { HostInspection } from '../../common/model/manifest.ts';
 import type { Generation, GenerationList, RunSummary } from '../../common/model/runs.ts';
-import type { EventHub } from '../api/event-hub.ts';
+import type { EventHub } from '../events/event-hub.ts';
 import { Limiter } from '../deploy/limiter.ts';
 import type { ManifestService } from '../flake/manifest-cache.ts';
 import type { HostStateStore } from '../history/host-state-store.ts';
