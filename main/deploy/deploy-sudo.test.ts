@@ -67,7 +67,7 @@ describe('deploy through sudo', () => {
     expect(refused.outPath).not.toBe(out);
     expect(asked).toEqual(['activate web', 'activate web', 'activate web']);
     expect(refused.message).toMatch(
-      /^sudo on 127\.0\.0\.1 refused [\w-]+: it wants a password it did not get, or the user may not use it\. Nothing changed on web: it still runs its current system \(\/nix\/store\/[^)]+\)\. /,
+      /^sudo on 127\.0\.0\.1 refused [\w-]+ \("[^"]+"\): it wants a password it did not get, or the user may not use it\. Nothing changed on web: it still runs its current system \(\/nix\/store\/[^)]+\)\. /,
     );
     expect(stepsOf(refused)).toEqual([
       'build:succeeded',

@@ -190,13 +190,13 @@ describe('deploy', () => {
     expect(target.activations('nasty')).toEqual([`switch ${run.outPath}`]);
     expect(existsSync(canary)).toBe(false);
 
-    // A target that is not a host name is refused before anything runs.
+    // A target that is not a host name fails the run before anything runs on it, recorded with why.
     fixture.setHosts(`{ evil = { deploy.targetHost = "-oProxyCommand=touch ${canary}"; }; }`);
-    await expect(app.services.deploy.deploy(fixture.repo.path, ['evil'], 'switch', false)).rejects.toMatchObject({
-      code: 'DEPLOY_SETTINGS',
-    });
+    const evil = await deployHost(app, fixture.repo.path, 'evil');
+    expect(evil.status).toBe('failed');
+    expect(evil.message).toMatch(/^evil: "-oProxyCommand=touch [^"]+" is not a host name or address ssh can be given\. /);
     expect(existsSync(canary)).toBe(false);
-    expect(app.services.runs.list()).toHaveLength(1);
+    expect(app.services.runs.list()).toHaveLength(2);
   });
 
   it('builds on the target when the host says so, and copies nothing', async () => {

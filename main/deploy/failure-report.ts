@@ -84,9 +84,9 @@ const knownCauses: { pattern: RegExp; explain: (match: RegExpExecArray, run: Fai
   },
   {
     pattern:
-      /a (?:terminal|password) is required|incorrect password attempt|Sorry, try again|is not in the sudoers file/,
-    explain: (_m, run) => ({
-      cause: `sudo on ${hostOf(run)} refused ${userOf(run)}: it wants a password it did not get, or the user may not use it.`,
+      /(?:a (?:terminal|password) is required|\d+ incorrect password attempts?|Sorry, try again|is not in the sudoers file)/,
+    explain: (m, run) => ({
+      cause: `sudo on ${hostOf(run)} refused ${userOf(run)} ("${m[0]}"): it wants a password it did not get, or the user may not use it.`,
       tryNext: `Type the password when the step asks, allow ${userOf(run)} to run the activation with sudo, or deploy as root.`,
     }),
   },
@@ -104,7 +104,8 @@ function hostOf(run: FailedRun): string {
 }
 
 function userOf(run: FailedRun): string {
-  return run.target?.split('@')[0] ?? 'the deploy user';
+  // This machine's runs have no user@ in their target: sudo or pkexec act for the person at it.
+  return run.target?.includes('@') ? run.target.split('@')[0]! : run.target ? 'your user' : 'the deploy user';
 }
 
 function targetName(run: FailedRun): string {

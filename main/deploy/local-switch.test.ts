@@ -89,7 +89,7 @@ describe('switching this machine', () => {
     const refused = await app.services.deploy.finished(runs[0]!.id);
     expect(refused.status).toBe('failed');
     expect(refused.message).toMatch(
-      /^The activation did not start on this machine, and nothing changed there: .*incorrect password/,
+      /^sudo on this machine refused your user \("3 incorrect password attempts"\): .* Nothing changed on web: it still runs its current system/,
     );
     expect(asked).toEqual(['activate web', 'activate web', 'activate web']);
     expect(machine.running()).toBe(first);

@@ -14,19 +14,12 @@ let
   inputs = import ./stand-in/inputs.nix { sources = /. + toString sources; };
   inherit (inputs.nixpkgs) lib;
   flake = import (/. + toString repo + "/flake.nix");
-  # The app's package (packages.<system>.flakedeck): the flake's own where it evaluates with the stood-in nixpkgs,
-  # else a stood-in package of that name, so the home-manager module has its default.
-  flakedeckPackage =
-    let
-      own = builtins.tryEval (outputs.packages.x86_64-linux.flakedeck.outPath or null);
-    in
-    if own.success && own.value != null then
-      outputs.packages.x86_64-linux.flakedeck
-    else
-      inputs.nixpkgs.legacyPackages.x86_64-linux.flakedeck;
+  # The app's package (packages.<system>.flakedeck), which the home-manager module installs: a stood-in package of
+  # that name, as the package's own expression needs nixpkgs' builders (tests/packaging evaluates it with those).
+  flakedeckPackage = inputs.nixpkgs.legacyPackages.x86_64-linux.flakedeck;
   self = outputs // {
     outPath = toString repo;
-    packages = lib.recursiveUpdate (outputs.packages or { }) { x86_64-linux.flakedeck = flakedeckPackage; };
+    packages.x86_64-linux.flakedeck = flakedeckPackage;
   };
   outputs = flake.outputs (inputs // { inherit self; });
   inspect = import (/. + toString repo + "/nix/inspect.nix");

@@ -10,8 +10,8 @@ import { keyScanAddress } from '../../targets/host-key.ts';
 import { markDemoIdentities } from '../../secrets/demo-keys.ts';
 
 /**
- * The flake's hosts (its nixosConfigurations) and the address each deploys to, where the flake evaluates; else
- * nothing, and the host list falls back to the folders of hosts/.
+ * The flake's hosts (its nixosConfigurations) and the address each deploys to, where the flake evaluates and declares
+ * some; else nothing, and the host list falls back to the folders of hosts/.
  */
 async function flakeHosts(manifests: ManifestService, folder: string): Promise<HostRecipientOptions> {
   try {
@@ -20,7 +20,8 @@ async function flakeHosts(manifests: ManifestService, folder: string): Promise<H
     for (const [host, result] of Object.entries(hosts)) {
       if (result.ok) addresses[host] = keyScanAddress(result.manifest.deploy);
     }
-    return { names: Object.keys(hosts), addresses };
+    // A flake that declares no machines (a repository of secrets only) still has the host keys kept in hosts/.
+    return Object.keys(hosts).length > 0 ? { names: Object.keys(hosts), addresses } : {};
   } catch {
     return {};
   }
