@@ -19,7 +19,6 @@ export interface View {
 
 export const views: View[] = [
   { id: 'hosts', label: 'Hosts', component: HostsView },
-  { id: 'drift', label: 'Drift', component: DriftView },
   { id: 'persistence', label: 'Persistence', component: PersistenceView },
   { id: 'home', label: 'Home', component: HomeView },
   { id: 'secrets', label: 'Secrets', component: SecretsView },
@@ -27,4 +26,5 @@ export const views: View[] = [
   { id: 'deploy', label: 'Deploy', component: DeployView },
   { id: 'history', label: 'History', component: HistoryView },
   { id: 'terminals', label: 'Terminals', component: TerminalsView },
+  { id: 'drift', label: 'Drift', component: DriftView },
 ];

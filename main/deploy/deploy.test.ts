@@ -194,7 +194,9 @@ describe('deploy', () => {
     fixture.setHosts(`{ evil = { deploy.targetHost = "-oProxyCommand=touch ${canary}"; }; }`);
     const evil = await deployHost(app, fixture.repo.path, 'evil');
     expect(evil.status).toBe('failed');
-    expect(evil.message).toMatch(/^evil: "-oProxyCommand=touch [^"]+" is not a host name or address ssh can be given\. /);
+    expect(evil.message).toMatch(
+      /^evil: "-oProxyCommand=touch [^"]+" is not a host name or address ssh can be given\. /,
+    );
     expect(existsSync(canary)).toBe(false);
     expect(app.services.runs.list()).toHaveLength(2);
   });

@@ -18,6 +18,7 @@ const views: [string, string][] = [
   ['deploy', 'Deploy'],
   ['history', 'History'],
   ['terminals', 'Terminals'],
+  ['drift', 'Drift'],
 ];
 
 /** Shortcuts for views: Secrets has its own, the rest go by position (Ctrl+1…). */

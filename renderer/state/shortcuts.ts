@@ -1,5 +1,5 @@
 // The page's own keyboard shortcuts, the same as the application menu's, so they work in every window (and where
-// the menu is not there): Ctrl+1…8 for the views, Ctrl+O to open another flake, Ctrl+Shift+D to deploy this host.
+// the menu is not there): Ctrl+1…9 for the views, Ctrl+O to open another flake, Ctrl+Shift+D to deploy this host.
 
 import type { AppCommand } from '../../common/model/app-command.ts';
 
