@@ -62,10 +62,17 @@ export class DeployService {
   /** Builds each host's system (prints nothing to the target, except with buildOn = "remote"). */
   async build(folder: string, hosts: readonly string[]): Promise<BatchStarted> {
     // A build activates nothing: building another machine's system here is no rename.
-    return this.#start('build', folder, hosts, null, await this.#targetsOrErrors(folder, hosts, true), async (run, job) => {
-      const out = await this.#limiter.run(() => this.#pipeline.build(run, job));
-      return `Built ${out}.`;
-    });
+    return this.#start(
+      'build',
+      folder,
+      hosts,
+      null,
+      await this.#targetsOrErrors(folder, hosts, true),
+      async (run, job) => {
+        const out = await this.#limiter.run(() => this.#pipeline.build(run, job));
+        return `Built ${out}.`;
+      },
+    );
   }
 
   /**
