@@ -5,7 +5,7 @@
 {
   imports = [
     ./hardware-configuration.nix
-    ./disko.nix
+    ../../nix/disko/workstation.nix # the disk layout, shared by the workstations
   ];
 
   deck.roles.workstation.enable = true;

@@ -6,7 +6,7 @@
 {
   imports = [
     ./hardware-configuration.nix
-    ./disko.nix
+    ../../nix/disko/workstation.nix # the disk layout, shared by the workstations
     # Firmware, power and input quirks of this model.
     inputs.nixos-hardware.nixosModules.lenovo-thinkpad-t14-intel-gen1
   ];

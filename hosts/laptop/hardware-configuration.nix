@@ -13,7 +13,7 @@
   boot.kernelModules = [ "kvm-intel" ];
   boot.extraModulePackages = [ ];
 
-  # File systems: from the disk layout in disko.nix (disko derives them).
+  # File systems: from the disk layout in nix/disko/workstation.nix (disko derives them).
 
   swapDevices = [ ];
 

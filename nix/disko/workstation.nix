@@ -1,7 +1,8 @@
-# hosts/desktop/disko.nix: the disk layout, partitioned and formatted by disko (nixos-anywhere runs it at install), and
-# the source of the file systems NixOS mounts (disko derives fileSystems and the LUKS device from it, so the two
-# cannot disagree). One NVMe: an EFI system partition, and LUKS holding btrfs with two subvolumes, `nix` (the store)
-# and `persist` (what survives a reboot); / is a tmpfs (nix/modules/persist.nix).
+# nix/disko/workstation.nix: the workstations' disk layout (desktop and laptop import it), partitioned and formatted
+# by disko (nixos-anywhere runs it at install), and the source of the file systems NixOS mounts (disko derives
+# fileSystems and the LUKS device from it, so the two cannot disagree). One NVMe: an EFI system partition, and LUKS
+# holding btrfs with two subvolumes, `nix` (the store) and `persist` (what survives a reboot); / is a tmpfs
+# (nix/modules/persist.nix).
 {
   disko.devices.disk.main = {
     type = "disk";
