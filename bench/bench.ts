@@ -21,16 +21,23 @@ export function meets(figure: Figure): boolean {
   return 'atLeast' in figure.target ? figure.value >= figure.target.atLeast : figure.value <= figure.target.atMost;
 }
 
+/** The middle value (the upper one of an even count). */
+export function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+/** How long one run of `work` takes, in milliseconds. */
+export async function timedMs(work: () => Promise<unknown> | unknown): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
 /** The median of repeated timings, in milliseconds. */
 export async function medianMs(runs: number, work: () => Promise<unknown> | unknown): Promise<number> {
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await work();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  for (let i = 0; i < runs; i++) times.push(await timedMs(work));
+  return median(times);
 }
 
 export interface PairedRatio {
@@ -52,9 +59,7 @@ export async function pairedRatio(
 ): Promise<PairedRatio> {
   const timed = async (work: () => Promise<unknown> | unknown) => {
     await before();
-    const start = performance.now();
-    await work();
-    return performance.now() - start;
+    return timedMs(work);
   };
   const measured: { subject: number; baseline: number }[] = [];
   for (let i = 0; i < pairs; i++) {

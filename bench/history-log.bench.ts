@@ -9,15 +9,13 @@ import { promisify } from 'node:util';
 import { openHistoryDatabase } from '../main/history/database.ts';
 import { RunStore } from '../main/history/run-store.ts';
 import { historyFile } from '../main/app-paths.ts';
-import { medianMs } from './bench.ts';
+import { median, medianMs } from './bench.ts';
 import type { Benchmark } from './bench.ts';
 
 const run = promisify(execFile);
 const cli = resolve(import.meta.dirname, '..', 'bin', 'flakedeck.js');
 const logMB = 22;
 const pairs = 3;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Peak resident memory of the CLI, in MiB (GNU time's %M is KiB); its output is counted, not kept. */
 async function peakMiB(args: string[], env: NodeJS.ProcessEnv): Promise<{ mib: number; bytes: number }> {

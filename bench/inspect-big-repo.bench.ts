@@ -13,21 +13,13 @@ import { Nix } from '../main/flake/nix.ts';
 import { openHistoryDatabase } from '../main/history/database.ts';
 import { ManifestStore } from '../main/history/manifest-store.ts';
 import { makeFlakeRepo } from '../tests/support/fixture-flake.ts';
-import { medianMs } from './bench.ts';
+import { median, medianMs, timedMs } from './bench.ts';
 import type { Benchmark } from './bench.ts';
 
 const run = promisify(execFile);
 const files = 50_000;
 const perFolder = 100;
 const pairs = 3;
-
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await work();
-  return performance.now() - start;
-}
-
-const median = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 
 export const benchmark: Benchmark = {
   name: `inspect: a four-host flake in a ${files.toLocaleString('en')}-file repository`,
@@ -61,8 +53,8 @@ export const benchmark: Benchmark = {
       const byHandTimes: number[] = [];
       for (let i = 0; i < pairs; i++) {
         const service = fresh(true);
-        const openCold = async () => coldTimes.push(await timed(() => service.inspect(flake.path)));
-        const evalByHand = async () => byHandTimes.push(await timed(byHand));
+        const openCold = async () => coldTimes.push(await timedMs(() => service.inspect(flake.path)));
+        const evalByHand = async () => byHandTimes.push(await timedMs(byHand));
         for (const step of i % 2 ? [evalByHand, openCold] : [openCold, evalByHand]) await step();
       }
 

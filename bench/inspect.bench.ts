@@ -12,18 +12,10 @@ import { Nix } from '../main/flake/nix.ts';
 import { openHistoryDatabase } from '../main/history/database.ts';
 import { ManifestStore } from '../main/history/manifest-store.ts';
 import { makeFlakeRepo } from '../tests/support/fixture-flake.ts';
-import { medianMs } from './bench.ts';
+import { median, medianMs, timedMs } from './bench.ts';
 import type { Benchmark } from './bench.ts';
 
 const run = promisify(execFile);
-
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await work();
-  return performance.now() - start;
-}
-
-const median = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 
 export const benchmark: Benchmark = {
   name: 'inspect: opening a four-host flake',
@@ -54,9 +46,9 @@ export const benchmark: Benchmark = {
       const byHandTimes: number[] = [];
       nixProcesses = 0;
       for (const [i, service] of services.entries()) {
-        const openCold = async () => coldTimes.push(await timed(() => service.inspect(flake.path)));
+        const openCold = async () => coldTimes.push(await timedMs(() => service.inspect(flake.path)));
         const evalByHand = async () =>
-          byHandTimes.push(await timed(() => run('nix', evalArgs, { maxBuffer: 64 * 1024 * 1024 })));
+          byHandTimes.push(await timedMs(() => run('nix', evalArgs, { maxBuffer: 64 * 1024 * 1024 })));
         // Alternate which goes first, so neither always runs on a machine the other just warmed.
         for (const step of i % 2 ? [evalByHand, openCold] : [openCold, evalByHand]) await step();
       }

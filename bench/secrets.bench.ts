@@ -3,7 +3,7 @@
 
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { decryptSops } from 'sops-age';
-import { medianMs } from './bench.ts';
+import { median, medianMs } from './bench.ts';
 import type { Benchmark } from './bench.ts';
 import { encryptPlain, openSops } from '../main/secrets/sops-file.ts';
 
@@ -59,7 +59,6 @@ export const benchmark: Benchmark = {
       theirsMs.push(other);
       ratios.push(other / mine);
     }
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
     const flakedeck = median(oursMs);
     return [
       {

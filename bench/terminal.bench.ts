@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
+import { median } from './bench.ts';
 import type { Benchmark } from './bench.ts';
 import { EventHub } from '../main/events/event-hub.ts';
 import { PtyHost } from '../main/terminal/pty-host.ts';
@@ -68,7 +69,6 @@ function rendered(page: Page, selector: string, text = endMarker): Promise<unkno
   );
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const mibps = (chars: number, ms: number) => chars / (1 << 20) / (ms / 1000);
 const list = (values: number[], digits = 1) => `[${values.map((v) => v.toFixed(digits)).join(', ')}]`;
 
