@@ -30,6 +30,7 @@ import { MakeYours } from './secrets/make-yours.ts';
 import { EditorLauncher } from './links/editor.ts';
 import type { FileOpener } from './links/editor.ts';
 import { ExternalLinks } from './links/external-links.ts';
+import { RebootGuard } from './reboot/reboot-guard.ts';
 import { Targets } from './targets/targets.ts';
 import type { ExternalOpener } from './links/external-links.ts';
 import { PtyHost } from './terminal/pty-host.ts';
@@ -53,6 +54,8 @@ export interface ServiceConfig {
   watchFlakes?: boolean;
   /** Opens a file with the desktop's default application when no $VISUAL/$EDITOR is set (Electron: shell.openPath). */
   openFile?: FileOpener;
+  /** Asks for a folder in the desktop's dialog (Electron: dialog.showOpenDialog); the CLI has none, tests a stand-in. */
+  chooseFolder?: (title: string) => Promise<string | undefined>;
   /** Where the editor setting is read from (process.env by default; tests give their own). */
   editorEnv?: NodeJS.ProcessEnv;
   /**
@@ -93,6 +96,8 @@ export interface Services {
   deploy: DeployService;
   /** The hosts' live state, checked in the background and kept in the history. */
   fleet: FleetService;
+  /** Before this machine reboots: its generations to boot once, copying wiped files out, the reboot. */
+  rebootGuard: RebootGuard;
   /**
    * Stops: no new run starts, the runs in flight end in the history as interrupted with `reason` ("Flakedeck quit"),
    * programs end, and the database closes last.
@@ -147,6 +152,12 @@ export function createServices(config: ServiceConfig): Services {
       ...config.fleet,
     },
   });
+  const rebootGuard = new RebootGuard({
+    manifests,
+    targets,
+    generations: (folder, host) => deploy.generations(folder, host),
+    rootPrefix: config.rebootCheck?.rootPrefix ?? '/',
+  });
   let closed = false;
   const close = (reason = 'Flakedeck quit') => {
     if (closed) return;
@@ -181,6 +192,7 @@ export function createServices(config: ServiceConfig): Services {
     retention,
     deploy,
     fleet,
+    rebootGuard,
     close,
   };
 }

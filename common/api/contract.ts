@@ -8,6 +8,7 @@ import { fleetEvents, fleetMethods } from './namespaces/fleet.ts';
 import { historyEvents, historyMethods } from './namespaces/history.ts';
 import { inspectEvents, inspectMethods } from './namespaces/inspect.ts';
 import { keysEvents, keysMethods } from './namespaces/keys.ts';
+import { rebootEvents, rebootMethods } from './namespaces/reboot.ts';
 import { secretsEvents, secretsMethods } from './namespaces/secrets.ts';
 import { terminalEvents, terminalMethods } from './namespaces/terminal.ts';
 import type { Envelope } from './errors.ts';
@@ -20,6 +21,7 @@ export const contract = {
   ...fleetMethods,
   ...inspectMethods,
   ...keysMethods,
+  ...rebootMethods,
   ...secretsMethods,
   ...terminalMethods,
 };
@@ -32,6 +34,7 @@ export const events = {
   ...fleetEvents,
   ...inspectEvents,
   ...keysEvents,
+  ...rebootEvents,
   ...secretsEvents,
   ...terminalEvents,
 };

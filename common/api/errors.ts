@@ -26,6 +26,7 @@ export const errorCodes = [
   'PERSIST_UNSUPPORTED',
   'PRIVILEGE',
   'HOST_MISMATCH',
+  'REBOOT_FAILED',
   'INTERNAL',
 ] as const;
 

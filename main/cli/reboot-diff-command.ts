@@ -51,16 +51,7 @@ export const rebootDiffCommand: Command = {
       ...services.targets.env,
       sshOptions: [...services.targets.env.sshOptions, ...extra],
     });
-    const host = positionals[0] ?? (await targets.thisMachine(folder));
-    if (!host) {
-      throw new ApiError({
-        code: 'UNKNOWN_HOST',
-        message: `No host of ${folder} is this machine.`,
-        hint:
-          "Name a host, or set the host's networking.hostName to this machine's host name (or its deploy target to " +
-          'localhost).',
-      });
-    }
+    const host = positionals[0] ?? (await targets.requireThisMachine(folder));
     const check = new RebootCheck(services.manifests, targets, {
       ...services.config.rebootCheck,
       ...(typeof values.root === 'string' && { rootPrefix: values.root }),

@@ -2,6 +2,7 @@
 // a remote host), with one check of its settings for every caller.
 
 import { hostname } from 'node:os';
+import { ApiError } from '../../common/api/errors.ts';
 import type { HostManifest } from '../../common/model/manifest.ts';
 import type { ManifestService } from '../flake/manifest-cache.ts';
 import { checkSettings, checkTargetEnvironment } from './settings.ts';
@@ -54,6 +55,19 @@ export class Targets {
       if (result.ok && isThisMachine(result.manifest, this.env)) return host;
     }
     return null;
+  }
+
+  /** The host of the flake that is this machine; an error saying how to make one so when none is. */
+  async requireThisMachine(folder: string): Promise<string> {
+    const host = await this.thisMachine(folder);
+    if (host) return host;
+    throw new ApiError({
+      code: 'UNKNOWN_HOST',
+      message: `No host of ${folder} is this machine.`,
+      hint:
+        "Set the host's networking.hostName to this machine's host name (or its deploy target to localhost), or name " +
+        'a host where the command takes one.',
+    });
   }
 
   /** This machine's host name: the NixOS one given, else the operating system's. */

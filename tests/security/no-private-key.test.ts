@@ -39,6 +39,11 @@ const examples: { [C in MethodChannel]: () => Params<C> } = {
   'app.info': () => ({}),
   'app.openExternal': () => ({ url: 'https://example.org/' }),
   'app.openInEditor': () => ({ file: join(repo.path, 'flake.nix'), line: 1 }),
+  'app.chooseFolder': () => ({ title: 'Copy to' }),
+  'reboot.options': () => ({}),
+  'reboot.copyOut': () => ({ paths: ['/var/lib/example'], destination: join(dataDir, 'rescue') }),
+  // A generation no boot loader lists: refused before anything reboots, whichever host is this machine.
+  'reboot.now': () => ({ generation: 999_999 }),
   'flake.current': () => ({}),
   'flake.open': () => ({ path: repo.path }),
   'hosts.list': () => ({}),

@@ -20,6 +20,8 @@ export const appMethods = {
       column: z.number().int().min(0).max(100_000).optional(),
     }),
   ),
+  /** Asks for a folder in the desktop's own dialog; null when the user cancelled. */
+  'app.chooseFolder': method<{ path: string | null }>()(z.strictObject({ title: z.string().min(1).max(200) })),
 };
 
 export const appEvents = {

@@ -9,6 +9,7 @@ import { fleetHandlers } from './fleet.ts';
 import { historyHandlers } from './history.ts';
 import { inspectHandlers } from './inspect.ts';
 import { keysHandlers } from './keys.ts';
+import { rebootHandlers } from './reboot.ts';
 import { secretsHandlers } from './secrets.ts';
 import { terminalHandlers } from './terminal.ts';
 
@@ -21,6 +22,7 @@ export function createHandlers(services: Services): Handlers {
     ...fleetHandlers(services),
     ...inspectHandlers(services),
     ...keysHandlers(services),
+    ...rebootHandlers(services),
     ...secretsHandlers(services),
     ...terminalHandlers(services),
   };
