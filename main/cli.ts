@@ -47,6 +47,11 @@ const commands: readonly CommandEntry[] = [
     load: async () => (await import('./cli/switch-command.ts')).switchCommand,
   },
   {
+    name: 'reboot',
+    summary: 'Reboot this machine after showing what the reboot wipes; --generation N boots that one once',
+    load: async () => (await import('./cli/reboot-command.ts')).rebootCommand,
+  },
+  {
     name: 'generations',
     summary: "List a host's system generations (over SSH)",
     load: async () => (await import('./cli/generations-command.ts')).generationsCommand,

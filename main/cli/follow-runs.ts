@@ -112,7 +112,7 @@ export function reportRuns(io: Output, runs: LiveRun[]): number {
 }
 
 /** One question at a time on stdin; a closed stdin answers no. */
-class Questions {
+export class Questions {
   readonly #io: Output;
   #queue: Promise<unknown> = Promise.resolve();
   #lines: ReturnType<typeof createInterface> | undefined;

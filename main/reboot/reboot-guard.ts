@@ -52,20 +52,26 @@ export class RebootGuard {
     return copyOut(target, manifest, this.#deps.rootPrefix, request);
   }
 
+  /** The command that reboots this machine (into `generation` once), refused before anything runs if it cannot. */
+  async command(folder: string, generation?: number): Promise<{ host: string; target: Target; command: string[] }> {
+    const { host, target } = await this.#thisMachine(folder);
+    const entry = generation === undefined ? null : await this.#entry(target, generation);
+    return { host, target, command: rebootArgv(entry) };
+  }
+
   /**
    * Reboots this machine: `systemctl reboot` as the user, which logind allows the user at the machine as it does the
    * desktop's own menu; with a generation, once into its boot entry, as root (logind asks an administrator for it).
    */
   async reboot(folder: string, generation?: number): Promise<RebootStarted> {
-    const { host, target } = await this.#thisMachine(folder);
-    const entry = generation === undefined ? null : await this.#entry(target, generation);
-    const command = rebootArgv(entry);
-    const result = await target.run(command, { privileged: entry !== null, timeoutMs: 60_000 });
+    const { host, target, command } = await this.command(folder, generation);
+    const once = generation !== undefined;
+    const result = await target.run(command, { privileged: once, timeoutMs: 60_000 });
     if (result.code !== 0) {
       throw new ApiError({
         code: 'REBOOT_FAILED',
         message: `This machine did not reboot: ${lastLine(result.stderr) || `${command.join(' ')} exited with code ${result.code}`}`,
-        hint: entry
+        hint: once
           ? `Choosing the next boot needs root (polkit's agent or sudo without a password); in a terminal: sudo ${command.join(' ')}`
           : 'Another user may be logged in, or an application holds the reboot off; reboot from the desktop instead.',
         ...(result.stderr.trim() && { detail: result.stderr.trim() }),
