@@ -86,6 +86,9 @@ describe('tray controller', () => {
       label: 'Last: deploy (switch) succeeded',
       action: { kind: 'show-run', runId: run.id },
     });
+    // Reboot… opens the window's reboot guard: a native menu cannot list what the reboot wipes.
+    await tray.dispatch({ kind: 'reboot', host: 'web' });
+    expect(ports.opened).toEqual(['hosts/reboot']);
     expect(ports.errors).toEqual([]);
   });
 

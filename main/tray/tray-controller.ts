@@ -114,6 +114,10 @@ export class TrayController {
           // The persistence view holds the check, its grouping and the one-click persist.
           this.#ports.openWindow(`persistence/${encodeURIComponent(action.host)}`);
           return;
+        case 'reboot':
+          // What the reboot wipes, with persist and copy out, needs a window: the Hosts view holds the guard.
+          this.#ports.openWindow('hosts/reboot');
+          return;
         case 'terminal':
           this.#ports.openWindow(`terminals/${encodeURIComponent(await this.#hostShell(action.host))}`);
           return;

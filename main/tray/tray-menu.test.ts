@@ -101,7 +101,7 @@ describe('tray menu model', () => {
     ).toBe('failed');
   });
 
-  it('puts "This machine" first, with switch, test, boot, roll back and the reboot check', () => {
+  it('puts "This machine" first, with switch, test, boot, roll back, the reboot check and Reboot…', () => {
     const menu = buildTrayMenu([
       { name: 'laptop', thisMachine: true, lastRun: { id: 7, kind: 'deploy', status: 'succeeded', mode: 'switch' } },
       { name: 'vps' },
@@ -115,6 +115,7 @@ describe('tray menu model', () => {
       'Boot (at the next boot)',
       'Roll back…',
       'What a reboot wipes…',
+      'Reboot…',
       'Last: deploy (switch) succeeded',
       '—',
       'laptop',
@@ -125,12 +126,13 @@ describe('tray menu model', () => {
       'Quit',
     ]);
     const actions = menu.items.flatMap((i) => (i.type === 'action' ? [i.action] : []));
-    expect(actions.slice(1, 6)).toEqual([
+    expect(actions.slice(1, 7)).toEqual([
       { kind: 'deploy', host: 'laptop', mode: 'switch' },
       { kind: 'deploy', host: 'laptop', mode: 'test' },
       { kind: 'deploy', host: 'laptop', mode: 'boot' },
       { kind: 'rollback', host: 'laptop' },
       { kind: 'reboot-check', host: 'laptop' },
+      { kind: 'reboot', host: 'laptop' },
     ]);
     // While it switches, its actions wait.
     const busy = buildTrayMenu([
@@ -138,6 +140,8 @@ describe('tray menu model', () => {
     ]);
     const switchItem = busy.items.find((i) => i.type === 'action' && i.label === 'Switch');
     expect(switchItem).toMatchObject({ enabled: false });
+    // Nor does it reboot half switched.
+    expect(busy.items.find((i) => i.type === 'action' && i.label === 'Reboot…')).toMatchObject({ enabled: false });
     expect(labels(busy.items)).toContain('This machine (laptop) ⟳');
   });
 });

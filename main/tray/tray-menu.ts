@@ -25,6 +25,8 @@ export type TrayAction =
   | { kind: 'rollback'; host: string }
   | { kind: 'terminal'; host: string }
   | { kind: 'reboot-check'; host: string }
+  /** This machine only: the window's reboot guard (what it wipes, persist or copy out, then reboot). */
+  | { kind: 'reboot'; host: string }
   | { kind: 'show-run'; runId: number }
   | { kind: 'deploy-all' }
   | { kind: 'open-window' }
@@ -108,6 +110,7 @@ function thisMachineSection(host: TrayHost): TrayItem[] {
       action: { kind: 'reboot-check', host: host.name },
       enabled: true,
     },
+    act('Reboot…', { kind: 'reboot', host: host.name }),
     ...(host.lastRun
       ? [
           {
