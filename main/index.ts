@@ -17,7 +17,7 @@ import type { Services } from './services.ts';
 import { installAppMenu, setAboutPanel } from './shell/app-menu.ts';
 import { appOrigin, registerAppScheme, serveRenderer } from './shell/app-protocol.ts';
 import { QuitGuard } from './quit/quit-guard.ts';
-import { askToQuit, chooseFlakeFolder, confirmDeploy, showError } from './shell/dialogs.ts';
+import { askToQuit, chooseFlakeFolder, chooseFolder, confirmDeploy, showError } from './shell/dialogs.ts';
 import { attachIpc } from './shell/ipc-adapter.ts';
 import { LeaveGuard, leaveQuestion } from './shell/leave-guard.ts';
 import { createMainWindow } from './shell/main-window.ts';
@@ -58,6 +58,7 @@ async function start(): Promise<void> {
     appVersion: app.getVersion(),
     openExternal: openInBrowser,
     openFile: openWithDefaultApp,
+    chooseFolder,
     keychain: new KeytarKeychain(undefined, { launch: launchUtilityProcess }),
     watchFlakes: true,
   });

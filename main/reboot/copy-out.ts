@@ -1,5 +1,6 @@
 // Copies files a reboot would wipe out of this machine's root, each under the destination at its own path
-// (/var/lib/x → DEST/var/lib/x). It runs as the user: copied as root, the files would be root's in the user's folder.
+// (/var/lib/x → DEST/var/lib/x). Into a folder of the user's it copies as the user (as root, the folders it makes
+// would be root's there); into a persistent root (/persist) as root, owners kept, where impermanence mounts them from.
 
 import { ApiError } from '../../common/api/errors.ts';
 import type { HostManifest } from '../../common/model/manifest.ts';
@@ -8,12 +9,12 @@ import { isWithin, locatePath, normalisePath } from '../../common/model/path-loc
 import { lastLine } from '../targets/ssh.ts';
 import type { Target } from '../targets/target.ts';
 
-/** A fixed script; the root, the destination and the paths are its arguments. Prints `status NUL path NUL why NUL`. */
-const copyScript = `root="$1"; dest="$2"; shift 2
+/** A fixed script; root, destination, what to preserve and the paths are its arguments. Prints `status NUL path NUL why NUL`. */
+const copyScript = `root="$1"; dest="$2"; preserve="$3"; shift 3
 cd -- "$root" || exit 3
 mkdir -p -- "$dest" || exit 4
 for p in "$@"; do
-  if why=$(cp --parents --recursive --no-dereference --preserve=mode,timestamps --one-file-system --target-directory="$dest" -- "$p" 2>&1); then
+  if why=$(cp --parents --recursive --no-dereference --preserve="$preserve" --one-file-system --target-directory="$dest" -- "$p" 2>&1); then
     printf 'copied\\0%s\\0\\0' "$p"
   else
     printf 'failed\\0%s\\0%s\\0' "$p" "$why"
@@ -43,7 +44,7 @@ function checkDestination(manifest: HostManifest, destination: string): void {
 
 /**
  * Copies `paths` (as on the machine) from `root`, the folder standing for its `/`, to `destination` under that root.
- * Paths that cannot be read as the user are reported, not copied.
+ * Paths that cannot be copied are reported with why, not copied.
  */
 export async function copyOut(
   target: Target,
@@ -56,6 +57,7 @@ export async function copyOut(
   const paths = [...new Set(request.paths.map((p) => absolute(p, 'The path')))];
   const inside = paths.find((p) => isWithin(destination, p));
   if (inside) throw invalid(`${destination} is inside ${inside}: a folder cannot be copied into itself.`);
+  const persistent = manifest.persistentRoots.some((r) => isWithin(destination, r.storage));
   const result = await target.run(
     [
       'sh',
@@ -64,9 +66,10 @@ export async function copyOut(
       'flakedeck-copy-out',
       root,
       normalisePath(`${root}/${destination}`),
+      persistent ? 'mode,ownership,timestamps' : 'mode,timestamps',
       ...paths.map((p) => p.slice(1)),
     ],
-    { timeoutMs: 30 * 60_000, maxOutputBytes: 16 * 1024 * 1024 },
+    { privileged: persistent, timeoutMs: 30 * 60_000, maxOutputBytes: 16 * 1024 * 1024 },
   );
   if (result.code === 3) throw target.unreachable(result, `enter ${root}`);
   if (result.code === 4) {

@@ -2,7 +2,7 @@
 // (and its agreement with the check over ssh), persisting a folder from it, copying files out, the generations with
 // their boot entries, and the exact reboot commands, which a stand-in systemctl on PATH records instead of rebooting.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -111,16 +111,26 @@ describe('copying files out before the reboot', () => {
   it('copies each path under the destination at its own path, and says which could not be copied', async () => {
     const result = await services.rebootGuard.copyOut(flake.path, {
       paths: ['/home/alice/.cache/thumbnails', '/etc/adjtime', '/var/lib/gone'],
-      destination: '/persist/rescue',
+      destination: '/boot/rescue',
     });
-    expect(result.destination).toBe('/persist/rescue');
+    expect(result.destination).toBe('/boot/rescue');
     expect(result.copied).toEqual(['/home/alice/.cache/thumbnails', '/etc/adjtime']);
     expect(result.failed).toEqual([{ path: '/var/lib/gone', reason: expect.stringMatching(/No such file/) }]);
-    const copy = (path: string) => readFileSync(join(machine.root, 'persist/rescue', path));
-    expect(copy('home/alice/.cache/thumbnails/a.png')).toEqual(
-      readFileSync(join(machine.root, 'home/alice/.cache/thumbnails/a.png')),
+    const original = (path: string) => join(machine.root, path);
+    const copy = (path: string) => join(machine.root, 'boot/rescue', path);
+    expect(readFileSync(copy('home/alice/.cache/thumbnails/a.png'))).toEqual(
+      readFileSync(original('home/alice/.cache/thumbnails/a.png')),
     );
-    expect(copy('etc/adjtime')).toEqual(readFileSync(join(machine.root, 'etc/adjtime')));
+    expect(readFileSync(copy('etc/adjtime'))).toEqual(readFileSync(original('etc/adjtime')));
+  }, 120_000);
+
+  it('copies into the persistent root as root with the owners kept, into other folders as the user', async () => {
+    chownSync(join(machine.root, 'var/lib/syncthing/config.xml'), 65534, 65534);
+    await services.rebootGuard.copyOut(flake.path, { paths: ['/var/lib/syncthing'], destination: '/persist' });
+    await services.rebootGuard.copyOut(flake.path, { paths: ['/var/lib/syncthing'], destination: '/boot/mine' });
+    // Where impermanence mounts the folder from, its files keep their owner; the user's copy is the user's.
+    expect(statSync(join(machine.root, 'persist/var/lib/syncthing/config.xml')).uid).toBe(65534);
+    expect(statSync(join(machine.root, 'boot/mine/var/lib/syncthing/config.xml')).uid).toBe(process.getuid!());
   }, 120_000);
 
   it('refuses a destination the same reboot wipes, and a folder copied into itself', async () => {

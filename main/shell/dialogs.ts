@@ -1,4 +1,5 @@
-// Native dialogs for what main asks the user directly: go ahead with a deploy, quit during runs, choose a flake, an error.
+// Native dialogs for what main asks the user directly: go ahead with a deploy, quit during runs, choose a flake or a
+// folder, an error.
 
 import { BrowserWindow, dialog } from 'electron';
 import type { QuitQuestion } from '../quit/quit-guard.ts';
@@ -21,6 +22,14 @@ export async function confirmDeploy(question: DeployQuestion): Promise<boolean> 
 
 export async function chooseFlakeFolder(): Promise<string | undefined> {
   const result = await dialog.showOpenDialog({ title: 'Open a flake', properties: ['openDirectory'] });
+  return result.canceled ? undefined : result.filePaths[0];
+}
+
+/** A folder for the services (copying files out before a reboot), over the window that asked. */
+export async function chooseFolder(title: string): Promise<string | undefined> {
+  const options = { title, properties: ['openDirectory' as const, 'createDirectory' as const] };
+  const parent = BrowserWindow.getFocusedWindow();
+  const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
   return result.canceled ? undefined : result.filePaths[0];
 }
 

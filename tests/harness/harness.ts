@@ -87,6 +87,7 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
     openExternal: async (url) => void openedUrls.push(url),
     watchFlakes: true,
     openFile: async (file) => void openedFiles.push(file),
+    ...(options.chooseFolder && { chooseFolder: options.chooseFolder }),
     editorEnv: options.editorEnv ?? {},
   });
 

@@ -7,6 +7,9 @@ import type { RebootDiff } from '../../../common/model/reboot-diff.ts';
 import { asApiError } from '../../lib/as-api-error.ts';
 import type { ManifestStore } from '../../state/manifest-store.svelte.ts';
 
+/** Whole top-level folders are never offered: persisting /etc or /var would keep far more than the wiped files. */
+export const tooBroad = (folder: string): boolean => folder.split('/').filter(Boolean).length < 2;
+
 export class PersistenceActions {
   /** The last check per host. */
   diffs = $state<Record<string, RebootDiff>>({});
