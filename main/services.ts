@@ -156,6 +156,7 @@ export function createServices(config: ServiceConfig): Services {
     manifests,
     targets,
     generations: (folder, host) => deploy.generations(folder, host),
+    inFlight: () => deploy.inFlight(),
     rootPrefix: config.rebootCheck?.rootPrefix ?? '/',
   });
   let closed = false;

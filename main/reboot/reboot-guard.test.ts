@@ -10,6 +10,7 @@ import type { RebootDiff } from '../../common/model/reboot-diff.ts';
 import { addPersistPath } from '../flake/persist-json.ts';
 import { RebootCheck } from '../flake/reboot-check.ts';
 import { createServices } from '../services.ts';
+import { RebootGuard } from './reboot-guard.ts';
 import type { Services } from '../services.ts';
 import { defaultTargetEnvironment } from '../targets/settings.ts';
 import { Targets } from '../targets/targets.ts';
@@ -189,6 +190,22 @@ describe('rebooting this machine', () => {
     // Only the lists were asked for: nothing rebooted.
     expect(machine.calls('systemctl').filter((argv) => argv[0] === 'reboot')).toEqual([]);
   }, 120_000);
+
+  it('does not reboot while a run on this machine goes on', async () => {
+    // A switch of this machine in flight, as the deploy service would list it.
+    const guard = new RebootGuard({
+      manifests: services.manifests,
+      targets: services.targets,
+      generations: (folder, host) => services.deploy.generations(folder, host),
+      inFlight: () => [{ id: 7, host: 'laptop', kind: 'deploy' }],
+      rootPrefix: machine.root,
+    });
+    await expect(guard.reboot(flake.path)).rejects.toMatchObject({
+      code: 'BUSY',
+      message: 'laptop has a deploy going (run #7): it is not rebooted in the middle of it.',
+    });
+    expect(machine.calls('systemctl')).toEqual([]);
+  });
 
   it('says so when systemctl refuses the reboot', async () => {
     machine.stub('systemctl', `echo 'Failed to reboot system via logind: Access denied' >&2; exit 1`);

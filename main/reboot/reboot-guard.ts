@@ -10,7 +10,7 @@
 import { ApiError } from '../../common/api/errors.ts';
 import type { HostManifest } from '../../common/model/manifest.ts';
 import type { CopyOutResult, RebootOptions, RebootStarted } from '../../common/model/reboot.ts';
-import type { GenerationList } from '../../common/model/runs.ts';
+import type { GenerationList, LiveRun } from '../../common/model/runs.ts';
 import type { ManifestService } from '../flake/manifest-cache.ts';
 import { lastLine } from '../targets/ssh.ts';
 import type { Target } from '../targets/target.ts';
@@ -23,6 +23,8 @@ export interface RebootGuardDeps {
   targets: Targets;
   /** This machine's system generations (the deploy service lists them for every host). */
   generations(folder: string, host: string): Promise<GenerationList>;
+  /** The runs going on now (the deploy service's). */
+  inFlight(): readonly Pick<LiveRun, 'id' | 'host' | 'kind'>[];
   /** The folder standing for this machine's `/`, as in the reboot check ("/" except in tests). */
   rootPrefix: string;
 }
@@ -65,6 +67,15 @@ export class RebootGuard {
    */
   async reboot(folder: string, generation?: number): Promise<RebootStarted> {
     const { host, target, command } = await this.command(folder, generation);
+    const run = this.#deps.inFlight().find((r) => r.host === host);
+    if (run) {
+      // Mid-switch, or before "Keep this configuration?" is answered, the boot default is a system nobody confirmed.
+      throw new ApiError({
+        code: 'BUSY',
+        message: `${host} has a ${run.kind} going (run #${run.id}): it is not rebooted in the middle of it.`,
+        hint: 'Reboot once the run has ended (and, after a switch, once you kept or reverted it).',
+      });
+    }
     const once = generation !== undefined;
     const result = await target.run(command, { privileged: once, timeoutMs: 60_000 });
     if (result.code !== 0) {
