@@ -119,8 +119,13 @@ test('says when the boot loader has no one-shot choice, and reboots plainly', as
   expect(guardCalls(machine)).toEqual([['reboot']]);
 });
 
-test('Cancel closes the guard and reboots nothing', async ({ app, machine }) => {
-  await app.goto(`${new URL(app.url()).origin}/#hosts/reboot`);
+test('opens from the Persistence view of this machine; Cancel closes it and reboots nothing', async ({
+  app,
+  machine,
+}) => {
+  await app.goto(`${new URL(app.url()).origin}/#persistence/laptop`);
+  await app.getByTestId('reboot-check').getByRole('button', { name: 'Reboot…' }).click();
+  await expect(app).toHaveURL(/#hosts\/reboot$/);
   const guard = app.getByTestId('reboot-guard');
   await expect(guard.getByTestId('reboot-summary')).toBeVisible({ timeout: 60_000 });
   await guard.getByRole('button', { name: 'Cancel' }).click();
