@@ -1,12 +1,12 @@
 // Follows the runs a CLI command started: their terminals' output on stderr, the approval question, stdin to a
 // step that asks for input (sudo's password), and a line per host at the end.
 
-import { createInterface } from 'node:readline';
 import type { BatchStarted, LiveRun } from '../../common/model/runs.ts';
 import { describeDiff } from '../deploy/closure-diff.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
 import type { Services } from '../services.ts';
 import type { Output } from './context.ts';
+import { Questions } from './questions.ts';
 
 export interface FollowOptions {
   /** Approve every diff without asking (`--yes`). */
@@ -109,59 +109,6 @@ export function reportRuns(io: Output, runs: LiveRun[]): number {
     else io.err(line);
   }
   return runs.every((r) => r.status === 'succeeded') ? 0 : 1;
-}
-
-/** One question at a time on stdin; a closed stdin answers no. */
-export class Questions {
-  readonly #io: Output;
-  #queue: Promise<unknown> = Promise.resolve();
-  #lines: ReturnType<typeof createInterface> | undefined;
-  #pending: ((line: string | null) => void) | null = null;
-  asking = false;
-
-  constructor(io: Output) {
-    this.#io = io;
-  }
-
-  /**
-   * Asks on stderr; resolves with yes or no, or null when stdin closed or `until` passed unanswered. A `prompt`
-   * function is drawn again every second on a terminal (a countdown).
-   */
-  ask(question: string, prompt?: () => string, until?: number): Promise<boolean | null> {
-    const answer = this.#queue.then(
-      () =>
-        new Promise<boolean | null>((resolve) => {
-          this.asking = true;
-          this.#io.err(question + (prompt?.() ?? ''));
-          const redraw =
-            prompt && process.stderr.isTTY ? setInterval(() => this.#io.err(`\r\x1b[2K${prompt()}`), 1000) : undefined;
-          const expiry = until ? setTimeout(() => done(null), Math.max(0, until - Date.now())) : undefined;
-          const done = (result: boolean | null) => {
-            clearInterval(redraw);
-            clearTimeout(expiry);
-            this.asking = false;
-            this.#pending = null;
-            if (result === null && until) this.#io.err('\n');
-            resolve(result);
-          };
-          this.#pending = (line) => done(line === null ? null : /^y(es)?$/i.test(line.trim()));
-          this.#lines ??= this.#open();
-        }),
-    );
-    this.#queue = answer;
-    return answer;
-  }
-
-  #open() {
-    const lines = createInterface({ input: process.stdin });
-    lines.on('line', (line) => this.#pending?.(line));
-    lines.on('close', () => this.#pending?.(null));
-    return lines;
-  }
-
-  close(): void {
-    this.#lines?.close();
-  }
 }
 
 /**

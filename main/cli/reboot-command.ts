@@ -3,7 +3,7 @@
 
 import { ApiError } from '../../common/api/errors.ts';
 import type { Command } from './command.ts';
-import { Questions } from './follow-runs.ts';
+import { Questions } from './questions.ts';
 import { printWipeList } from './wipe-list.ts';
 
 export const rebootCommand: Command = {
