@@ -48,6 +48,8 @@ export class DeployService {
   readonly #limiter: Limiter;
   readonly #active = new Map<number, Run>();
   readonly #finished: LiveRun[] = [];
+  /** Ended runs taken off the Deploy page. */
+  readonly #cleared = new Set<number>();
   readonly #outputListeners = new Set<OutputListener>();
   readonly #waiters = new Map<number, ((run: LiveRun) => void)[]>();
   /** Why no new run starts: Flakedeck is stopping. */
@@ -62,17 +64,10 @@ export class DeployService {
   /** Builds each host's system (prints nothing to the target, except with buildOn = "remote"). */
   async build(folder: string, hosts: readonly string[]): Promise<BatchStarted> {
     // A build activates nothing: building another machine's system here is no rename.
-    return this.#start(
-      'build',
-      folder,
-      hosts,
-      null,
-      await this.#machines(folder, hosts, true),
-      async (run, job) => {
-        const out = await this.#limiter.run(() => this.#pipeline.build(run, job));
-        return `Built ${out}.`;
-      },
-    );
+    return this.#start('build', folder, hosts, null, await this.#machines(folder, hosts, true), async (run, job) => {
+      const out = await this.#limiter.run(() => this.#pipeline.build(run, job));
+      return `Built ${out}.`;
+    });
   }
 
   /**
@@ -173,9 +168,15 @@ export class DeployService {
     this.#run(runId).cancel();
   }
 
-  /** Runs going on now, then those that ended since the app started, newest first. */
+  /** Runs going on now, then those that ended since the app started and were not cleared, newest first. */
   status(): LiveRun[] {
-    return [...[...this.#active.values()].map((r) => r.live).reverse(), ...this.#finished];
+    const ended = this.#finished.filter((r) => !this.#cleared.has(r.id));
+    return [...[...this.#active.values()].map((r) => r.live).reverse(), ...ended];
+  }
+
+  /** Takes ended runs off the Deploy page; the history keeps them, and runs still going stay. */
+  clear(runIds: readonly number[]): void {
+    for (const id of runIds) if (this.#finished.some((r) => r.id === id)) this.#cleared.add(id);
   }
 
   /** Runs going on now, oldest first. */

@@ -159,7 +159,7 @@ describe('deploy', () => {
     expect(web.diff!.before).toMatch(/-nixos-system-db-24\.05\.fixture$/);
     expect(web.diff!.runsSystemOf).toBe('db');
     expect(describeDiff(web.diff!, 'web')[0]).toBe(
-      'warning: web runs the system of db (nixos-system-db-24.05.fixture): its deploy target may be db\'s machine, ' +
+      "warning: web runs the system of db (nixos-system-db-24.05.fixture): its deploy target may be db's machine, " +
         'and deploying would turn that machine into web.',
     );
     expect(stripAnsi(app.services.runs.log(web.id))).toContain('warning: web runs the system of db');

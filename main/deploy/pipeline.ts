@@ -162,7 +162,10 @@ export class Pipeline {
       const newClosure = outOnTarget ? probe.output.closures.get(out) : await local;
       if (!newClosure) throw new RunFailure('failed', `${out} is not on the target.`);
       const diff = {
-        ...closureDiff(current ? { root: current, closure: currentClosure! } : null, { root: out, closure: newClosure }),
+        ...closureDiff(current ? { root: current, closure: currentClosure! } : null, {
+          root: out,
+          closure: newClosure,
+        }),
         runsSystemOf: current ? otherHostsSystem(job, current) : null,
       };
       run.setDiff(diff);
