@@ -31,12 +31,12 @@ describe('deploy targets', () => {
   it('says where a target comes from, and when it is only the default', () => {
     expect(describeHostTarget(defaults('atlas'))).toEqual({
       target: 'atlas',
-      origin: "only the default: the host's name, not declared; user and port as your ~/.ssh/config says",
+      origin: 'only the default: its host name; user and port from your ~/.ssh/config',
       isDefault: true,
     });
     expect(describeHostTarget(declared('deployment'))).toEqual({
       target: 'deploy@web.example.org',
-      origin: "from colmena's deployment; port as your ~/.ssh/config says",
+      origin: "from colmena's deployment; port from your ~/.ssh/config",
       isDefault: false,
     });
     // This repository's module present, but the host left targetHost to its default.

@@ -24,8 +24,8 @@ export interface TargetDescription {
 const origins: Record<DeploySettingSource, string> = {
   'deck.deploy': 'from deck.deploy',
   deployment: "from colmena's deployment",
-  'host name': "only the default: the host's name, not declared",
-  'ssh config': 'as your ~/.ssh/config says',
+  'host name': 'only the default: its host name',
+  'ssh config': 'from your ~/.ssh/config',
   default: 'the default',
 };
 
