@@ -141,6 +141,8 @@ export interface LiveRun extends RunDetail {
   progress: BuildProgress | null;
   /** Waiting for the user to approve the diff before anything is copied. */
   awaitingApproval: boolean;
+  /** The person asked to stop it: it ends, cancelled, once its program has stopped. */
+  cancelling?: boolean;
   /** The terminal of the step running now, or of the last one. */
   terminalId: string | null;
   /**

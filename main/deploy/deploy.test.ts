@@ -286,7 +286,10 @@ describe('deploy', () => {
     const { runs } = await app.services.deploy.deploy(fixture.repo.path, ['web'], 'switch', false);
     await waitFor(app, runs[0]!.id, (r) => (r.progress?.running.length ?? 0) > 0);
     const started = Date.now();
+    // The page shows it as stopping at once, while the build winds down.
+    const cancelling = waitFor(app, runs[0]!.id, (r) => r.cancelling === true && r.status === 'running');
     app.services.deploy.cancel(runs[0]!.id);
+    await cancelling;
     const run = await app.services.deploy.finished(runs[0]!.id);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(run.status).toBe('cancelled');
