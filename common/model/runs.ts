@@ -1,6 +1,7 @@
 // Domain types of builds, deploys and rollbacks: runs, their steps, progress, closure diffs, generations, durations.
 
 import type { SystemOrigin } from './fleet.ts';
+import { storeName } from './system-name.ts';
 
 export const deployModes = ['switch', 'boot', 'test', 'dry-activate'] as const;
 export type DeployMode = (typeof deployModes)[number];
@@ -84,6 +85,11 @@ export interface ClosureDiff {
   sizeAfter: number;
   pathsAdded: number;
   pathsRemoved: number;
+  /**
+   * Another host of the flake whose system the target runs now (the current system's name is that host's): the
+   * target may be that host's machine. null or absent when the target runs its own system, or none.
+   */
+  runsSystemOf?: string | null;
 }
 
 /** Lines of a run's log as its terminals wrote them (colours included), without their newlines. */
@@ -135,6 +141,8 @@ export interface LiveRun extends RunDetail {
   progress: BuildProgress | null;
   /** Waiting for the user to approve the diff before anything is copied. */
   awaitingApproval: boolean;
+  /** The person asked to stop it: it ends, cancelled, once its program has stopped. */
+  cancelling?: boolean;
   /** The terminal of the step running now, or of the last one. */
   terminalId: string | null;
   /**
@@ -173,6 +181,17 @@ export interface GenerationList {
   host: string;
   target: string;
   generations: Generation[];
+}
+
+/** What a deploy of `host` would replace when its target runs another host's system, in a sentence; else null. */
+export function otherSystemWarning(host: string, diff: ClosureDiff): string | null {
+  if (!diff.runsSystemOf || diff.runsSystemOf === host) return null;
+  const other = diff.runsSystemOf;
+  const name = diff.before ? storeName(diff.before) : null;
+  return (
+    `${host} runs the system of ${other}${name ? ` (${name})` : ''}: its deploy target may be ${other}'s machine, ` +
+    `and deploying would turn that machine into ${host}.`
+  );
 }
 
 /** How long a run or a step took, from its start to its end (milliseconds since the epoch): "3.2 s". */

@@ -55,7 +55,7 @@ export async function followRuns(services: Services, io: Output, batch: BatchSta
     asked.add(run.id);
     if (options.yes) return services.deploy.approve(run.id);
     const diff = run.diff
-      ? describeDiff(run.diff)
+      ? describeDiff(run.diff, run.host)
           .map((l) => `  ${l}\n`)
           .join('')
       : '';

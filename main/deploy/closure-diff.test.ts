@@ -42,7 +42,7 @@ describe('closure diff', () => {
     expect(diff.added).toEqual([{ name: 'htop', before: [], after: ['3.3.0'] }]);
     expect(diff.removed).toEqual([{ name: 'old', before: ['1'], after: [] }]);
     expect(diff).toMatchObject({ sizeBefore: 8510, sizeAfter: 5801, pathsAdded: 4, pathsRemoved: 4 });
-    expect(describeDiff(diff)).toEqual([
+    expect(describeDiff(diff, 'web')).toEqual([
       `from ${before[0]!.path}`,
       `to   ${after[0]!.path}`,
       '  ~ openssl: 1.1.1w, 3.0.13 → 3.0.14',

@@ -1,5 +1,6 @@
 // What changes between two system closures: packages added, removed and changed with versions, and the size.
 
+import { otherSystemWarning } from '../../common/model/runs.ts';
 import type { ClosureDiff, PackageChange } from '../../common/model/runs.ts';
 import { formatBytes } from '../../common/model/reboot-diff.ts';
 
@@ -75,8 +76,8 @@ export function parsePathInfo(json: string): ClosurePath[] {
   return entries.filter((e) => e.valid !== false).map((e) => ({ path: e.path, size: e.narSize ?? 0 }));
 }
 
-/** The diff as a few lines of text, for the terminal, the CLI's question and the log. */
-export function describeDiff(diff: ClosureDiff): string[] {
+/** The diff of a deploy of `host` as a few lines of text, for the terminal, the CLI's question and the log. */
+export function describeDiff(diff: ClosureDiff, host: string): string[] {
   const versions = (v: string[]) => (v.length ? v.join(', ') : '(no version)');
   const delta = diff.sizeAfter - diff.sizeBefore;
   const lines = [
@@ -89,5 +90,6 @@ export function describeDiff(diff: ClosureDiff): string[] {
       `${diff.pathsAdded} paths added, ${diff.pathsRemoved} removed`,
   ];
   if (diff.changed.length + diff.added.length + diff.removed.length === 0) lines.splice(2, 0, '  no package changes');
-  return lines;
+  const warning = otherSystemWarning(host, diff);
+  return warning ? [`warning: ${warning}`, ...lines] : lines;
 }

@@ -48,6 +48,8 @@ export class DeployService {
   readonly #limiter: Limiter;
   readonly #active = new Map<number, Run>();
   readonly #finished: LiveRun[] = [];
+  /** Ended runs taken off the Deploy page. */
+  readonly #cleared = new Set<number>();
   readonly #outputListeners = new Set<OutputListener>();
   readonly #waiters = new Map<number, ((run: LiveRun) => void)[]>();
   /** Why no new run starts: Flakedeck is stopping. */
@@ -62,17 +64,10 @@ export class DeployService {
   /** Builds each host's system (prints nothing to the target, except with buildOn = "remote"). */
   async build(folder: string, hosts: readonly string[]): Promise<BatchStarted> {
     // A build activates nothing: building another machine's system here is no rename.
-    return this.#start(
-      'build',
-      folder,
-      hosts,
-      null,
-      await this.#targetsOrErrors(folder, hosts, true),
-      async (run, job) => {
-        const out = await this.#limiter.run(() => this.#pipeline.build(run, job));
-        return `Built ${out}.`;
-      },
-    );
+    return this.#start('build', folder, hosts, null, await this.#machines(folder, hosts, true), async (run, job) => {
+      const out = await this.#limiter.run(() => this.#pipeline.build(run, job));
+      return `Built ${out}.`;
+    });
   }
 
   /**
@@ -86,8 +81,8 @@ export class DeployService {
     requireApproval: boolean,
     allowRename = false,
   ): Promise<BatchStarted> {
-    const targets = await this.#targetsOrErrors(folder, hosts, allowRename);
-    return this.#start('deploy', folder, hosts, mode, targets, async (run, job) => {
+    const machines = await this.#machines(folder, hosts, allowRename);
+    return this.#start('deploy', folder, hosts, mode, machines, async (run, job) => {
       const onTarget = job.target.settings.buildOn === 'remote' && !job.target.local;
       const out = await this.#limiter.run(async () => {
         const built = await this.#pipeline.build(run, job);
@@ -125,8 +120,9 @@ export class DeployService {
 
   /** Returns a host to one of its system generations, with the same activation, confirmation and self-rollback. */
   async rollback(folder: string, host: string, generation: number, requireApproval: boolean): Promise<BatchStarted> {
-    const [machine] = await this.#targets(folder, [host]);
-    const generations = await this.#pipeline.generations({ host, folder, target: machine! });
+    const { targets, hostNames } = await this.#machines(folder, [host]);
+    const machine = orThrow(targets[0]!);
+    const generations = await this.#pipeline.generations({ host, folder, target: machine });
     const target = generations.find((g) => g.number === generation);
     if (!target?.path) {
       throw new ApiError({
@@ -142,7 +138,7 @@ export class DeployService {
       });
     }
     const path = target.path;
-    return this.#start('rollback', folder, [host], 'switch', [machine!], async (run, job) => {
+    return this.#start('rollback', folder, [host], 'switch', { targets: [machine], hostNames }, async (run, job) => {
       run.setOutPath(path);
       run.skip('build', `Generation ${generation} is already on ${host}.`);
       await this.#pipeline.diff(run, job, path, true);
@@ -154,9 +150,9 @@ export class DeployService {
   }
 
   async generations(folder: string, host: string): Promise<GenerationList> {
-    const [target] = await this.#targets(folder, [host]);
-    const generations = await this.#pipeline.generations({ host, folder, target: target! });
-    return { host, target: target!.address, generations };
+    const target = orThrow((await this.#machines(folder, [host])).targets[0]!);
+    const generations = await this.#pipeline.generations({ host, folder, target });
+    return { host, target: target.address, generations };
   }
 
   approve(runId: number): void {
@@ -172,9 +168,15 @@ export class DeployService {
     this.#run(runId).cancel();
   }
 
-  /** Runs going on now, then those that ended since the app started, newest first. */
+  /** Runs going on now, then those that ended since the app started and were not cleared, newest first. */
   status(): LiveRun[] {
-    return [...[...this.#active.values()].map((r) => r.live).reverse(), ...this.#finished];
+    const ended = this.#finished.filter((r) => !this.#cleared.has(r.id));
+    return [...[...this.#active.values()].map((r) => r.live).reverse(), ...ended];
+  }
+
+  /** Takes ended runs off the Deploy page; the history keeps them, and runs still going stay. */
+  clear(runIds: readonly number[]): void {
+    for (const id of runIds) if (this.#finished.some((r) => r.id === id)) this.#cleared.add(id);
   }
 
   /** Runs going on now, oldest first. */
@@ -218,7 +220,7 @@ export class DeployService {
     folder: string,
     requested: readonly string[],
     mode: DeployMode | null,
-    targets: readonly (Target | ApiError)[],
+    { targets, hostNames }: Machines,
     work: (run: Run, job: HostJob) => Promise<string>,
   ): Promise<BatchStarted> {
     this.#refuseWhileStopping();
@@ -255,7 +257,7 @@ export class DeployService {
       const target = targets[i]!;
       // A host that does not evaluate is still a run, recorded with why it failed.
       if (target instanceof ApiError) void this.#drive(run, () => failBeforeBuild(run, target));
-      else void this.#drive(run, () => work(run, { host: hosts[i]!, folder, target }));
+      else void this.#drive(run, () => work(run, { host: hosts[i]!, folder, target, hostNames }));
       return run.live;
     });
     return { batch, runs };
@@ -297,23 +299,12 @@ export class DeployService {
     return run;
   }
 
-  /** Each host's machine; refuses names the flake does not declare before anything runs. */
-  async #targets(folder: string, hosts: readonly string[], allowRename = false): Promise<Target[]> {
-    return (await this.#targetsOrErrors(folder, hosts, allowRename)).map((target) => {
-      if (target instanceof ApiError) throw target;
-      return target;
-    });
-  }
-
   /**
    * Each host's machine, or why there is none (the flake or the host does not evaluate: still a run, recorded with
-   * why); unknown names, and this machine given another machine's system, are refused before anything runs.
+   * why), and the host names of the flake's hosts; unknown names, and this machine given another machine's system,
+   * are refused before anything runs.
    */
-  async #targetsOrErrors(
-    folder: string,
-    requested: readonly string[],
-    allowRename = false,
-  ): Promise<(Target | ApiError)[]> {
+  async #machines(folder: string, requested: readonly string[], allowRename = false): Promise<Machines> {
     // Every run starts by finding its targets: once Flakedeck stops, nothing more is looked up or started.
     this.#refuseWhileStopping();
     const hosts = [...new Set(requested)];
@@ -322,7 +313,9 @@ export class DeployService {
     try {
       inspection = await this.#deps.manifests.inspect(folder, { freshness: 'fresh' });
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'NIX_EVAL_ERROR') return hosts.map(() => error);
+      if (error instanceof ApiError && error.code === 'NIX_EVAL_ERROR') {
+        return { targets: hosts.map(() => error), hostNames: {} };
+      }
       throw error;
     }
     const declared = Object.keys(inspection.hosts);
@@ -334,7 +327,10 @@ export class DeployService {
         hint: declared.length ? `Its hosts: ${declared.join(', ')}.` : 'It declares no nixosConfigurations.',
       });
     }
-    return hosts.map((host) => {
+    const hostNames = Object.fromEntries(
+      Object.entries(inspection.hosts).map(([host, result]) => [host, result.ok ? result.manifest.hostName : null]),
+    );
+    const targets = hosts.map((host) => {
       const result = inspection.hosts[host]!;
       if (!result.ok) return ApiError.fromData(result.error);
       let target;
@@ -356,7 +352,19 @@ export class DeployService {
       }
       return target;
     });
+    return { targets, hostNames };
   }
+}
+
+/** The machines of the hosts asked for, in their order, and every host's networking.hostName. */
+interface Machines {
+  targets: readonly (Target | ApiError)[];
+  hostNames: Readonly<Record<string, string | null>>;
+}
+
+function orThrow(target: Target | ApiError): Target {
+  if (target instanceof ApiError) throw target;
+  return target;
 }
 
 /** Ends a run whose host cannot be built at all: an evaluation error fails its build step, at the user's line. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../common/model/runs.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
+import { describeDiff } from './closure-diff.ts';
 import type { DeployEnvironment } from './settings.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
 import { deployHost, deployTestbed, stepsOf } from '../../tests/support/deploy-services.ts';
@@ -149,6 +150,25 @@ describe('deploy', () => {
     await expect(app.services.deploy.rollback(folder, 'web', 9, false)).rejects.toThrow(/has no system generation 9/);
   });
 
+  it("names the other host whose system the target runs in the diff, its log and the CLI's question", async () => {
+    const { fixture, app } = await setup('{ web = { }; db = { }; "web-2" = { }; }');
+    const folder = fixture.repo.path;
+    // All hosts of the fixture share one target: after db, it runs db's system.
+    expect((await deployHost(app, folder, 'db')).status).toBe('succeeded');
+    const web = await deployHost(app, folder, 'web');
+    expect(web.diff!.before).toMatch(/-nixos-system-db-24\.05\.fixture$/);
+    expect(web.diff!.runsSystemOf).toBe('db');
+    expect(describeDiff(web.diff!, 'web')[0]).toBe(
+      "warning: web runs the system of db (nixos-system-db-24.05.fixture): its deploy target may be db's machine, " +
+        'and deploying would turn that machine into web.',
+    );
+    expect(stripAnsi(app.services.runs.log(web.id))).toContain('warning: web runs the system of db');
+    // Its own system is no other host's; web-2's system is web-2's, though its name starts like web's.
+    expect((await deployHost(app, folder, 'web')).diff!.runsSystemOf).toBeNull();
+    expect((await deployHost(app, folder, 'web-2')).diff!.runsSystemOf).toBe('web');
+    expect((await deployHost(app, folder, 'web')).diff!.runsSystemOf).toBe('web-2');
+  });
+
   it('honours the modes: test runs it without the profile, boot sets the profile only, dry-activate changes nothing', async () => {
     const { target, fixture, app } = await setup();
     const folder = fixture.repo.path;
@@ -266,7 +286,10 @@ describe('deploy', () => {
     const { runs } = await app.services.deploy.deploy(fixture.repo.path, ['web'], 'switch', false);
     await waitFor(app, runs[0]!.id, (r) => (r.progress?.running.length ?? 0) > 0);
     const started = Date.now();
+    // The page shows it as stopping at once, while the build winds down.
+    const cancelling = waitFor(app, runs[0]!.id, (r) => r.cancelling === true && r.status === 'running');
     app.services.deploy.cancel(runs[0]!.id);
+    await cancelling;
     const run = await app.services.deploy.finished(runs[0]!.id);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(run.status).toBe('cancelled');

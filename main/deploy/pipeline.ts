@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { ClosureDiff, DeployMode, StepRecord } from '../../common/model/runs.ts';
+import { hostOfSystem } from '../../common/model/system-name.ts';
 import { installable } from '../flake/flake-folder.ts';
 import type { Nix } from '../flake/nix.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
@@ -30,6 +31,8 @@ export interface HostJob {
   folder: string;
   /** The machine: a remote host, or this one. */
   target: Target;
+  /** Each host of the flake with its networking.hostName: whose system the target runs now, by its name. */
+  hostNames?: Readonly<Record<string, string | null>>;
 }
 
 /** Tries the confirmation until it is answered for good or the deadline passes; one terminal for every attempt. */
@@ -40,6 +43,13 @@ while :; do
   if [ "$(date +%s)" -ge "$deadline" ]; then exit 124; fi
   sleep 1
 done`;
+
+/** The other host of the flake whose system `system` is, by its name; null for the job's own host or none. */
+function otherHostsSystem(job: HostJob, system: string): string | null {
+  const hostNames = job.hostNames ?? {};
+  const owner = hostOfSystem(system, hostNames);
+  return owner !== null && owner !== job.host && hostNames[owner] !== hostNames[job.host] ? owner : null;
+}
 
 function lastLine(text: string): string {
   return (
@@ -151,12 +161,15 @@ export class Pipeline {
       if (current && !currentClosure) throw new RunFailure('failed', `Could not read the closure of ${current}.`);
       const newClosure = outOnTarget ? probe.output.closures.get(out) : await local;
       if (!newClosure) throw new RunFailure('failed', `${out} is not on the target.`);
-      const diff = closureDiff(current ? { root: current, closure: currentClosure! } : null, {
-        root: out,
-        closure: newClosure,
-      });
+      const diff = {
+        ...closureDiff(current ? { root: current, closure: currentClosure! } : null, {
+          root: out,
+          closure: newClosure,
+        }),
+        runsSystemOf: current ? otherHostsSystem(job, current) : null,
+      };
       run.setDiff(diff);
-      run.log(`${describeDiff(diff).join('\r\n')}\r\n`);
+      run.log(`${describeDiff(diff, job.host).join('\r\n')}\r\n`);
       const packages = diff.added.length + diff.removed.length + diff.changed.length;
       return { value: diff, message: `${packages} package changes, ${diff.pathsAdded} paths to add` };
     });

@@ -85,6 +85,7 @@ export class Run {
       diff: null,
       progress: null,
       awaitingApproval: false,
+      cancelling: false,
       terminalId: null,
       keepUntil: null,
       expectedBuildMs: null,
@@ -278,6 +279,8 @@ export class Run {
       });
     }
     this.#cancelRequested = true;
+    this.live.cancelling = true;
+    this.#changed();
     this.#approval?.reject(new RunFailure('cancelled', 'Cancelled before anything was copied.'));
     // Ctrl-C through the terminal: the program and whatever it started in the foreground get SIGINT, as in a shell.
     if (this.#running?.interruptible) this.#terminals.write(this.#running.terminalId, '\x03');

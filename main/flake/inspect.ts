@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 import type { ApiErrorData } from '../../common/api/errors.ts';
+import { nixString } from '../../common/model/nix-string.ts';
 import { flakeRef, installable, sourceRootOf } from './flake-folder.ts';
 import { Limiter } from '../deploy/limiter.ts';
 import { listHosts } from './hosts.ts';
@@ -52,13 +53,6 @@ export async function flakeMetadata(nix: Nix, folder: string): Promise<FlakeMeta
 const noHosts = /does not provide attribute .*'nixosConfigurations'/s;
 /** nix processes at a time while a failed evaluation is split up. */
 const splitConcurrency = 2;
-
-/** A Nix string literal of any text: `\`, `"` and `${` are escaped. */
-const nixString = (text: string) =>
-  `"${text
-    .replace(/[\\"$]/g, (c) => `\\${c}`)
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')}"`;
 
 /**
  * Every host's raw manifest, or its evaluation error; throws when the flake itself does not evaluate.

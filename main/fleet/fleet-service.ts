@@ -15,7 +15,7 @@ import type { FlakeSystem, FlakeSystems } from './flake-systems.ts';
 import { freshnessOf, originOf } from './freshness.ts';
 import { probeHost } from './host-probe.ts';
 import type { ProbeEnvironment } from './host-probe.ts';
-import { versionOfSystem } from './system-name.ts';
+import { versionOfSystem } from '../../common/model/system-name.ts';
 
 export interface FleetEnvironment extends ProbeEnvironment {
   /** Hosts checked at the same time. */

@@ -2,7 +2,7 @@
 // versions, failed units, uptime and disks.
 
 import type { DiskUse, HostReading } from '../../common/model/fleet.ts';
-import { storeName } from './system-name.ts';
+import { storeName } from '../../common/model/system-name.ts';
 
 interface Marker {
   name: string;

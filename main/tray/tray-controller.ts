@@ -156,7 +156,9 @@ export class TrayController {
 
   async #confirm(run: LiveRun): Promise<void> {
     const action = run.kind === 'rollback' ? 'Roll back' : `Deploy (${run.mode})`;
-    const diff = run.diff ? describeDiff(run.diff) : ['No diff: the host’s current system could not be read.'];
+    const diff = run.diff
+      ? describeDiff(run.diff, run.host)
+      : ['No diff: the host’s current system could not be read.'];
     const yes = await this.#ports.confirmDeploy({ host: run.host, action, diff });
     try {
       if (yes) this.#services.deploy.approve(run.id);

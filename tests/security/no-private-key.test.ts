@@ -82,6 +82,7 @@ const examples: { [C in MethodChannel]: () => Params<C> } = {
   'deploy.keep': () => ({ runId: seen.runId }),
   'deploy.revert': () => ({ runId: seen.runId }),
   'deploy.status': () => ({}),
+  'deploy.clear': () => ({ runIds: [seen.runId] }),
   'deploy.thisMachine': () => ({}),
   'generations.list': () => ({ host: 'vps' }),
   'generations.rollback': () => ({ host: 'vps', generation: 1 }),

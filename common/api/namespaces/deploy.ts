@@ -32,8 +32,10 @@ export const deployMethods = {
   'deploy.revert': method<void>()(runId),
   /** Stops a build, a deploy before it activates, or a wait for approval; an activation already going is not cut. */
   'deploy.cancel': method<void>()(runId),
-  /** The runs going on now, then those that ended since the app started. */
+  /** The runs going on now, then those that ended since the app started and were not cleared. */
   'deploy.status': method<LiveRun[]>()(noParams),
+  /** Takes ended runs off the Deploy page (the history keeps them); runs still going are left. */
+  'deploy.clear': method<void>()(z.strictObject({ runIds: z.array(z.int().min(1)).max(1000) })),
   'generations.list': method<GenerationList>()(z.strictObject({ host: hostName })),
   /** Switches a host back to one of its generations, confirmed like a deploy (and rolled back if unconfirmed). */
   'generations.rollback': method<BatchStarted>()(

@@ -15,6 +15,7 @@ export function deployHandlers({ flake, deploy, targets, fleet }: Services): Han
     'deploy.revert': ({ runId }) => deploy.answerKeep(runId, 'revert'),
     'deploy.cancel': ({ runId }) => deploy.cancel(runId),
     'deploy.status': () => deploy.status(),
+    'deploy.clear': ({ runIds }) => deploy.clear(runIds),
     'generations.list': async ({ host }) =>
       fleet.annotateGenerations(flake.current().path, await deploy.generations(flake.current().path, host)),
     'generations.rollback': ({ host, generation, requireApproval }) =>

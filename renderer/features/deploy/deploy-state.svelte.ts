@@ -3,12 +3,16 @@
 
 import type { FlakedeckApi } from '../../../common/api/contract.ts';
 import type { ApiError } from '../../../common/api/errors.ts';
+import { batchesOf } from '../../../common/model/run-batches.ts';
+import type { RunBatch } from '../../../common/model/run-batches.ts';
 import type { DeployMode, GenerationList, LiveRun } from '../../../common/model/runs.ts';
 import { asApiError } from '../../lib/as-api-error.ts';
 
 export class DeployState {
   /** Runs of this app session, newest first: going on, then ended. */
   runs = $state.raw<LiveRun[]>([]);
+  /** The runs by the build or deploy that started them together, newest first. */
+  batches: RunBatch[] = $derived(batchesOf(this.runs));
   selected = $state<string[]>([]);
   mode = $state<DeployMode>('switch');
   starting = $state(false);
@@ -54,6 +58,15 @@ export class DeployState {
     this.#call(() => (keep ? this.#api.deploy.keep({ runId }) : this.#api.deploy.revert({ runId })));
 
   cancel = (runId: number): Promise<void> => this.#call(() => this.#api.deploy.cancel({ runId }));
+
+  /** Takes the ended runs off the page (of one batch, or all); the history keeps them. */
+  clearFinished = (batch?: RunBatch): Promise<void> => {
+    const ended = (batch?.runs ?? this.runs).filter((r) => r.status !== 'running').map((r) => r.id);
+    return this.#call(async () => {
+      await this.#api.deploy.clear({ runIds: ended });
+      this.runs = this.runs.filter((r) => !ended.includes(r.id));
+    });
+  };
 
   loadGenerations = async (host: string): Promise<void> => {
     this.generationsHost = host;

@@ -9,6 +9,7 @@ import { DeployState } from './deploy-state.svelte.ts';
 function fakeApi() {
   const listeners = new Map<string, ((run: LiveRun) => void)[]>();
   const answers: ((value: unknown) => void)[] = [];
+  const cleared: number[][] = [];
   const later = () => new Promise((resolve) => answers.push(resolve));
   const api = {
     events: {
@@ -17,9 +18,10 @@ function fakeApi() {
         return () => {};
       },
     },
-    deploy: { status: later, start: later },
+    deploy: { status: later, start: later, clear: (params: { runIds: number[] }) => cleared.push(params.runIds) },
   };
   return {
+    cleared,
     api: api as unknown as FlakedeckApi,
     emit: (channel: string, run: LiveRun) => listeners.get(channel)?.forEach((listener) => listener(run)),
     /** Answers the calls in the order they were made. */
@@ -27,11 +29,13 @@ function fakeApi() {
   };
 }
 
-const run = (id: number, steps: string[], endedAt: number | null = null) =>
+const run = (id: number, steps: string[], endedAt: number | null = null, batch = 'one') =>
   ({
     id,
+    batch,
     host: 'web',
     kind: 'deploy',
+    status: endedAt === null ? 'running' : 'succeeded',
     endedAt,
     steps: steps.map((name) => ({ name, status: 'running' })),
   }) as unknown as LiveRun;
@@ -64,5 +68,25 @@ describe('DeployState', () => {
     ]);
     emit('run.progress', run(9, ['build']));
     expect(state.runs[0]!.endedAt).toBe(1_000);
+  });
+
+  it('groups runs by batch and clears the ended ones from the page, of one batch or all, leaving runs going on', async () => {
+    const { api, emit, answer, cleared } = fakeApi();
+    const state = new DeployState(api);
+    state.follow();
+    answer([run(1, ['build'], 1_000, 'a'), run(2, ['build'], 2_000, 'b'), run(3, ['build'], null, 'b')]);
+    await flush();
+    emit('run.finished', run(4, ['build'], 3_000, 'c'));
+    expect(state.batches.map((b) => [b.batch, b.runs.map((r) => r.id), b.finished])).toEqual([
+      ['c', [4], true],
+      ['b', [2, 3], false],
+      ['a', [1], true],
+    ]);
+    await state.clearFinished(state.batches[2]);
+    expect(cleared).toEqual([[1]]);
+    expect(state.batches.map((b) => b.batch)).toEqual(['c', 'b']);
+    await state.clearFinished();
+    expect(cleared).toEqual([[1], [4, 2]]);
+    expect(state.runs.map((r) => r.id)).toEqual([3]);
   });
 });
