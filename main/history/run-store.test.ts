@@ -84,10 +84,7 @@ describe('run store', () => {
   it('keeps the hash of a dirty tree with its run', () => {
     dir = mkdtempSync(join(tmpdir(), 'flakedeck-runs-'));
     const store = storeOf(100, new Set([100]));
-    const [dirty, clean] = store.begin([
-      { ...deploy('web'), dirty: true, dirtyHash: '5be01c7a9f12' },
-      deploy('db'),
-    ]);
+    const [dirty, clean] = store.begin([{ ...deploy('web'), dirty: true, dirtyHash: '5be01c7a9f12' }, deploy('db')]);
     expect(store.get(dirty!)).toMatchObject({ dirty: true, dirtyHash: '5be01c7a9f12' });
     expect(store.get(clean!)).toMatchObject({ dirty: false, dirtyHash: null });
   });
