@@ -61,11 +61,11 @@ export class HistoryState {
   follow(): () => void {
     const tick = setInterval(() => (this.now = Date.now()), 30_000);
     const offFinished = this.#api.events.on('run.finished', () => void this.load());
-    // A run the list may miss is loaded once, not at every progress of a run the filter leaves out.
-    const started = new Set<number>();
+    // A new run (ids only grow) loads the list once, not at every progress of a run the filter leaves out.
+    let newest = 0;
     const offProgress = this.#api.events.on('run.progress', (run) => {
-      if (started.has(run.id) || this.runs.some((r) => r.id === run.id)) return;
-      started.add(run.id);
+      if (run.id <= newest || this.runs.some((r) => r.id === run.id)) return;
+      newest = run.id;
       void this.load();
     });
     return () => {
