@@ -251,10 +251,11 @@ test.describe('terminals', () => {
       await app.getByRole('button', { name: 'New shell' }).click();
       await expect(tabs).toHaveCount(n);
     }
-    // The newest tab is shown and in sight; the first ones are scrolled away, and the button counts them.
+    // The newest tab is shown and in sight (but for the fraction of a pixel a scroll position rounds off); the first
+    // ones are scrolled away, and the button counts them.
     await expect(tabs.last()).toHaveClass(/active/);
-    await expect(tabs.last()).toBeInViewport({ ratio: 1 });
-    await expect(tabs.first()).not.toBeInViewport({ ratio: 1 });
+    await expect(tabs.last()).toBeInViewport({ ratio: 0.98 });
+    await expect(tabs.first()).not.toBeInViewport({ ratio: 0.98 });
     await expect(more).toHaveText(/^⋯ \d+ more$/);
     const hidden = Number((await more.textContent())!.match(/\d+/)![0]);
     expect(hidden).toBeGreaterThan(0);
@@ -270,10 +271,10 @@ test.describe('terminals', () => {
     await items.first().click();
     await expect(app.getByRole('menu', { name: 'All terminals' })).toHaveCount(0);
     await expect(tabs.first()).toHaveClass(/active/);
-    await expect(tabs.first()).toBeInViewport({ ratio: 1 });
+    await expect(tabs.first()).toBeInViewport({ ratio: 0.98 });
     expect(new URL(app.url()).hash).toBe(`#terminals/${firstId}`);
     // Now the newest are out of sight, and the menu still lists every tab.
-    await expect(tabs.last()).not.toBeInViewport({ ratio: 1 });
+    await expect(tabs.last()).not.toBeInViewport({ ratio: 0.98 });
     await more.click();
     await expect(items).toHaveCount(count);
     await expect(items.first()).toContainText('shown');
