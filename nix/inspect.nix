@@ -118,12 +118,27 @@ let
 
   # The files that declared each entry, from the module system's record of definitions (absent in plain attrsets).
   definitions = option: listOf ((attrsOf option).definitionsWithLocations or [ ]);
+  # Each entry with where it is written: an attribute set's own `directory`/`file` attribute (file, line and column),
+  # else, for a string, the list it is in (`listPos`, where known), in which the app finds the string's own line.
   declared =
-    source: kind: user: file: entries:
-    map (entry: {
-      inherit source kind user file;
-      path = entryPath kind entry;
-    }) (filter (e: isString e || isAttrs e) entries);
+    source: kind: user: file: listPos: entries:
+    map (
+      entry:
+      let
+        pos = if isAttrs entry then try null (builtins.unsafeGetAttrPos kind entry) else null;
+        list = if pos == null then listPos else null;
+      in
+      {
+        inherit source kind user;
+        path = entryPath kind entry;
+        file = if pos != null then toString pos.file else if list != null then toString list.file else file;
+        line = if pos != null then pos.line else null;
+        column = if pos != null then pos.column else null;
+        listLine = if list != null then list.line else null;
+      }
+    ) (filter (e: isString e || isAttrs e) entries);
+  # Where a list attribute is written, or null (a list made by a function, a JSON file).
+  listPosition = name: set: try null (builtins.unsafeGetAttrPos name set);
 
   persistenceDeclarations =
     options:
@@ -139,14 +154,22 @@ let
             storage:
             concatMap (
               root:
-              declared "environment.persistence" "directory" null file (listContents (root.directories or [ ]))
-              ++ declared "environment.persistence" "file" null file (listContents (root.files or [ ]))
+              declared "environment.persistence" "directory" null file (listPosition "directories" root) (
+                listContents (root.directories or [ ])
+              )
+              ++ declared "environment.persistence" "file" null file (listPosition "files" root) (
+                listContents (root.files or [ ])
+              )
               ++ concatMap (
                 user:
                 concatMap (
                   u:
-                  declared "environment.persistence" "directory" user file (listContents (u.directories or [ ]))
-                  ++ declared "environment.persistence" "file" user file (listContents (u.files or [ ]))
+                  declared "environment.persistence" "directory" user file (listPosition "directories" u) (
+                    listContents (u.directories or [ ])
+                  )
+                  ++ declared "environment.persistence" "file" user file (listPosition "files" u) (
+                    listContents (u.files or [ ])
+                  )
                 ) (attrContents root.users.${user})
               ) (attrNames (attrsOf (root.users or { })))
             ) (attrContents roots.${storage})
@@ -159,7 +182,7 @@ let
       fromDeck =
         section: kind: user:
         concatMap (
-          def: declared "deck.persist.${section}" kind user (strOr null (def.file or null)) (listContents def.value)
+          def: declared "deck.persist.${section}" kind user (strOr null (def.file or null)) null (listContents def.value)
         ) (definitions ((attrsOf (deck.${section} or { })).${if kind == "directory" then "directories" else "files"} or { }));
     in
     try [ ] fromRoots

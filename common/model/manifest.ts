@@ -36,8 +36,15 @@ export interface PersistEntry {
   method?: string;
   /** Which module declared it: "environment.persistence", "home.persistence", "deck.persist.system", … */
   declaredBy: string[];
-  /** The files that declared it, where the module system records them (absolute, in the flake's folder). */
-  declaredIn: string[];
+  /** Where it is declared, where the module system records it (absolute, in the flake's folder). */
+  declaredIn: DeclarationSite[];
+}
+
+/** A place in a file that declares something: the line where nix or the file's text tells it, else the file alone. */
+export interface DeclarationSite {
+  file: string;
+  line: number | null;
+  column: number | null;
 }
 
 export interface PersistentRoot {

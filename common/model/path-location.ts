@@ -54,6 +54,12 @@ export function mountOf(fileSystems: readonly FileSystemInfo[], path: string): F
   return best;
 }
 
+/** The tmpfs the Nix store is on, when it is on one: then the system the host boots is gone after every boot. */
+export function storeOnTmpfs(fileSystems: readonly FileSystemInfo[]): FileSystemInfo | undefined {
+  const store = mountOf(fileSystems, '/nix/store');
+  return store?.ephemeral ? store : undefined;
+}
+
 type Locatable = Pick<HostManifest, 'fileSystems' | 'persistence'>;
 
 export function locatePath(manifest: Locatable, path: string): PathLocation {

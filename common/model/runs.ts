@@ -9,7 +9,8 @@ export type DeployMode = (typeof deployModes)[number];
 export type RunKind = 'build' | 'deploy' | 'rollback';
 
 /** `rolled-back` is a failure: the target refused or lost the new configuration and returned to the previous one. */
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'rolled-back' | 'cancelled' | 'interrupted';
+export const runStatuses = ['running', 'succeeded', 'failed', 'rolled-back', 'cancelled', 'interrupted'] as const;
+export type RunStatus = (typeof runStatuses)[number];
 
 export type StepName = 'build' | 'diff' | 'approve' | 'copy' | 'profile' | 'activate' | 'confirm' | 'rollback';
 
@@ -121,6 +122,8 @@ export interface RunSummary {
   revision: string | null;
   /** Whether the flake's tree had uncommitted changes; null when it is not a git repository. */
   dirty: boolean | null;
+  /** A short hash of those changes (two dirty trees on one commit differ in it); null when clean or not recorded. */
+  dirtyHash: string | null;
   mode: DeployMode | null;
   /** user@host:port, for deploys and rollbacks. */
   target: string | null;
@@ -192,6 +195,16 @@ export function otherSystemWarning(host: string, diff: ClosureDiff): string | nu
     `${host} runs the system of ${other}${name ? ` (${name})` : ''}: its deploy target may be ${other}'s machine, ` +
     `and deploying would turn that machine into ${host}.`
   );
+}
+
+/**
+ * The revision a run was made from, short: the commit, and for a dirty tree a hash of its changes ("3f2a9c1b7d0e
+ * +dirty-5be01c7a9f12"); null when the flake is not a git repository.
+ */
+export function describeRevision(run: Pick<RunSummary, 'revision' | 'dirty' | 'dirtyHash'>): string | null {
+  const dirty = run.dirty ? `dirty${run.dirtyHash ? `-${run.dirtyHash}` : ''}` : '';
+  if (run.revision === null) return run.dirty === null ? null : dirty || 'no commit';
+  return run.revision.slice(0, 12) + (dirty && `+${dirty}`);
 }
 
 /** How long a run or a step took, from its start to its end (milliseconds since the epoch): "3.2 s". */

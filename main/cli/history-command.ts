@@ -1,7 +1,7 @@
 // `flakedeck history [RUN]`: every build, deploy and rollback recorded, or one run with its steps (and its log).
 
 import { ApiError } from '../../common/api/errors.ts';
-import { formatDuration } from '../../common/model/runs.ts';
+import { describeRevision, formatDuration } from '../../common/model/runs.ts';
 import type { RunDetail, RunSummary } from '../../common/model/runs.ts';
 import { formatBytes } from '../../common/model/reboot-diff.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
@@ -12,10 +12,7 @@ import type { Output } from './context.ts';
 const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 const seconds = (from: number, to: number | null) => (to === null ? '' : formatDuration(from, to));
 
-function revision(run: RunSummary): string {
-  if (run.revision === null) return run.dirty === null ? '-' : 'dirty (no commit)';
-  return `${run.revision.slice(0, 12)}${run.dirty ? '+dirty' : ''}`;
-}
+const revision = (run: RunSummary) => describeRevision(run) ?? '-';
 
 function printList(io: Output, runs: RunSummary[]): void {
   if (runs.length === 0) return io.out('No builds or deploys recorded yet.\n');

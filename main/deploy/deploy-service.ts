@@ -225,7 +225,7 @@ export class DeployService {
   ): Promise<BatchStarted> {
     this.#refuseWhileStopping();
     const hosts = [...new Set(requested)];
-    const { revision, dirty } = await flakeRevision(folder);
+    const { revision, dirty, dirtyHash } = await flakeRevision(folder);
     // Flakedeck may have begun to stop while the flake was read.
     this.#refuseWhileStopping();
     const batch = randomUUID();
@@ -239,6 +239,7 @@ export class DeployService {
           flake: folder,
           revision,
           dirty,
+          dirtyHash,
           mode,
           target:
             target instanceof ApiError || (kind === 'build' && target.settings.buildOn === 'local')

@@ -111,15 +111,21 @@ describe('inspection of the fixture hosts', async () => {
     ]);
   });
 
-  it('names the file that declared each entry, in the flake folder', () => {
+  it('names the file and line that declared each entry, in the flake folder', () => {
     const byPath = Object.fromEntries(laptop.persistence.map((e) => [e.path, e]));
-    expect(byPath['/var/lib/colord']!.declaredIn).toEqual([join(flake.path, 'hosts/laptop/persist.nix')]);
+    const at = (file: string, line: number, column: number) => ({ file: join(flake.path, file), line, column });
+    // An attribute set: nix's own position of its `directory`.
+    expect(byPath['/var/lib/colord']!.declaredIn).toEqual([at('hosts/laptop/persist.nix', 9, 9)]);
+    // A string: the line in its list that has it.
+    expect(byPath['/var/log']!.declaredIn).toEqual([at('hosts/laptop/persist.nix', 6, 7)]);
+    expect(byPath['/home/alice/Documents']!.declaredIn).toEqual([at('hosts/laptop/persist.nix', 24, 9)]);
+    expect(byPath['/home/alice/.local/share/Steam']!.declaredIn).toEqual([at('hosts/laptop/persist.nix', 47, 33)]);
     // Forwarded through deck.persist: the feature file that declared it, not the module that forwards it.
     expect(byPath['/var/lib/jellyfin']).toMatchObject({
-      declaredIn: [join(flake.path, 'hosts/laptop/services.nix')],
+      declaredIn: [at('hosts/laptop/services.nix', 32, 7)],
       declaredBy: ['deck.persist.system'],
     });
-    expect(byPath['/home/alice/src']!.declaredIn).toEqual([join(flake.path, 'hosts/laptop/services.nix')]);
+    expect(byPath['/home/alice/src']!.declaredIn).toEqual([at('hosts/laptop/services.nix', 37, 37)]);
   });
 
   it('reads home-manager users: packages with versions, programs, services, files, session variables', () => {

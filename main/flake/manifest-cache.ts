@@ -1,9 +1,11 @@
 // Host manifests with a cache in the history database: an unchanged flake opens without running nix; a changed one
 // shows its last manifests, marked stale, while it is evaluated again in the background.
 
+import { readFileSync } from 'node:fs';
 import { ApiError } from '../../common/api/errors.ts';
 import type { HostSummary } from '../../common/model/flake.ts';
 import type { HostInspection, HostManifest, Inspection } from '../../common/model/manifest.ts';
+import { isWithin } from '../../common/model/path-location.ts';
 import type { EventHub } from '../events/event-hub.ts';
 import type { InspectionRow, ManifestStore, StoredHost } from '../history/manifest-store.ts';
 import { sourceRootOf } from './flake-folder.ts';
@@ -192,6 +194,11 @@ export class ManifestService {
         ? sourceRoot + path.slice(row.storePath.length)
         : path;
     const demoKeys = new Set(demoLoginKeys(folder).map((line) => line.split(' ')[1]!));
+    const texts = new Map<string, string | undefined>();
+    const readText = (file: string) => {
+      if (!texts.has(file)) texts.set(file, isWithin(file, sourceRoot) ? readOptional(file) : undefined);
+      return texts.get(file);
+    };
     const hosts: Record<string, HostInspection> = {};
     for (const name of row.hosts) {
       const s = stored.get(name)!;
@@ -202,7 +209,7 @@ export class ManifestService {
       try {
         hosts[name] = {
           ok: true,
-          manifest: toManifest(name, s.raw as RawManifest, { localPath, demoLoginKeys: demoKeys }),
+          manifest: toManifest(name, s.raw as RawManifest, { localPath, readText, demoLoginKeys: demoKeys }),
         };
       } catch (error) {
         hosts[name] = {
@@ -212,6 +219,15 @@ export class ManifestService {
       }
     }
     return { flake: folder, narHash: row.narHash, evaluatedAt: row.evaluatedAt, stale, refreshing: stale, hosts };
+  }
+}
+
+/** A file's text, or undefined when it cannot be read (gone since the evaluation, say). */
+function readOptional(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

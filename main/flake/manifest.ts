@@ -2,6 +2,7 @@
 // back to the flake's folder, and the state that a reboot would wipe.
 
 import type {
+  DeclarationSite,
   DeploySettings,
   DeploySettingSource,
   EntryKind,
@@ -48,6 +49,11 @@ interface RawDeclaration {
   user: string | null;
   file: string | null;
   path: string;
+  /** Where an attribute-set entry's own path attribute is written. */
+  line?: number | null;
+  column?: number | null;
+  /** For a string entry: the line of the list it is in, where nix knows it. */
+  listLine?: number | null;
 }
 
 interface RawHomeUser {
@@ -107,6 +113,8 @@ export interface RawManifest {
 export interface ManifestContext {
   /** Maps a path nix reported (e.g. in /nix/store/…-source) to the user's copy of it. */
   localPath(path: string): string;
+  /** The text of a file of the user's, to find the line of a declaration nix has no position for; undefined if unread. */
+  readText?(file: string): string | undefined;
   /** The key blobs (`AAAA…`) of the flake's published demo login keys. */
   demoLoginKeys?: ReadonlySet<string>;
 }
@@ -223,7 +231,7 @@ function persistenceOf(raw: RawManifest, ctx: ManifestContext): { entries: Persi
     byKey.set(key, {
       ...d,
       declaredBy: declared?.by.length ? [...declared.by] : [d.declaredBy],
-      declaredIn: declared?.files ?? [],
+      declaredIn: declared?.sites ?? [],
     });
   }
   const entries = [...byKey.values()].sort((a, b) => a.path.localeCompare(b.path));
@@ -247,12 +255,15 @@ function persistenceOf(raw: RawManifest, ctx: ManifestContext): { entries: Persi
 }
 
 /**
- * The files that declared each path. deck.persist records where each feature declared its state; the
+ * Where each path is declared. deck.persist records where each feature declared its state; the
  * environment.persistence definitions behind it all come from the one module that forwards those lists, so they
  * count only for paths that deck.persist does not name.
  */
-function declarationsByPath(raw: RawManifest, ctx: ManifestContext): Map<string, { by: string[]; files: string[] }> {
-  const found = new Map<string, { deck: boolean; by: string[]; files: string[] }>();
+function declarationsByPath(
+  raw: RawManifest,
+  ctx: ManifestContext,
+): Map<string, { by: string[]; sites: DeclarationSite[] }> {
+  const found = new Map<string, { deck: boolean; by: string[]; sites: DeclarationSite[] }>();
   for (const d of raw.declarations) {
     if (!d.path) continue;
     const deck = d.source.startsWith('deck.persist');
@@ -263,14 +274,30 @@ function declarationsByPath(raw: RawManifest, ctx: ManifestContext): Map<string,
     const key = `${d.kind}\0${path}`;
     let slot = found.get(key);
     if (!slot || (deck && !slot.deck)) {
-      slot = { deck, by: [], files: [] };
+      slot = { deck, by: [], sites: [] };
       found.set(key, slot);
     } else if (slot.deck && !deck) continue;
     if (!slot.by.includes(d.source)) slot.by.push(d.source);
-    const file = d.file ? ctx.localPath(d.file) : undefined;
-    if (file && !slot.files.includes(file)) slot.files.push(file);
+    const site = d.file ? siteOf(d, ctx.localPath(d.file), ctx) : undefined;
+    if (site && !slot.sites.some((s) => s.file === site.file && s.line === site.line)) slot.sites.push(site);
   }
   return found;
+}
+
+/**
+ * The line of a declaration: nix's position of an attribute set's path, else the first line from its list's (or the
+ * file's start) on that has the path as a quoted string, else the list's line, else none.
+ */
+function siteOf(d: RawDeclaration, file: string, ctx: ManifestContext): DeclarationSite {
+  if (d.line) return { file, line: d.line, column: d.column ?? null };
+  const text = ctx.readText?.(file);
+  const lines = text?.split('\n') ?? [];
+  const quoted = JSON.stringify(d.path);
+  for (let i = Math.max(0, (d.listLine ?? 1) - 1); i < lines.length; i++) {
+    const at = lines[i]!.indexOf(quoted);
+    if (at !== -1) return { file, line: i + 1, column: at + 1 };
+  }
+  return { file, line: d.listLine ?? null, column: null };
 }
 
 function homeDeclaredFor(raw: RawManifest, user: string): string | null {

@@ -72,7 +72,8 @@ describe('persist this path', () => {
       kind: 'directory',
       storage: '/persist',
       declaredBy: ['deck.persist.system'],
-      declaredIn: [file],
+      // JSON has no positions in nix: the line is found in the file's text.
+      declaredIn: [{ file, line: 4, column: 7 }],
     });
     expect(after.unpersistedState.map((s) => s.path)).not.toContain('/var/lib/syncthing');
   });

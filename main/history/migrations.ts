@@ -103,4 +103,6 @@ export const migrations: readonly string[] = [
      system      TEXT,
      PRIMARY KEY (flake_path, host, booted_at)
    ) STRICT;`,
+  // A short hash of a dirty tree's changes, so that two dirty runs on one commit tell apart.
+  `ALTER TABLE runs ADD COLUMN dirty_hash TEXT;`,
 ];

@@ -65,6 +65,30 @@ describe('run store', () => {
     expect(() => store.get(999)).toThrow(/no run #999/);
   });
 
+  it('lists the runs of one host, or with one result, newest first, and names every host it has runs of', () => {
+    dir = mkdtempSync(join(tmpdir(), 'flakedeck-runs-'));
+    const store = storeOf(100, new Set([100]));
+    const ids = store.begin([deploy('web'), deploy('db'), deploy('web', 'build'), deploy('mail', 'build')], 1000);
+    store.finish(ids[0]!, 'failed', 'web could not be reached', 1100);
+    store.finish(ids[1]!, 'succeeded', null, 1200);
+    store.finish(ids[2]!, 'succeeded', null, 1300);
+
+    expect(store.list({ host: 'web' }).map((r) => r.id)).toEqual([ids[2], ids[0]]);
+    expect(store.list({ status: 'succeeded' }).map((r) => r.id)).toEqual([ids[2], ids[1]]);
+    expect(store.list({ host: 'web', status: 'failed' }).map((r) => r.id)).toEqual([ids[0]]);
+    expect(store.list({ status: 'running' }).map((r) => r.host)).toEqual(['mail']);
+    expect(store.list({ host: 'db', status: 'failed' })).toEqual([]);
+    expect(store.hosts()).toEqual(['db', 'mail', 'web']);
+  });
+
+  it('keeps the hash of a dirty tree with its run', () => {
+    dir = mkdtempSync(join(tmpdir(), 'flakedeck-runs-'));
+    const store = storeOf(100, new Set([100]));
+    const [dirty, clean] = store.begin([{ ...deploy('web'), dirty: true, dirtyHash: '5be01c7a9f12' }, deploy('db')]);
+    expect(store.get(dirty!)).toMatchObject({ dirty: true, dirtyHash: '5be01c7a9f12' });
+    expect(store.get(clean!)).toMatchObject({ dirty: false, dirtyHash: null });
+  });
+
   it('allows one deploy per host across processes, and takes over from a process that died', () => {
     dir = mkdtempSync(join(tmpdir(), 'flakedeck-runs-'));
     const alive = new Set([1, 2]);

@@ -17,7 +17,8 @@ import type { HistoryDatabase } from './database.ts';
 import { RunLogs } from './run-logs.ts';
 
 /** What a run is about, known when it starts. */
-export type NewRun = Pick<RunSummary, 'batch' | 'kind' | 'host' | 'flake' | 'revision' | 'dirty' | 'mode' | 'target'>;
+export type NewRun = Pick<RunSummary, 'batch' | 'kind' | 'host' | 'flake' | 'revision' | 'dirty' | 'mode' | 'target'> &
+  Partial<Pick<RunSummary, 'dirtyHash'>>;
 
 interface RunRow {
   id: number;
@@ -27,6 +28,7 @@ interface RunRow {
   flake: string;
   revision: string | null;
   dirty: number | null;
+  dirty_hash: string | null;
   mode: DeployMode | null;
   target: string | null;
   out_path: string | null;
@@ -69,6 +71,7 @@ function summary(row: RunRow): RunSummary {
     flake: row.flake,
     revision: row.revision,
     dirty: row.dirty === null ? null : row.dirty === 1,
+    dirtyHash: row.dirty_hash,
     mode: row.mode,
     target: row.target,
     outPath: row.out_path,
@@ -118,8 +121,8 @@ export class RunStore {
       `SELECT id, owner_pid, kind FROM runs WHERE host = ? AND status = 'running' AND kind IN ('deploy', 'rollback')`,
     );
     const insert = this.#db.prepare(
-      `INSERT INTO runs (batch, kind, host, flake, revision, dirty, mode, target, status, started_at, owner_pid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+      `INSERT INTO runs (batch, kind, host, flake, revision, dirty, dirty_hash, mode, target, status, started_at, owner_pid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
     );
     return this.#db
       .transaction(() =>
@@ -144,6 +147,7 @@ export class RunStore {
             run.flake,
             run.revision,
             run.dirty === null ? null : Number(run.dirty),
+            run.dirtyHash ?? null,
             run.mode,
             run.target,
             now,
@@ -217,15 +221,31 @@ export class RunStore {
     })();
   }
 
-  list(options: { limit?: number; host?: string } = {}): RunSummary[] {
-    const limit = options.limit ?? 200;
-    const rows =
-      options.host === undefined
-        ? this.#db.prepare<[number], RunRow>('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit)
-        : this.#db
-            .prepare<[string, number], RunRow>('SELECT * FROM runs WHERE host = ? ORDER BY id DESC LIMIT ?')
-            .all(options.host, limit);
-    return rows.map(summary);
+  /** The newest runs first, of one host and with one result where asked. */
+  list(options: { limit?: number; host?: string; status?: RunStatus } = {}): RunSummary[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (options.host !== undefined) {
+      where.push('host = ?');
+      params.push(options.host);
+    }
+    if (options.status !== undefined) {
+      where.push('status = ?');
+      params.push(options.status);
+    }
+    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    return this.#db
+      .prepare<(string | number)[], RunRow>(sql)
+      .all(...params, options.limit ?? 200)
+      .map(summary);
+  }
+
+  /** Every host with a recorded run, by name. */
+  hosts(): string[] {
+    return this.#db
+      .prepare<[], { host: string }>('SELECT DISTINCT host FROM runs ORDER BY host')
+      .all()
+      .map((r) => r.host);
   }
 
   get(runId: number): RunDetail {

@@ -15,6 +15,7 @@ function run(id: number, host: string, kind: LiveRun['kind'], step: StepName | n
     flake: '/flake',
     revision: null,
     dirty: null,
+    dirtyHash: null,
     mode: kind === 'build' ? null : 'switch',
     target: null,
     outPath: null,

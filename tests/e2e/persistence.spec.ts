@@ -1,4 +1,5 @@
-// The persistence view in Chromium: the tree, where entries are declared, warnings, persisting a path.
+// The persistence view in Chromium: what matters, the tree, where entries are declared (file and line, opened in the
+// editor), warnings, persisting a path, the Nix to add where a host does not read persist.json, a Nix store on tmpfs.
 
 import { test, expect } from './fixtures.ts';
 
@@ -7,6 +8,7 @@ test.use({ flakeSource: 'inspect-hosts' });
 test.describe('persistence view', () => {
   test('shows the host file system as a tree of what is wiped and what is kept', async ({ app }, testInfo) => {
     await app.goto(`${new URL(app.url()).origin}/#persistence/laptop`);
+    await app.getByRole('tab', { name: 'Full tree' }).click();
     const tree = app.getByRole('tree', { name: 'File system of laptop' });
     await expect(tree).toBeVisible();
     const node = (path: string) => app.locator(`[data-testid="path-node"][data-path="${path}"]`);
@@ -19,6 +21,10 @@ test.describe('persistence view', () => {
     await expect(node('/nix')).toHaveAttribute('data-placement', 'store');
     await expect(node('/boot').getByTestId('placement').first()).toHaveText('on vfat at /boot');
     await expect(node('/run')).toHaveAttribute('data-placement', 'runtime');
+    // A folder shown only for the paths below it is not "wiped at boot" in red, only a tmpfs in grey.
+    await expect(node('/var').getByTestId('placement').first()).toHaveText('tmpfs');
+    await expect(node('/var').getByTestId('placement').first()).toHaveAttribute('data-quiet', 'true');
+    await expect(node('/var/lib/syncthing').getByTestId('placement').first()).not.toHaveAttribute('data-quiet');
 
     // Homes have trees of their own, bob's outside /home.
     const alice = app.getByRole('tree', { name: 'Home of alice' });
@@ -38,38 +44,56 @@ test.describe('persistence view', () => {
     await app.screenshot({ path: testInfo.outputPath('persistence-tree.png'), fullPage: true });
   });
 
-  test('says where an entry is declared when it is clicked', async ({ app, flakePath }, testInfo) => {
+  test('lists what matters first: the state the next boot wipes, then what is kept, each with its line', async ({
+    app,
+    harness,
+    flakePath,
+  }, testInfo) => {
     await app.goto(`${new URL(app.url()).origin}/#persistence/laptop`);
+    const list = app.getByTestId('important-paths');
+    await expect(list).toBeVisible();
+    await expect(app.getByRole('tab', { name: 'What matters' })).toHaveAttribute('aria-selected', 'true');
+    const wiped = list.getByRole('list', { name: 'State the next boot wipes' }).getByTestId('important-path');
+    const kept = list.getByRole('list', { name: 'Kept across reboots' }).getByTestId('important-path');
+    await expect(wiped).toHaveCount(5);
+    await expect(wiped.filter({ hasText: '/var/lib/syncthing/' })).toContainText('state of syncthing');
+    // Only what the configuration names: no folder above it.
+    await expect(list.locator('[data-path="/var"], [data-path="/var/lib"], [data-path="/"]')).toHaveCount(0);
+    await expect(kept.filter({ hasText: '/var/lib/jellyfin/' }).getByTestId('source-link')).toHaveText(
+      'hosts/laptop/services.nix:32',
+    );
+    await expect(kept.filter({ hasText: '/var/lib/colord/' }).getByTestId('source-link')).toHaveText(
+      'hosts/laptop/persist.nix:9',
+    );
+    await app.screenshot({ path: testInfo.outputPath('persistence-what-matters.png'), fullPage: true });
+
+    // The line opens in the editor.
+    await kept.filter({ hasText: '/var/lib/jellyfin/' }).getByTestId('source-link').click();
+    await expect.poll(() => harness.openedFiles).toEqual([`${flakePath}/hosts/laptop/services.nix`]);
+  });
+
+  test('says where an entry is declared, to the line, when it is clicked', async ({ app, flakePath }, testInfo) => {
+    await app.goto(`${new URL(app.url()).origin}/#persistence/laptop`);
+    await app.getByRole('tab', { name: 'Full tree' }).click();
     await app.locator('[data-path="/var/lib/jellyfin"] > .row .name').click();
     const detail = app.getByTestId('path-detail');
     await expect(detail.getByRole('heading')).toHaveText('/var/lib/jellyfin');
-    await expect(detail.getByTestId('declared-in')).toHaveText('hosts/laptop/services.nix');
+    await expect(detail.getByTestId('declared-in')).toHaveText('hosts/laptop/services.nix:32');
+    await expect(detail.getByTestId('declared-in').getByTestId('source-link')).toHaveAttribute(
+      'title',
+      'Open in your editor',
+    );
     await expect(detail).toContainText('deck.persist.system');
     await expect(detail).toContainText('jellyfin:root');
     await expect(detail).toContainText('jellyfin (StateDirectory=)');
 
     await app.locator('[data-path="/var/lib/colord"] > .row .name').click();
-    await expect(detail.getByTestId('declared-in')).toHaveText('hosts/laptop/persist.nix');
+    await expect(detail.getByTestId('declared-in')).toHaveText('hosts/laptop/persist.nix:9');
+    // A string in a list: the line that holds it.
+    await app.locator('[data-path="/var/log"] > .row .name').click();
+    await expect(detail.getByTestId('declared-in')).toHaveText('hosts/laptop/persist.nix:6');
     expect(flakePath).toBeTruthy();
     await app.screenshot({ path: testInfo.outputPath('persistence-detail.png'), fullPage: true });
-  });
-
-  test('filters the tree to what a reboot wipes, and searches it', async ({ app }) => {
-    await app.goto(`${new URL(app.url()).origin}/#persistence/laptop`);
-    await app.getByRole('radio', { name: 'Wiped at boot' }).click();
-    const placements = await app
-      .getByRole('tree', { name: 'File system of laptop' })
-      .locator('[data-testid="path-node"]:not(:has([data-testid="path-node"]))')
-      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-placement')));
-    expect(placements.length).toBeGreaterThan(3);
-    expect(new Set(placements)).toEqual(new Set(['ephemeral']));
-
-    await app.getByRole('radio', { name: 'All' }).click();
-    await app.getByLabel('Search paths').fill('postgres');
-    await expect(app.locator('[data-testid="path-node"][data-path="/var/lib/postgresql/16"]')).toBeVisible();
-    await expect(app.locator('[data-testid="path-node"][data-path="/var/lib/colord"]')).toHaveCount(0);
-    await app.getByLabel('Search paths').fill('no-such-path');
-    await expect(app.getByTestId('no-match')).toBeVisible();
   });
 
   test('warns about service state on tmpfs that nothing persists, per host', async ({ app }, testInfo) => {
@@ -99,12 +123,10 @@ test.describe('persistence view', () => {
       'Added /var/lib/syncthing to the system directories of hosts/laptop/persist.json and staged it with git',
     );
     await expect(warning).toHaveCount(0);
-    await expect(app.locator('[data-testid="path-node"][data-path="/var/lib/syncthing"]')).toHaveAttribute(
-      'data-placement',
-      'persistent',
-    );
-    await app.locator('[data-path="/var/lib/syncthing"] > .row .name').click();
-    await expect(app.getByTestId('declared-in')).toHaveText('hosts/laptop/persist.json');
+    const listed = app.locator('[data-testid="important-path"][data-path="/var/lib/syncthing"]');
+    await expect(listed).toHaveAttribute('data-placement', 'persistent');
+    await listed.getByRole('button', { name: '/var/lib/syncthing/' }).click();
+    await expect(app.getByTestId('declared-in')).toHaveText('hosts/laptop/persist.json:4');
     await expect(app.getByTestId('inspection-status').locator('[data-state]')).toHaveAttribute('data-state', 'current');
   });
 });
@@ -121,7 +143,8 @@ test.describe('host list facts', () => {
     await expect(card('server').getByTestId('warning-count')).toHaveCount(0);
     await app.screenshot({ path: testInfo.outputPath('hosts-facts.png'), fullPage: true });
     await card('desktop').getByRole('link', { name: 'Persistence' }).click();
-    await expect(app.getByRole('tree', { name: 'File system of desktop' })).toBeVisible();
+    await expect(app.getByTestId('important-paths')).toBeVisible();
+    await expect(app.getByTestId('host-tab').filter({ hasText: 'desktop' })).toHaveAttribute('aria-selected', 'true');
   });
 });
 
@@ -144,6 +167,67 @@ test.describe('a broken host among good ones', () => {
     await expect(app.getByTestId('error-panel')).toHaveAttribute('data-code', 'NIX_EVAL_ERROR');
     await expect(app.getByTestId('error-location')).toHaveText(new RegExp(`^${flakePath}/hosts/broken/config\\.nix:2`));
     await app.getByTestId('host-tab').filter({ hasText: 'laptop' }).click();
-    await expect(app.getByRole('tree', { name: 'File system of laptop' })).toBeVisible();
+    await expect(app.getByTestId('important-paths')).toBeVisible();
+  });
+});
+
+test.describe('a host that does not read persist.json, with its Nix store on the tmpfs', () => {
+  test.use({ flakeSource: 'inspect-hosts' });
+
+  test('warns that /nix is wiped at boot, and offers the Nix that keeps its state, to copy', async ({
+    app,
+    context,
+    flakePath,
+  }, testInfo) => {
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    const { execFileSync } = await import('node:child_process');
+    mkdirSync(`${flakePath}/hosts/plain`, { recursive: true });
+    writeFileSync(`${flakePath}/hosts/plain/default.nix`, '{\n  modules = [ ./config.nix ];\n}\n');
+    writeFileSync(
+      `${flakePath}/hosts/plain/config.nix`,
+      [
+        '{',
+        '  fileSystems."/" = { device = "none"; fsType = "tmpfs"; };',
+        '  systemd.services.syncthing.serviceConfig.StateDirectory = "syncthing";',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    execFileSync('git', ['add', '-A'], { cwd: flakePath });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+
+    await app.goto(`${new URL(app.url()).origin}/#persistence/plain`);
+    await app.reload();
+    const store = app.getByTestId('store-on-tmpfs');
+    await expect(store).toContainText('/nix is on the tmpfs at /.');
+    await expect(store).toContainText('gone at every boot');
+    // The laptop has /nix on a disk of its own: no such warning.
+    await app.getByTestId('host-tab').filter({ hasText: 'laptop' }).click();
+    await expect(app.getByTestId('important-paths')).toBeVisible();
+    await expect(app.getByTestId('store-on-tmpfs')).toHaveCount(0);
+    await app.getByTestId('host-tab').filter({ hasText: 'plain' }).click();
+
+    const warnings = app.getByTestId('state-warnings');
+    await expect(warnings.getByRole('button', { name: 'Persist' })).toHaveCount(0);
+    const snippet = warnings.getByTestId('persist-snippet');
+    await expect(snippet).toContainText('This host does not read hosts/plain/persist.json');
+    const nix = snippet.getByTestId('nix-snippet');
+    await expect(nix).toContainText('imports = [ inputs.impermanence.nixosModules.impermanence ];');
+    await expect(nix).toContainText('environment.persistence."/persist" = {');
+    await expect(nix).toContainText('"/var/lib/syncthing"');
+    await expect(nix).toContainText('"/etc/machine-id"');
+    await snippet.getByRole('button', { name: 'Copy the Nix that keeps these paths' }).click();
+    await expect(snippet.getByRole('button', { name: 'Copy the Nix that keeps these paths' })).toHaveText('Copied');
+    expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(await nix.textContent());
+    await app.screenshot({ path: testInfo.outputPath('persistence-snippet.png'), fullPage: true });
+
+    // One path from the list: the detail offers the lines for that path alone.
+    await app
+      .locator('[data-testid="important-path"][data-path="/var/lib/syncthing"]')
+      .getByRole('button', { name: '/var/lib/syncthing/' })
+      .click();
+    const detail = app.getByTestId('path-detail').getByTestId('persist-snippet');
+    await expect(detail.getByTestId('nix-snippet')).toContainText('"/var/lib/syncthing"');
+    await expect(detail.getByTestId('nix-snippet')).not.toContainText('/etc/machine-id');
   });
 });

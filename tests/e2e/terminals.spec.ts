@@ -237,4 +237,49 @@ test.describe('terminals', () => {
     await app.emulateMedia({ colorScheme: 'dark' });
     await expect.poll(background).toBe('rgb(29, 32, 39)');
   });
+
+  test('tabs beyond the width of the window are reached through "⋯ N more", which shows the one chosen', async ({
+    app,
+  }, testInfo) => {
+    await openShell(app);
+    const strip = app.getByRole('tablist', { name: 'Terminals' });
+    const tabs = strip.getByTestId('terminal-tab');
+    const more = app.getByTestId('terminal-tabs-more');
+    await expect(more).toHaveCount(0);
+    const count = 14;
+    for (let n = 2; n <= count; n++) {
+      await app.getByRole('button', { name: 'New shell' }).click();
+      await expect(tabs).toHaveCount(n);
+    }
+    // The newest tab is shown and in sight (but for the fraction of a pixel a scroll position rounds off); the first
+    // ones are scrolled away, and the button counts them.
+    await expect(tabs.last()).toHaveClass(/active/);
+    await expect(tabs.last()).toBeInViewport({ ratio: 0.98 });
+    await expect(tabs.first()).not.toBeInViewport({ ratio: 0.98 });
+    await expect(more).toHaveText(/^⋯ \d+ more$/);
+    const hidden = Number((await more.textContent())!.match(/\d+/)![0]);
+    expect(hidden).toBeGreaterThan(0);
+    expect(hidden).toBeLessThan(count);
+
+    await more.click();
+    const items = app.getByRole('menu', { name: 'All terminals' }).getByRole('menuitem');
+    await expect(items).toHaveCount(count);
+    await expect(items.last()).toContainText('shown');
+    await app.screenshot({ path: testInfo.outputPath('terminal-tabs-more.png') });
+
+    const firstId = await tabs.first().getAttribute('data-id');
+    await items.first().click();
+    await expect(app.getByRole('menu', { name: 'All terminals' })).toHaveCount(0);
+    await expect(tabs.first()).toHaveClass(/active/);
+    await expect(tabs.first()).toBeInViewport({ ratio: 0.98 });
+    expect(new URL(app.url()).hash).toBe(`#terminals/${firstId}`);
+    // Now the newest are out of sight, and the menu still lists every tab.
+    await expect(tabs.last()).not.toBeInViewport({ ratio: 0.98 });
+    await more.click();
+    await expect(items).toHaveCount(count);
+    await expect(items.first()).toContainText('shown');
+    await app.keyboard.press('Escape');
+    await expect(app.getByRole('menu', { name: 'All terminals' })).toHaveCount(0);
+    await app.screenshot({ path: testInfo.outputPath('terminal-tabs-first-shown.png') });
+  });
 });

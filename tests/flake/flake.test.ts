@@ -123,7 +123,15 @@ interface RawManifest {
       users: Record<string, { home: string | null; directories: PersistedEntry[]; files: PersistedEntry[] }>;
     }
   >;
-  declarations: { source: string; kind: string; path: string; file: string | null; user: string | null }[];
+  declarations: {
+    source: string;
+    kind: string;
+    path: string;
+    file: string | null;
+    user: string | null;
+    line: number | null;
+    listLine: number | null;
+  }[];
   homeManager: Record<
     string,
     {
@@ -552,6 +560,14 @@ describe('hosts (real module system, home-manager, impermanence and sops-nix; ni
           .map((d) => relative(repoRoot, d.file ?? ''));
       expect(declared('vps', '/var/lib/acme')).toContain(join('nix', 'features', 'acme.nix'));
       expect(declared('laptop', '/var/lib/bluetooth')).toContain(join('nix', 'features', 'bluetooth.nix'));
+      // An attribute-set entry comes with its line, from the real module system's definitions.
+      const acmeFile = join(repoRoot, 'nix', 'features', 'acme.nix');
+      const acmeLine =
+        readFileSync(acmeFile, 'utf8').split('\n').indexOf('            directory = "/var/lib/acme";') + 1;
+      expect(acmeLine).toBeGreaterThan(0);
+      expect(
+        manifest('vps').declarations.find((d) => d.path === '/var/lib/acme' && d.source === 'deck.persist.system'),
+      ).toMatchObject({ file: acmeFile, line: acmeLine });
       const acme = manifest('vps').persistence['/persist']!.directories.find((entry) => entry.path === '/var/lib/acme');
       expect(acme).toMatchObject({ user: 'acme', group: 'acme', mode: '0755', storage: '/persist' });
     });

@@ -93,6 +93,7 @@ const examples: { [C in MethodChannel]: () => Params<C> } = {
   'fleet.timeline': () => ({ host: 'vps' }),
   'fleet.openTerminal': () => ({ host: 'vps' }),
   'history.list': () => ({}),
+  'history.hosts': () => ({}),
   'history.get': () => ({ runId: seen.runId }),
   'history.log': () => ({ runId: seen.runId }),
   'history.compare': () => ({ a: seen.runId, b: seen.runId }),

@@ -2,15 +2,23 @@
 
 import { z } from 'zod';
 import { hostName, method, noParams } from '../define.ts';
+import { runStatuses } from '../../model/runs.ts';
 import type { LogPage, RetentionPolicy, RunComparison, RunDetail, RunSummary } from '../../model/runs.ts';
 
 const runId = z.int().min(1);
 const days = z.int().min(1).max(36_500);
 
 export const historyMethods = {
+  /** The newest runs first; of one host, with one result, where asked. */
   'history.list': method<RunSummary[]>()(
-    z.strictObject({ host: hostName.optional(), limit: z.int().min(1).max(1000).default(200) }),
+    z.strictObject({
+      host: hostName.optional(),
+      status: z.enum(runStatuses).optional(),
+      limit: z.int().min(1).max(1000).default(200),
+    }),
   ),
+  /** Every host with a recorded run, for the filter. */
+  'history.hosts': method<string[]>()(noParams),
   'history.get': method<RunDetail>()(z.strictObject({ runId })),
   /** A page of a run's log, as its terminals showed it (with colours): lines `from` to `from + count`. */
   'history.log': method<LogPage>()(

@@ -10,7 +10,8 @@ const maxLineChars = 4000;
 
 export function historyHandlers({ runs, nix, retention }: Services): HandlersFor<typeof historyMethods> {
   return {
-    'history.list': ({ host, limit }) => runs.list({ host, limit }),
+    'history.list': ({ host, status, limit }) => runs.list({ host, status, limit }),
+    'history.hosts': () => runs.hosts(),
     'history.get': ({ runId }) => runs.get(runId),
     'history.log': ({ runId, from, count }) => runs.logPage(runId, from, count, maxLineChars),
     'history.retention': () => retention.policy(),

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { HostManifest, PersistEntry } from '../../../common/model/manifest.ts';
-import { buildTrees, filterTree } from './path-tree.ts';
+import { buildTrees, filterTree, importantPaths, isNamed } from './path-tree.ts';
 import type { PathNode } from './path-tree.ts';
 
 const entry = (path: string, kind: PersistEntry['kind'], user?: string): PersistEntry => ({
@@ -99,5 +99,23 @@ describe('path tree', () => {
     expect(paths(wiped)).not.toContain('/var/lib/nixos');
     expect(paths(filterTree(system, 'all', 'SYNC'))).toEqual(['/', '/var', '/var/lib', '/var/lib/syncthing']);
     expect(filterTree(system, 'persistent', 'nothing-like-this')).toBeUndefined();
+  });
+
+  it('tells the paths the configuration names from the folders only above them', () => {
+    expect(isNamed(find(system, '/var/lib/nixos'))).toBe(true);
+    expect(isNamed(find(system, '/var/lib/syncthing'))).toBe(true);
+    expect(isNamed(find(system, '/var/lib'))).toBe(false);
+    expect(isNamed(find(system, '/var'))).toBe(false);
+  });
+
+  it('lists what matters: the state a reboot wipes, and what is kept, without the folders above', () => {
+    // A place inside another of the same service's is left to the manifest's list of unpersisted state.
+    const withInner = {
+      ...manifest,
+      state: [...manifest.state, { ...manifest.state[0]!, path: '/var/lib/syncthing/index' }],
+    };
+    const important = importantPaths(buildTrees(withInner), manifest.state);
+    expect(important.wiped.map((n) => n.path)).toEqual(['/var/lib/syncthing']);
+    expect(important.kept.map((n) => n.path)).toEqual(['/etc/machine-id', '/var/lib/nixos', '/home/alice/.ssh']);
   });
 });

@@ -156,6 +156,35 @@ export function filterTree(node: PathNode, filter: PlacementFilter, query: strin
   return { ...node, children };
 }
 
+/** The configuration names this path itself (an entry, a mount, a root, state, a managed file), not only a path below. */
+export function isNamed(node: PathNode): boolean {
+  return !!(node.entry || node.mount || node.root || node.state.length || node.managed);
+}
+
+/** What matters on a host, without the folders above: state the next boot wipes, and what is kept. */
+export interface ImportantPaths {
+  /** Services' state on a tmpfs that nothing persists. */
+  wiped: PathNode[];
+  /** Persisted entries, and services' state that a persisted entry or another file system keeps. */
+  kept: PathNode[];
+}
+
+/** `unpersisted` is the manifest's: state inside another place of the same service's is not listed twice. */
+export function importantPaths(trees: HostTrees, unpersisted: readonly StatePath[]): ImportantPaths {
+  const wiped = new Set(unpersisted.map((s) => s.path));
+  const found: ImportantPaths = { wiped: [], kept: [] };
+  const visit = (node: PathNode) => {
+    if (node.placement === 'ephemeral' && wiped.has(node.path)) found.wiped.push(node);
+    else if (node.entry || (node.state.length && ['persistent', 'mount'].includes(node.placement))) {
+      found.kept.push(node);
+    }
+    node.children.forEach(visit);
+  };
+  visit(trees.system);
+  trees.homes.forEach((h) => visit(h.tree));
+  return found;
+}
+
 export function countNodes(node: PathNode): number {
   return 1 + node.children.reduce((n, c) => n + countNodes(c), 0);
 }
