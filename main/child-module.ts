@@ -1,13 +1,16 @@
-// Runs one of the app's own modules in a child process, so a crash in native code there cannot take this one down:
-// child_process.fork under Node (the CLI, tests), Electron's utility process in the app (its RunAsNode fuse is off).
+// Runs one of the app's own modules apart: in a child process, so a crash in native code there cannot take this one
+// down (child_process.fork under Node, Electron's utility process in the app, whose RunAsNode fuse is off), or in a
+// worker thread, so long work there cannot hold up this thread (the same in Node and in Electron's main process).
 
 import { fork } from 'node:child_process';
 import { dirname, extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ResourceLimits } from 'node:worker_threads';
 
 export interface ChildModule {
   send(message: unknown): void;
   onMessage(listener: (message: unknown) => void): void;
-  /** Called once when the child is gone, with its exit code or the signal that ended it. */
+  /** Called once when the child is gone, with its exit code or what ended it (a signal, a thread's uncaught error). */
   onExit(listener: (code: number | null, signal: string | null) => void): void;
   kill(signal?: NodeJS.Signals): void;
   /** Whether the child keeps this process running (the CLI must exit while the child waits for work). */
@@ -47,3 +50,21 @@ export const forkWithNode: LaunchChild = (modulePath) => {
     },
   };
 };
+
+/** A worker thread, within the given memory bounds: running out of them ends the thread, not the process. */
+export function workerThread(resourceLimits: ResourceLimits = {}): LaunchChild {
+  return (modulePath) => {
+    // No inherited flags: the thread runs the module as it is, sources or bundle.
+    const worker = new Worker(modulePath, { execArgv: [], resourceLimits });
+    let failure: string | null = null;
+    // Without a listener an uncaught error in the thread would be thrown here.
+    worker.on('error', (error: Error & { code?: string }) => (failure = error.code ?? error.message));
+    return {
+      send: (message) => worker.postMessage(message),
+      onMessage: (listener) => worker.on('message', listener),
+      onExit: (listener) => worker.once('exit', (code) => listener(code, failure)),
+      kill: () => void worker.terminate(),
+      keepAlive: (alive) => (alive ? worker.ref() : worker.unref()),
+    };
+  };
+}

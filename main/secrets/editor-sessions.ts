@@ -1,5 +1,6 @@
 // Editor sessions: a decrypted file held in main's memory, edited by key path, saved atomically; the renderer sees
-// only masked values, and a value's plaintext only when the user reveals it.
+// only masked values, and a value's plaintext only when the user reveals it. Decrypting and encrypting run on the
+// sops worker thread.
 
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../common/api/errors.ts';
@@ -8,9 +9,9 @@ import { cloneValue } from './tree.ts';
 import type { Branch } from './tree.ts';
 import { readVersioned, writeAtomically } from './atomic-file.ts';
 import type { FileVersion } from './atomic-file.ts';
-import { openSops, reencrypt } from './sops-file.ts';
 import type { OpenedFile } from './sops-file.ts';
-import { checkWritten } from './file-operations.ts';
+import { openInWorker, sopsThread } from './sops-thread.ts';
+import { encodeTrees, receiveOpened, sendOpened } from './tree-transfer.ts';
 import { formatForPath } from './stores/index.ts';
 import { ageRecipients } from './metadata.ts';
 import { encryptionSelector } from './encryption-rules.ts';
@@ -26,6 +27,8 @@ interface Session {
   working: Branch[];
   version: FileVersion;
   dirty: boolean;
+  /** Counts edits, so a save tells whether one came in while it encrypted. */
+  edits: number;
   readOnly: boolean;
   names: Map<string, string>;
 }
@@ -69,9 +72,9 @@ export class EditorSessions {
 
   async open({ file, allowMacFailure, names = new Map() }: OpenRequest): Promise<EditorSession> {
     const { bytes, version } = readVersioned(file);
-    const opened = await openSops(bytes, formatForPath(file), { identities: await this.#identities(), file, ignoreMac: allowMacFailure });
+    const opened = await openInWorker(bytes, formatForPath(file), { identities: await this.#identities(), file, ignoreMac: allowMacFailure });
     const id = randomUUID();
-    const session: Session = { id, file, opened, working: opened.plaintext.map((b) => cloneValue(b)), version, dirty: false, readOnly: !opened.macVerified, names };
+    const session: Session = { id, file, opened, working: opened.plaintext.map((b) => cloneValue(b)), version, dirty: false, edits: 0, readOnly: !opened.macVerified, names };
     this.#sessions.set(id, session);
     return this.#view(session);
   }
@@ -101,6 +104,7 @@ export class EditorSessions {
     checkShape(s.opened.format, copy);
     s.working[document] = copy;
     s.dirty = true;
+    s.edits++;
     return this.#view(s);
   }
 
@@ -122,12 +126,13 @@ export class EditorSessions {
     const s = this.#session(id);
     if (s.readOnly) throw new ApiError({ code: 'READ_ONLY', message: `${s.file} was opened read-only because its MAC check failed; it cannot be saved.` });
     if (!s.dirty) return this.#view(s);
-    const bytes = reencrypt(s.opened, s.working);
-    const reopened = await checkWritten(bytes, s.opened.format, { identities: [], dataKey: s.opened.dataKey, file: s.file });
+    const edits = s.edits;
+    // Encrypted and read back on the worker, while edits may come in.
+    const { bytes, reopened } = await sopsThread.run('save', s.file, sendOpened({ ...s.opened, plaintext: [] }), encodeTrees(s.working), s.file);
     s.version = writeAtomically(s.file, bytes, s.version);
     // The re-read file's IVs, so a later save again changes only what is edited after this one.
-    s.opened = reopened;
-    s.dirty = false;
+    s.opened = receiveOpened(reopened);
+    s.dirty = s.edits !== edits;
     return this.#view(s);
   }
 

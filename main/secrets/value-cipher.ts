@@ -126,7 +126,17 @@ function stashKey(aad: string, value: Plain): string | undefined {
 }
 
 export class ValueCipher {
-  readonly #stash = new Map<string, Buffer>();
+  readonly #stash: Map<string, Uint8Array>;
+
+  /** With the IVs of a cipher that read the file before (on another thread), or none. */
+  constructor(ivs: Iterable<[string, Uint8Array]> = []) {
+    this.#stash = new Map(ivs);
+  }
+
+  /** The IVs seen so far, by value: what another cipher needs to keep unchanged values' bytes. */
+  get ivs(): Map<string, Uint8Array> {
+    return this.#stash;
+  }
 
   /** Encrypts one value; an empty string or comment stays empty, as sops leaves it. */
   encrypt(value: Plain, key: Uint8Array, aad: string): string {
@@ -135,7 +145,7 @@ export class ValueCipher {
       return '';
     }
     const stashed = stashKey(aad, value);
-    const iv = (stashed && this.#stash.get(stashed)) ?? randomBytes(32);
+    const iv = Buffer.from((stashed && this.#stash.get(stashed)) ?? randomBytes(32));
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(utf8.encode(aad));
     const data = Buffer.concat([cipher.update(bytes), cipher.final()]);
@@ -168,7 +178,8 @@ export class ValueCipher {
       throw invalidFile(`Could not decrypt the value at "${aad}": ${reason}.`);
     }
     const stashed = stashKey(aad, plain);
-    if (stashed) this.#stash.set(stashed, iv);
+    // Its own 32 bytes, not a view into a shared pool that would travel whole to another thread.
+    if (stashed) this.#stash.set(stashed, new Uint8Array(iv));
     return plain;
   }
 }
