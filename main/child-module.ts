@@ -5,10 +5,10 @@
 import { fork } from 'node:child_process';
 import { dirname, extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ResourceLimits } from 'node:worker_threads';
 
 export interface ChildModule {
-  send(message: unknown): void;
+  /** Sends a message; a thread takes the listed buffers over (they are emptied here), a process gets copies. */
+  send(message: unknown, transfer?: ArrayBuffer[]): void;
   onMessage(listener: (message: unknown) => void): void;
   /** Called once when the child is gone, with its exit code or what ended it (a signal, a thread's uncaught error). */
   onExit(listener: (code: number | null, signal: string | null) => void): void;
@@ -51,20 +51,21 @@ export const forkWithNode: LaunchChild = (modulePath) => {
   };
 };
 
-/** A worker thread, within the given memory bounds: running out of them ends the thread, not the process. */
-export function workerThread(resourceLimits: ResourceLimits = {}): LaunchChild {
-  return (modulePath) => {
-    // No inherited flags: the thread runs the module as it is, sources or bundle.
-    const worker = new Worker(modulePath, { execArgv: [], resourceLimits });
-    let failure: string | null = null;
-    // Without a listener an uncaught error in the thread would be thrown here.
-    worker.on('error', (error: Error & { code?: string }) => (failure = error.code ?? error.message));
-    return {
-      send: (message) => worker.postMessage(message),
-      onMessage: (listener) => worker.on('message', listener),
-      onExit: (listener) => worker.once('exit', (code) => listener(code, failure)),
-      kill: () => void worker.terminate(),
-      keepAlive: (alive) => (alive ? worker.ref() : worker.unref()),
-    };
+/**
+ * A worker thread, with V8's default heap: lower resource limits would not protect this process, since one large
+ * allocation past them aborts the whole process rather than the thread (nodejs/node#47224).
+ */
+export const startWorkerThread: LaunchChild = (modulePath) => {
+  // No inherited flags: the thread runs the module as it is, sources or bundle.
+  const worker = new Worker(modulePath, { execArgv: [] });
+  let failure: string | null = null;
+  // Without a listener an uncaught error in the thread would be thrown here.
+  worker.on('error', (error: Error & { code?: string }) => (failure = error.code ?? error.message));
+  return {
+    send: (message, transfer) => worker.postMessage(message, transfer),
+    onMessage: (listener) => worker.on('message', listener),
+    onExit: (listener) => worker.once('exit', (code) => listener(code, failure)),
+    kill: () => void worker.terminate(),
+    keepAlive: (alive) => (alive ? worker.ref() : worker.unref()),
   };
-}
+};

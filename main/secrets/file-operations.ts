@@ -9,24 +9,27 @@ import type { OpenedFile } from './sops-file.ts';
 import type { SopsConfig } from './sops-config.ts';
 import type { FileOptions } from './sops-jobs.ts';
 import { openInWorker, sopsThread } from './sops-thread.ts';
+import { handOver } from './tree-transfer.ts';
 
 export type { FileOptions } from './sops-jobs.ts';
 
 export async function decryptFile(path: string, options: FileOptions & { ignoreMac?: boolean }): Promise<OpenedFile> {
   const { bytes } = readVersioned(path);
-  return openInWorker(bytes, options.format ?? formatForPath(path), { identities: options.identities, file: path, ignoreMac: options.ignoreMac });
+  const format = options.format ?? formatForPath(path);
+  return openInWorker(bytes, format, { identities: options.identities, file: path, ignoreMac: options.ignoreMac }, { handOver: true });
 }
 
 /** `sops encrypt`: the encrypted bytes of a plaintext file, by the creation rule that matches it. */
 export function encryptFile(path: string, options: FileOptions): Promise<{ bytes: Uint8Array; config: SopsConfig }> {
-  return sopsThread.run('encrypt', path, readVersioned(path).bytes, path, { ...options, readBack: false });
+  const { bytes } = readVersioned(path);
+  return sopsThread.run('encrypt', path, [bytes, path, { ...options, readBack: false }], handOver(bytes));
 }
 
 /** Encrypts a plaintext file over itself (`--in-place`): read back first, and refused if it changed meanwhile. */
 export async function encryptFileInPlace(path: string, options: FileOptions): Promise<void> {
   const { bytes: plain, version } = readVersioned(path);
   // The plaintext is replaced only by a file that gives it back.
-  const { bytes } = await sopsThread.run('encrypt', path, plain, path, { ...options, readBack: true });
+  const { bytes } = await sopsThread.run('encrypt', path, [plain, path, { ...options, readBack: true }], handOver(plain));
   writeAtomically(path, bytes, version);
 }
 
@@ -42,7 +45,7 @@ function exclusive<T>(path: string, work: (write: (bytes: Uint8Array, version: F
 export function updateKeysFile(path: string, options: FileOptions): Promise<{ changed: boolean }> {
   return exclusive(path, async (write) => {
     const { bytes, version } = readVersioned(path);
-    const updated = await sopsThread.run('updateKeys', path, bytes, path, options);
+    const updated = await sopsThread.run('updateKeys', path, [bytes, path, options], handOver(bytes));
     if (updated) write(updated, version);
     return { changed: updated !== null };
   });
@@ -52,6 +55,6 @@ export function updateKeysFile(path: string, options: FileOptions): Promise<{ ch
 export function rotateFile(path: string, options: FileOptions): Promise<void> {
   return exclusive(path, async (write) => {
     const { bytes, version } = readVersioned(path);
-    write(await sopsThread.run('rotate', path, bytes, path, options), version);
+    write(await sopsThread.run('rotate', path, [bytes, path, options], handOver(bytes)), version);
   });
 }

@@ -38,18 +38,18 @@ export class SecretsService {
 
   list(): Promise<SecretFileList> {
     const flake = this.#flake();
-    return sopsThread.run('list', secretsOf(flake), flake);
+    return sopsThread.run('list', secretsOf(flake), [flake]);
   }
 
   /** The hosts' manifests checked against the files of secrets/ and their recipients. */
   checks(inspection: Inspection): Promise<SecretChecks> {
     const flake = this.#flake();
-    return sopsThread.run('checks', secretsOf(flake), flake, inspection);
+    return sopsThread.run('checks', secretsOf(flake), [flake, inspection]);
   }
 
   async open(file: string, allowMacFailure: boolean): Promise<EditorSession> {
     const flake = this.#flake();
-    const names = await sopsThread.run('names', secretsOf(flake), flake);
+    const names = await sopsThread.run('names', secretsOf(flake), [flake]);
     return this.sessions.open({ file: this.resolve(file), allowMacFailure, names });
   }
 

@@ -110,7 +110,7 @@ function rulesFor(format: SecretFormat, rules: EncryptionRules): EncryptionRules
 }
 
 /** Encrypts the (edited) plaintext with the file's data key and IVs; a new MAC and lastmodified, all else kept. */
-export function reencrypt(opened: OpenedFile, plaintext: readonly Branch[], now = new Date()): Uint8Array {
+export function reencrypt(opened: Omit<OpenedFile, 'plaintext'>, plaintext: readonly Branch[], now = new Date()): Uint8Array {
   const { dataKey, cipher, document, metadata, store } = opened;
   const { branches, mac } = encryptBranches(plaintext, cipher, dataKey, rulesFor(opened.format, metadata.rules));
   const lastModified = nowRfc3339(now);

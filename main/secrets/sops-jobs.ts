@@ -10,7 +10,7 @@ import { hostRecipients } from '../keys/host-recipients.ts';
 import { checkSecrets } from './secret-checks.ts';
 import { listSecretFiles, recipientNames } from './recipients-view.ts';
 import { checkWritten, decryptedBytes, encryptPlain, openSops, reencrypt, rotate, updateKeys } from './sops-file.ts';
-import type { OpenOptions } from './sops-file.ts';
+import type { OpenedFile, OpenOptions } from './sops-file.ts';
 import { findSopsConfig, loadSopsConfig, requireSopsConfig, ruleForFile } from './sops-config.ts';
 import type { SopsConfig } from './sops-config.ts';
 import { readMetadata, sameGroups } from './metadata.ts';
@@ -18,7 +18,7 @@ import { newDataKey } from './data-key.ts';
 import { formatForPath, storeFor } from './stores/index.ts';
 import type { Branch } from './tree.ts';
 import { decodeTrees, receiveOpened, sendOpened } from './tree-transfer.ts';
-import type { OpenedTransfer } from './tree-transfer.ts';
+import type { OpenedTransfer, SealedFile } from './tree-transfer.ts';
 import { invalidFile } from './sops-errors.ts';
 
 /** How a file on disk is handled: whose keys, which .sops.yaml, which format. */
@@ -38,16 +38,19 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export const sopsJobs = {
-  async open(bytes: Uint8Array, format: SecretFormat, options: OpenOptions): Promise<OpenedTransfer> {
+  async open(bytes: Uint8Array, format: SecretFormat, options: OpenOptions): Promise<OpenedTransfer<OpenedFile>> {
     return sendOpened(await openSops(bytes, format, options));
   },
 
-  /** An edited plaintext encrypted with the opened file's key and IVs, and read back. */
-  async save(opened: OpenedTransfer, plaintext: unknown, file: string): Promise<{ bytes: Uint8Array; reopened: OpenedTransfer }> {
-    const received = receiveOpened(opened);
+  /**
+   * An edited plaintext encrypted with the file's key and IVs, and read back; what comes back is the file as
+   * written, without the plaintext the caller already has.
+   */
+  async save(sealed: OpenedTransfer<SealedFile>, plaintext: unknown, file: string): Promise<{ bytes: Uint8Array; sealed: OpenedTransfer<SealedFile> }> {
+    const received = receiveOpened(sealed);
     const bytes = reencrypt(received, decodeTrees(plaintext) as Branch[]);
-    const reopened = await checkWritten(bytes, received.format, { identities: [], dataKey: received.dataKey, file });
-    return { bytes, reopened: sendOpened(reopened) };
+    const { plaintext: _plaintext, ...reopened } = await checkWritten(bytes, received.format, { identities: [], dataKey: received.dataKey, file });
+    return { bytes, sealed: sendOpened(reopened) };
   },
 
   /**
@@ -104,6 +107,9 @@ export const sopsJobs = {
 
 export type SopsJobs = typeof sopsJobs;
 export type SopsJobName = keyof SopsJobs;
+
+/** What the worker sends once, when it is loaded and takes jobs. */
+export const readyMessage = 'ready';
 
 export interface SopsRequest {
   id: number;

@@ -3,11 +3,18 @@
 
 import { parentPort } from 'node:worker_threads';
 import { ApiError } from '../../common/api/errors.ts';
-import { sopsJobs } from './sops-jobs.ts';
+import { readyMessage, sopsJobs } from './sops-jobs.ts';
+import { handOver } from './tree-transfer.ts';
 import type { SopsReply, SopsRequest } from './sops-jobs.ts';
 
 const port = parentPort;
 if (!port) throw new Error('sops-worker.ts runs as a worker thread (see sops-thread.ts), not on its own.');
+
+/** Bytes a job made (a file to write) go back without a copy. */
+function madeBytes(value: unknown): ArrayBuffer[] {
+  const bytes = value instanceof Uint8Array ? value : (value as { bytes?: unknown } | null)?.bytes;
+  return bytes instanceof Uint8Array ? handOver(bytes) : [];
+}
 
 async function run(request: SopsRequest): Promise<SopsReply> {
   try {
@@ -19,4 +26,7 @@ async function run(request: SopsRequest): Promise<SopsReply> {
   }
 }
 
-port.on('message', (request: SopsRequest) => void run(request).then((reply) => port.postMessage(reply)));
+port.on('message', (request: SopsRequest) =>
+  void run(request).then((reply) => port.postMessage(reply, reply.ok ? madeBytes(reply.value) : [])),
+);
+port.postMessage(readyMessage);

@@ -6,6 +6,7 @@ import { storeFor } from './stores/index.ts';
 import { ValueCipher } from './value-cipher.ts';
 import type { OpenedFile } from './sops-file.ts';
 
+
 /** A property no tree or metadata object has: the class a tagged object stands for. */
 const tag = '\u0000class';
 
@@ -44,18 +45,29 @@ export function decodeTrees(value: unknown): unknown {
   return decoded;
 }
 
-/** An opened file as it crosses threads: the store is made again from its format and settings. */
-export interface OpenedTransfer {
-  file: unknown;
-  ivs: Map<string, Uint8Array>;
+/** The buffer of bytes handed over to another thread (read or made for it alone), when the bytes fill it. */
+export function handOver(bytes: Uint8Array): ArrayBuffer[] {
+  const buffer = bytes.buffer;
+  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
 }
 
-export function sendOpened(opened: OpenedFile): OpenedTransfer {
+/** An opened file without its plaintext: what writing an edited plaintext back needs. */
+export type SealedFile = Omit<OpenedFile, 'plaintext'>;
+
+/** An opened (or sealed) file as it crosses threads: the store is made again from its format and settings. */
+export interface OpenedTransfer<T extends SealedFile> {
+  file: unknown;
+  ivs: Map<string, string>;
+  /** Only for the type: what receiveOpened gives back. */
+  of?: T;
+}
+
+export function sendOpened<T extends SealedFile>(opened: T): OpenedTransfer<T> {
   const { store: _store, cipher, ...file } = opened;
   return { file: encodeTrees(file), ivs: cipher.ivs };
 }
 
-export function receiveOpened(transfer: OpenedTransfer): OpenedFile {
-  const file = decodeTrees(transfer.file) as Omit<OpenedFile, 'store' | 'cipher'>;
-  return { ...file, store: storeFor(file.format, file.settings), cipher: new ValueCipher(transfer.ivs) };
+export function receiveOpened<T extends SealedFile>(transfer: OpenedTransfer<T>): T {
+  const file = decodeTrees(transfer.file) as Omit<T, 'store' | 'cipher'>;
+  return { ...file, store: storeFor(file.format, file.settings), cipher: new ValueCipher(transfer.ivs) } as T;
 }
