@@ -98,6 +98,11 @@ export class SopsThread {
     });
   }
 
+  /** The subject of the job on the worker now, once it was sent there: what holds the secrets up, if anything. */
+  get busyWith(): string | undefined {
+    return this.#running?.timer ? this.#running.job.subject : undefined;
+  }
+
   #start(): Worker {
     const worker: Worker = { module: this.#launch(moduleBeside(import.meta.filename, 'sops-worker')), ready: false };
     worker.module.onMessage((message) => {
