@@ -25,7 +25,9 @@ describe('modules started apart', () => {
     const started = modulesStartedApart();
     expect(started.map(([, name]) => name).sort()).toEqual(['keychain-worker', 'sops-worker']);
     for (const [caller, name] of started) {
-      expect(mainEntries[name as keyof typeof mainEntries], `${caller} starts ${name}`).toBe(join(dirname(caller), `${name}.ts`));
+      expect(mainEntries[name as keyof typeof mainEntries], `${caller} starts ${name}`).toBe(
+        join(dirname(caller), `${name}.ts`),
+      );
     }
   });
 });

@@ -20,7 +20,10 @@ let dataDir: string;
 let services: Services;
 let router: Router;
 
-async function call<C extends MethodChannel>(channel: C, params: Params<C> | Record<string, unknown> = {}): Promise<Result<C>> {
+async function call<C extends MethodChannel>(
+  channel: C,
+  params: Params<C> | Record<string, unknown> = {},
+): Promise<Result<C>> {
   const envelope = await router.call(channel, params, { url: 'app://flakedeck/index.html' });
   if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);
   return envelope.value as Result<C>;
@@ -48,7 +51,9 @@ afterAll(() => {
 describe('the router while a 64 MB secret is decrypted', () => {
   it('answers other calls, one after another, before the file is open', { timeout: 300_000 }, async () => {
     let open = false;
-    const opening = call('secrets.open', { file: 'secrets/vps.yaml', allowMacFailure: false }).finally(() => (open = true));
+    const opening = call('secrets.open', { file: 'secrets/vps.yaml', allowMacFailure: false }).finally(
+      () => (open = true),
+    );
     const file = join(flake.path, 'secrets', 'vps.yaml');
     let answeredDuringDecryption = 0;
     while (!open) {
