@@ -3,7 +3,8 @@ import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
 import { mainEntries, nativeModules } from './vite.main.config.ts';
 
-// The command line, and the modules the app starts in processes of their own (the keychain worker), beside it.
+// The command line, and the modules the app starts in processes or threads of their own (the keychain and sops
+// workers), beside it.
 const { main: _app, ...childModules } = mainEntries;
 
 export default defineConfig({

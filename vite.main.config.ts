@@ -9,6 +9,7 @@ export const nativeModules = ['better-sqlite3', 'keytar', 'node-pty'];
 export const mainEntries = {
   main: 'main/index.ts',
   'keychain-worker': 'main/keys/keychain-worker.ts',
+  'sops-worker': 'main/secrets/sops-worker.ts',
 };
 
 export default defineConfig({

@@ -1,13 +1,16 @@
-// Runs one of the app's own modules in a child process, so a crash in native code there cannot take this one down:
-// child_process.fork under Node (the CLI, tests), Electron's utility process in the app (its RunAsNode fuse is off).
+// Runs one of the app's own modules apart: in a child process, so a crash in native code there cannot take this one
+// down (child_process.fork under Node, Electron's utility process in the app, whose RunAsNode fuse is off), or in a
+// worker thread, so long work there cannot hold up this thread (the same in Node and in Electron's main process).
 
 import { fork } from 'node:child_process';
 import { dirname, extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 export interface ChildModule {
-  send(message: unknown): void;
+  /** Sends a message; a thread takes the listed buffers over (they are emptied here), a process gets copies. */
+  send(message: unknown, transfer?: ArrayBuffer[]): void;
   onMessage(listener: (message: unknown) => void): void;
-  /** Called once when the child is gone, with its exit code or the signal that ended it. */
+  /** Called once when the child is gone, with its exit code or what ended it (a signal, a thread's uncaught error). */
   onExit(listener: (code: number | null, signal: string | null) => void): void;
   kill(signal?: NodeJS.Signals): void;
   /** Whether the child keeps this process running (the CLI must exit while the child waits for work). */
@@ -45,5 +48,24 @@ export const forkWithNode: LaunchChild = (modulePath) => {
         child.channel?.unref();
       }
     },
+  };
+};
+
+/**
+ * A worker thread, with V8's default heap: lower resource limits would not protect this process, since one large
+ * allocation past them aborts the whole process rather than the thread (nodejs/node#47224).
+ */
+export const startWorkerThread: LaunchChild = (modulePath) => {
+  // No inherited flags: the thread runs the module as it is, sources or bundle.
+  const worker = new Worker(modulePath, { execArgv: [] });
+  let failure: string | null = null;
+  // Without a listener an uncaught error in the thread would be thrown here.
+  worker.on('error', (error: Error & { code?: string }) => (failure = error.code ?? error.message));
+  return {
+    send: (message, transfer) => worker.postMessage(message, transfer),
+    onMessage: (listener) => worker.on('message', listener),
+    onExit: (listener) => worker.once('exit', (code) => listener(code, failure)),
+    kill: () => void worker.terminate(),
+    keepAlive: (alive) => (alive ? worker.ref() : worker.unref()),
   };
 };

@@ -1,5 +1,6 @@
 // Editor sessions: a decrypted file held in main's memory, edited by key path, saved atomically; the renderer sees
-// only masked values, and a value's plaintext only when the user reveals it.
+// only masked values, and a value's plaintext only when the user reveals it. Decrypting and encrypting run on the
+// sops worker thread.
 
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../common/api/errors.ts';
@@ -8,9 +9,9 @@ import { cloneValue } from './tree.ts';
 import type { Branch } from './tree.ts';
 import { readVersioned, writeAtomically } from './atomic-file.ts';
 import type { FileVersion } from './atomic-file.ts';
-import { openSops, reencrypt } from './sops-file.ts';
-import type { OpenedFile } from './sops-file.ts';
-import { checkWritten } from './file-operations.ts';
+import { openInWorker, sopsThread } from './sops-thread.ts';
+import { encodeTrees, receiveOpened, sendOpened } from './tree-transfer.ts';
+import type { SealedFile } from './tree-transfer.ts';
 import { formatForPath } from './stores/index.ts';
 import { ageRecipients } from './metadata.ts';
 import { encryptionSelector } from './encryption-rules.ts';
@@ -21,11 +22,14 @@ export type IdentitySource = () => Promise<string[]>;
 interface Session {
   id: string;
   file: string;
-  opened: OpenedFile;
+  /** The file as last read or written, without its plaintext (the working copy holds that). */
+  sealed: SealedFile;
   /** The working copy: the opened plaintext with the user's edits. */
   working: Branch[];
   version: FileVersion;
   dirty: boolean;
+  /** Counts edits, so a save tells whether one came in while it encrypted. */
+  edits: number;
   readOnly: boolean;
   names: Map<string, string>;
 }
@@ -53,13 +57,13 @@ export class EditorSessions {
   }
 
   #view(s: Session): EditorSession {
-    const shouldEncrypt = encryptionSelector(s.opened.format === 'binary' ? {} : s.opened.metadata.rules);
+    const shouldEncrypt = encryptionSelector(s.sealed.format === 'binary' ? {} : s.sealed.metadata.rules);
     const names = s.names;
-    const recipients: SecretRecipient[] = ageRecipients(s.opened.metadata).map((r) => ({ ...r, ...(names.has(r.recipient) && { name: names.get(r.recipient) }) }));
+    const recipients: SecretRecipient[] = ageRecipients(s.sealed.metadata).map((r) => ({ ...r, ...(names.has(r.recipient) && { name: names.get(r.recipient) }) }));
     return {
       sessionId: s.id,
       file: s.file,
-      format: s.opened.format,
+      format: s.sealed.format,
       documents: s.working.map((doc) => maskTree(doc, shouldEncrypt)),
       dirty: s.dirty,
       readOnly: s.readOnly,
@@ -69,9 +73,10 @@ export class EditorSessions {
 
   async open({ file, allowMacFailure, names = new Map() }: OpenRequest): Promise<EditorSession> {
     const { bytes, version } = readVersioned(file);
-    const opened = await openSops(bytes, formatForPath(file), { identities: await this.#identities(), file, ignoreMac: allowMacFailure });
+    const identities = await this.#identities();
+    const { plaintext, ...sealed } = await openInWorker(bytes, formatForPath(file), { identities, file, ignoreMac: allowMacFailure }, { handOver: true });
     const id = randomUUID();
-    const session: Session = { id, file, opened, working: opened.plaintext.map((b) => cloneValue(b)), version, dirty: false, readOnly: !opened.macVerified, names };
+    const session: Session = { id, file, sealed, working: plaintext, version, dirty: false, edits: 0, readOnly: !sealed.macVerified, names };
     this.#sessions.set(id, session);
     return this.#view(session);
   }
@@ -98,9 +103,10 @@ export class EditorSessions {
     if (s.readOnly) throw new ApiError({ code: 'READ_ONLY', message: `${s.file} was opened read-only because its MAC check failed.` });
     const copy = cloneValue(this.#document(s, document));
     change(copy);
-    checkShape(s.opened.format, copy);
+    checkShape(s.sealed.format, copy);
     s.working[document] = copy;
     s.dirty = true;
+    s.edits++;
     return this.#view(s);
   }
 
@@ -122,12 +128,13 @@ export class EditorSessions {
     const s = this.#session(id);
     if (s.readOnly) throw new ApiError({ code: 'READ_ONLY', message: `${s.file} was opened read-only because its MAC check failed; it cannot be saved.` });
     if (!s.dirty) return this.#view(s);
-    const bytes = reencrypt(s.opened, s.working);
-    const reopened = await checkWritten(bytes, s.opened.format, { identities: [], dataKey: s.opened.dataKey, file: s.file });
+    const edits = s.edits;
+    // Encrypted and read back on the worker, while edits may come in.
+    const { bytes, sealed } = await sopsThread.run('save', s.file, [sendOpened(s.sealed), encodeTrees(s.working), s.file]);
     s.version = writeAtomically(s.file, bytes, s.version);
     // The re-read file's IVs, so a later save again changes only what is edited after this one.
-    s.opened = reopened;
-    s.dirty = false;
+    s.sealed = receiveOpened(sealed);
+    s.dirty = s.edits !== edits;
     return this.#view(s);
   }
 

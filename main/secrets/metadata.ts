@@ -159,3 +159,9 @@ export function withNewMac(raw: Branch, mac: string, lastModified: string): Bran
 export function ageRecipients(m: SopsMetadata): { recipient: string; group: number }[] {
   return m.keyGroups.flatMap((g, group) => g.age.map((k) => ({ recipient: k.recipient, group })));
 }
+
+/** Whether two lists of key groups hold the same recipients, group by group, in any order within a group. */
+export function sameGroups(a: readonly (readonly string[])[], b: readonly (readonly string[])[]): boolean {
+  const key = (g: readonly string[]) => [...new Set(g)].sort().join(',');
+  return a.length === b.length && a.every((g, i) => key(g) === key(b[i]!));
+}

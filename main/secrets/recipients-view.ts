@@ -7,10 +7,9 @@ import type { SecretFileList, SecretFileSummary, SecretFormat, SecretRecipient }
 import { hostRecipients } from '../keys/host-recipients.ts';
 import { formatForPath, storeFor } from './stores/index.ts';
 import { demoKeys } from './demo-keys.ts';
-import { ageRecipients, readMetadata } from './metadata.ts';
+import { ageRecipients, readMetadata, sameGroups } from './metadata.ts';
 import { findSopsConfig, loadSopsConfig, ruleForFile } from './sops-config.ts';
 import type { SopsConfig } from './sops-config.ts';
-import { sameGroups } from './file-operations.ts';
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];

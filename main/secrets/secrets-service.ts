@@ -1,18 +1,18 @@
 // The secrets of the current flake, as the API offers them: listing with recipients, editor sessions, updatekeys
-// and rotate. Paths are relative to the flake and may not leave it.
+// and rotate. Paths are relative to the flake and may not leave it. Files are read on the sops worker thread.
 
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 import type { EditorSession, SecretFileList, SecretFileSummary } from '../../common/model/secrets.ts';
 import type { Inspection } from '../../common/model/manifest.ts';
 import type { SecretChecks } from '../../common/model/secret-checks.ts';
-import { hostRecipients } from '../keys/host-recipients.ts';
-import { checkSecrets } from './secret-checks.ts';
 import { EditorSessions } from './editor-sessions.ts';
 import type { IdentitySource } from './editor-sessions.ts';
-import { listSecretFiles, recipientNames } from './recipients-view.ts';
 import { rotateFile, updateKeysFile } from './file-operations.ts';
-import { findSopsConfig, loadSopsConfig } from './sops-config.ts';
+import { sopsThread } from './sops-thread.ts';
+
+/** How messages name the work over a whole flake's secrets. */
+const secretsOf = (flake: string) => `The secret files under ${join(flake, 'secrets')}`;
 
 export class SecretsService {
   readonly #flake: () => string;
@@ -37,20 +37,19 @@ export class SecretsService {
   }
 
   list(): Promise<SecretFileList> {
-    return listSecretFiles(this.#flake());
+    const flake = this.#flake();
+    return sopsThread.run('list', secretsOf(flake), [flake]);
   }
 
   /** The hosts' manifests checked against the files of secrets/ and their recipients. */
-  async checks(inspection: Inspection): Promise<SecretChecks> {
+  checks(inspection: Inspection): Promise<SecretChecks> {
     const flake = this.#flake();
-    const [list, hosts] = await Promise.all([this.list(), hostRecipients(flake)]);
-    return checkSecrets({ flake, inspection, files: list.files, hosts });
+    return sopsThread.run('checks', secretsOf(flake), [flake, inspection]);
   }
 
   async open(file: string, allowMacFailure: boolean): Promise<EditorSession> {
     const flake = this.#flake();
-    const config = findSopsConfig(flake);
-    const names = await recipientNames(flake, config ? loadSopsConfig(config) : undefined);
+    const names = await sopsThread.run('names', secretsOf(flake), [flake]);
     return this.sessions.open({ file: this.resolve(file), allowMacFailure, names });
   }
 

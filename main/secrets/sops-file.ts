@@ -26,7 +26,10 @@ export interface OpenedFile {
   store: Store;
   plaintext: Branch[];
   metadata: SopsMetadata;
-  document: EncryptedDocument;
+  /** The file's metadata block and layout as read, kept when it is written back. */
+  document: Pick<EncryptedDocument, 'metadata' | 'layout'>;
+  /** `stores:` of .sops.yaml, for writing it back. */
+  settings?: StoreSettings;
   dataKey: Uint8Array;
   /** Holds the file's IVs, so unchanged values keep their ciphertext when saved. */
   cipher: ValueCipher;
@@ -79,7 +82,26 @@ export async function openSops(bytes: Uint8Array, format: SecretFormat, options:
   const cipher = new ValueCipher();
   const { branches, mac } = decryptBranches(document.branches, cipher, dataKey, rulesFor(format, metadata.rules));
   const macVerified = checkMac(metadata, mac, dataKey, cipher, options);
-  return { format, store, plaintext: branches, metadata, document, dataKey, cipher, macVerified };
+  return {
+    format,
+    store,
+    plaintext: branches,
+    metadata,
+    document: { metadata: document.metadata, layout: document.layout },
+    ...(options.settings && { settings: options.settings }),
+    dataKey,
+    cipher,
+    macVerified,
+  };
+}
+
+/** Reads back bytes about to be written with the data key: they must decrypt and pass their MAC. */
+export async function checkWritten(bytes: Uint8Array, format: SecretFormat, options: OpenOptions): Promise<OpenedFile> {
+  try {
+    return await openSops(bytes, format, { ...options, ignoreMac: false });
+  } catch (error) {
+    throw invalidFile(`Flakedeck produced a file it cannot read back (${(error as Error).message}); nothing was written.`, 'Please report this as a bug.');
+  }
 }
 
 /** sops ≥3.11 ignores every encryption rule for binary files: the one value is always encrypted. */
@@ -88,7 +110,7 @@ function rulesFor(format: SecretFormat, rules: EncryptionRules): EncryptionRules
 }
 
 /** Encrypts the (edited) plaintext with the file's data key and IVs; a new MAC and lastmodified, all else kept. */
-export function reencrypt(opened: OpenedFile, plaintext: readonly Branch[], now = new Date()): Uint8Array {
+export function reencrypt(opened: Omit<OpenedFile, 'plaintext'>, plaintext: readonly Branch[], now = new Date()): Uint8Array {
   const { dataKey, cipher, document, metadata, store } = opened;
   const { branches, mac } = encryptBranches(plaintext, cipher, dataKey, rulesFor(opened.format, metadata.rules));
   const lastModified = nowRfc3339(now);

@@ -1,6 +1,6 @@
 // One value's encryption (SPEC §2): AES-256-GCM with a 32-byte IV, the key path as AAD, typed plaintext bytes.
 
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { Comment, Timestamp, scalarType } from './tree.ts';
 import type { Leaf } from './tree.ts';
 import { formatFloatF } from './go-format.ts';
@@ -122,11 +122,26 @@ function stashKey(aad: string, value: Plain): string | undefined {
   // Inline comments come back from decryption as head comments, so they never match (as in sops).
   if (value instanceof Comment && value.inline) return undefined;
   const text = typeof value === 'string' ? value : Buffer.from(toBytes(value)).toString('base64');
-  return `${aad}\0${typeOf(value)}\0${text}`;
+  // A long value by its digest: the stash goes to another thread and back, and need not carry a copy of it.
+  const held = text.length > maxTextInKey ? `#${createHash('sha256').update(text).digest('base64')}` : `=${text}`;
+  return `${aad}\0${typeOf(value)}\0${held}`;
 }
 
+const maxTextInKey = 1024;
+
 export class ValueCipher {
-  readonly #stash = new Map<string, Buffer>();
+  /** IVs in base64 as the file holds them: text costs less than bytes to send to another thread. */
+  readonly #stash: Map<string, string>;
+
+  /** With the IVs of a cipher that read the file before (on another thread), or none. */
+  constructor(ivs: Iterable<[string, string]> = []) {
+    this.#stash = new Map(ivs);
+  }
+
+  /** The IVs seen so far, by value: what another cipher needs to keep unchanged values' bytes. */
+  get ivs(): Map<string, string> {
+    return this.#stash;
+  }
 
   /** Encrypts one value; an empty string or comment stays empty, as sops leaves it. */
   encrypt(value: Plain, key: Uint8Array, aad: string): string {
@@ -135,12 +150,13 @@ export class ValueCipher {
       return '';
     }
     const stashed = stashKey(aad, value);
-    const iv = (stashed && this.#stash.get(stashed)) ?? randomBytes(32);
+    const stashedIv = stashed && this.#stash.get(stashed);
+    const iv = stashedIv ? Buffer.from(stashedIv, 'base64') : randomBytes(32);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(utf8.encode(aad));
     const data = Buffer.concat([cipher.update(bytes), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return `ENC[AES256_GCM,data:${data.toString('base64')},iv:${iv.toString('base64')},tag:${tag.toString('base64')},type:${typeOf(value)}]`;
+    return `ENC[AES256_GCM,data:${data.toString('base64')},iv:${stashedIv || iv.toString('base64')},tag:${tag.toString('base64')},type:${typeOf(value)}]`;
   }
 
   /** Decrypts one `ENC[…]` value and remembers its IV for re-encryption. */
@@ -150,10 +166,9 @@ export class ValueCipher {
     if (!parts) throw invalidFile(`The value at "${aad}" is not a valid ENC[…] value.`);
     const { data: dataPart, iv: ivPart, tag: tagPart, type } = parts;
     let plain: Plain;
-    let iv: Buffer;
     try {
       const data = decodeBase64(dataPart, 'data');
-      iv = decodeBase64(ivPart, 'iv');
+      const iv = decodeBase64(ivPart, 'iv');
       const tag = decodeBase64(tagPart, 'tag');
       if (iv.length === 0 || tag.length !== 16) throw new Error('its iv or tag has the wrong length');
       const decipher = createDecipheriv('aes-256-gcm', key, iv);
@@ -168,7 +183,7 @@ export class ValueCipher {
       throw invalidFile(`Could not decrypt the value at "${aad}": ${reason}.`);
     }
     const stashed = stashKey(aad, plain);
-    if (stashed) this.#stash.set(stashed, iv);
+    if (stashed) this.#stash.set(stashed, ivPart);
     return plain;
   }
 }
