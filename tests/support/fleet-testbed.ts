@@ -2,7 +2,7 @@
 // booted, profile) and a stand-in `systemctl` on its PATH, and the deploy fixture flake pointed at them.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ export interface FleetTestbed {
   targets: Map<string, DeployTarget>;
   /** The services' fleet settings: each host's system links in its own target's folder. */
   fleet: Partial<FleetEnvironment>;
-  /** ssh options that log into every host's sshd (each has its own key): the services' `deploy.sshOptions`. */
+  /** ssh options that log into every host's sshd (with one key all of them accept): the services' `deploy.sshOptions`. */
   sshOptions: string[];
   /** Rewrites the hosts' specs (keeping where each is reached) and commits, as a new revision of the flake. */
   commitHosts(hosts: Record<string, string>, message: string): void;
@@ -95,9 +95,15 @@ export async function startFleetTestbed(hosts: Record<string, FleetHost>): Promi
   };
   commitHosts(Object.fromEntries(Object.entries(hosts).map(([name, h]) => [name, h.spec])), 'fleet');
 
-  // ssh offers each identity in turn; the other options are the same for every test sshd.
-  const keys = [...targets.values()].flatMap((t) => ['-i', t.sshd.identityFile]);
-  const common = [...targets.values()][0]?.sshd.sshOptions.slice(2) ?? [];
+  // One key logs into every host, as a user's key would: offering each host's own key in turn would cost every
+  // host a try per key before its own, and past sshd's MaxAuthTries (6) the last hosts would refuse it.
+  const first = [...targets.values()][0]?.sshd;
+  for (const target of targets.values()) {
+    if (first && target.sshd !== first)
+      appendFileSync(target.sshd.authorizedKeys, readFileSync(`${first.identityFile}.pub`));
+  }
+  const keys = first ? ['-i', first.identityFile] : [];
+  const common = first?.sshOptions.slice(2) ?? [];
   return {
     repo,
     targets,
