@@ -6,6 +6,7 @@ import type { Benchmark } from './bench.ts';
 import { medianMs } from './bench.ts';
 import { deployServices } from '../tests/support/deploy-services.ts';
 import { startFleetTestbed } from '../tests/support/fleet-testbed.ts';
+import { sshControlParent } from '../main/targets/settings.ts';
 
 const hostCount = 8;
 const runs = 7;
@@ -20,7 +21,8 @@ export const benchmark: Benchmark = {
     const app = deployServices(
       bed.targets.get(names[0]!)!,
       bed.repo.path,
-      { sshOptions: bed.sshOptions },
+      // Shared ssh connections, as the app has them.
+      { sshOptions: bed.sshOptions, sshControlDir: sshControlParent() },
       { fleet: bed.fleet },
     );
     const folder = bed.repo.path;

@@ -63,6 +63,10 @@ test('this machine comes first on Hosts and Deploy, marked as such', async ({ ap
   await expect(cards.first()).toHaveAttribute('data-host', 'web');
   await expect(cards.first().getByTestId('this-machine')).toHaveText('this machine');
   await expect(cards.nth(1).getByTestId('this-machine')).toHaveCount(0);
+  // Checked here, without ssh (no host answers ssh as "web"): it answers, and has no /run/current-system yet.
+  await expect(cards.first().getByTestId('host-state')).toHaveText('not a NixOS system', { timeout: 60_000 });
+  await expect(cards.first().getByTestId('host-freshness')).toContainText('has no /run/current-system');
+  await expect(cards.first().getByTestId('host-ssh-error')).toHaveCount(0);
   await app.screenshot({ path: testInfo.outputPath('hosts-this-machine.png'), fullPage: true });
 
   await app.goto(`${origin}/#deploy`);

@@ -58,7 +58,7 @@ export async function startFleetTestbed(hosts: Record<string, FleetHost>): Promi
   const targets = new Map<string, DeployTarget>();
   const ports = new Map<string, number>();
   const envs: Record<string, Partial<ProbeEnvironment>> = {};
-  const bins: string[] = [];
+  const folders: string[] = [];
   await Promise.all(
     Object.entries(hosts).map(async ([name, host]) => {
       if (host.unreachable) {
@@ -66,8 +66,15 @@ export async function startFleetTestbed(hosts: Record<string, FleetHost>): Promi
         return;
       }
       const bin = mkdtempSync(join(tmpdir(), 'flakedeck-fleet-bin-'));
-      bins.push(bin);
-      const target = await startDeployTarget({ setEnv: { PATH: `${bin}:/usr/bin:/bin` } });
+      const home = mkdtempSync(join(tmpdir(), 'flakedeck-fleet-home-'));
+      folders.push(bin, home);
+      // An empty home: the login shell sshd starts reads no ~/.bashrc of this machine's root (which may start
+      // programs of its own, seconds of work on every command), as on a NixOS host.
+      // Each host in a session of its own: its work shares the CPU with the app as another machine's would.
+      const target = await startDeployTarget({
+        setEnv: { PATH: `${bin}:/usr/bin:/bin`, HOME: home },
+        ownSession: true,
+      });
       const listing = (host.failedUnits ?? []).map((u) => `echo '${u} loaded failed failed ${u}'`).join('\n');
       writeFileSync(join(bin, 'systemctl'), `#!/bin/sh\n# stand-in: systemctl --failed\n${listing}\nexit 0\n`);
       chmodSync(join(bin, 'systemctl'), 0o755);
@@ -133,7 +140,7 @@ export async function startFleetTestbed(hosts: Record<string, FleetHost>): Promi
     async close() {
       repo.remove();
       await Promise.all([...targets.values()].map((t) => t.stop()));
-      for (const bin of bins) rmSync(bin, { recursive: true, force: true });
+      for (const folder of folders) rmSync(folder, { recursive: true, force: true });
     },
   };
 }
