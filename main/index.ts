@@ -11,6 +11,7 @@ import { findFlakeUpwards } from './flake/flake-folder.ts';
 import { launchFlake } from './flake/launch-flake.ts';
 import { notifyRunEnds } from './notify/run-notifier.ts';
 import { createServices } from './services.ts';
+import { sshControlParent } from './targets/settings.ts';
 import { KeytarKeychain } from './keys/keychain.ts';
 import { launchUtilityProcess } from './shell/utility-process.ts';
 import type { Services } from './services.ts';
@@ -61,6 +62,8 @@ async function start(): Promise<void> {
     chooseFolder,
     keychain: new KeytarKeychain(undefined, { launch: launchUtilityProcess }),
     watchFlakes: true,
+    // The app lives long and checks its hosts again and again: one shared ssh connection per host.
+    deploy: { sshControlDir: sshControlParent() },
   });
   const flakeArgument = launchFlake(process.argv, process.cwd(), app.isPackaged);
   if (flakeArgument) openFlakeArgument(services, flakeArgument);

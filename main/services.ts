@@ -165,6 +165,8 @@ export function createServices(config: ServiceConfig): Services {
     closed = true;
     fleet.close();
     deploy.stop(reason);
+    // Each master connection ends on its own word from ssh; nothing here waits for them.
+    void targets.close();
     retention.dispose();
     manifests.close();
     terminals.dispose();

@@ -6,6 +6,7 @@ export const freshnessLabels: Record<Freshness, string> = {
   'up-to-date': 'up to date',
   behind: 'behind',
   foreign: 'not built here',
+  'not-nixos': 'not a NixOS system',
   unknown: 'unknown',
 };
 

@@ -51,6 +51,8 @@ export type Freshness =
   | 'behind'
   /** It runs a system this flake never built (as far as the history and the revision can tell). */
   | 'foreign'
+  /** It answered but has no /run/current-system: it does not run NixOS. */
+  | 'not-nixos'
   /** The flake's system for it is not known: the host does not evaluate, or it was not reached. */
   | 'unknown';
 

@@ -224,8 +224,8 @@ export class FleetService {
       (p) => p !== '/',
     );
     const check = (async () => {
-      const checking = { ...(previous ?? emptyState(host, target.address)), checkedAt: this.#now() };
-      this.#emit(folder, { ...this.#hostStatusOf(folder, host, inspection, checking), checking: true });
+      // What was known before, marked as being checked: a host never checked yet reads "checking…", not unreachable.
+      this.#emit(folder, { ...this.#hostStatusOf(folder, host, inspection, previous), checking: true });
       const answer = await this.#limiter.run(() => probeHost(target, env, persistent, this.#now));
       if (this.#closed) throw new Error('the services closed during the check');
       // A host that does not answer keeps what it said last, and when.
@@ -245,7 +245,7 @@ export class FleetService {
     return check;
   }
 
-  #hostStatusOf(folder: string, host: string, inspection: HostInspection, live: HostLiveState): HostStatus {
+  #hostStatusOf(folder: string, host: string, inspection: HostInspection, live: HostLiveState | null): HostStatus {
     return this.#hostStatus(folder, host, inspection, live, this.#deps.systems.known(folder)?.get(host) ?? null);
   }
 
@@ -262,7 +262,7 @@ export class FleetService {
     const flakeSystem = system && 'path' in system ? system.path : null;
     const evalError = inspection.ok ? (system && 'error' in system ? system.error : null) : inspection.error;
     const { freshness, detail } = freshnessOf(reading, evalError ? null : flakeSystem, runningOrigin);
-    const unanswered = live !== null && !live.reachable && live.checkedAt > 0 && !reading;
+    const unanswered = live !== null && !live.reachable && !reading;
     const staleMs = Math.max(oldAfterMs, 2 * this.refreshSeconds * 1000);
     return {
       host,
@@ -290,10 +290,6 @@ export class FleetService {
 
 function key(folder: string, host: string): string {
   return `${folder}\0${host}`;
-}
-
-function emptyState(host: string, target: string): HostLiveState {
-  return { host, target, checkedAt: 0, reachable: false, error: null, reading: null, seenAt: null };
 }
 
 function runTitle(run: RunSummary): string {

@@ -29,7 +29,10 @@ export function freshnessOf(
   if (!reading) return { freshness: 'unknown', detail: 'Not checked yet.' };
   const running = reading.currentSystem;
   if (!running)
-    return { freshness: 'unknown', detail: 'It has no /run/current-system: not a NixOS system, or never switched.' };
+    return {
+      freshness: 'not-nixos',
+      detail: 'It answered, but has no /run/current-system: it does not run NixOS, so there is nothing to compare.',
+    };
   if (!flakeSystem) {
     return {
       freshness: 'unknown',

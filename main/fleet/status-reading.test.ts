@@ -1,7 +1,16 @@
 // The status script run by a real sh on prepared systems, and its markers read back.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, lutimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lutimesSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,7 +30,8 @@ function system(name: string, parts: { kernel: string; initrd?: string; versionJ
   symlinkSync(parts.kernel, join(path, 'kernel'));
   symlinkSync(parts.initrd ?? '/nix/store/initrd-1/initrd', join(path, 'initrd'));
   symlinkSync('/nix/store/modules-1', join(path, 'kernel-modules'));
-  writeFileSync(join(path, 'nixos-version'), '24.05.20240601.abcdef1\n');
+  // As NixOS writes it: without a newline at the end.
+  writeFileSync(join(path, 'nixos-version'), '24.05.20240601.abcdef1');
   if (parts.versionJson) {
     writeFileSync(join(path, 'sw', 'bin', 'nixos-version'), `#!/bin/sh\necho '${parts.versionJson}'\n`);
     chmodSync(join(path, 'sw', 'bin', 'nixos-version'), 0o755);
@@ -113,6 +123,35 @@ describe('the status reading', () => {
       nixosVersion: null,
       failedUnits: null,
     });
+  });
+
+  it('starts the same few programs however many generations the profile has', () => {
+    const bin = join(dir, 'bin');
+    const log = join(dir, 'started');
+    mkdirSync(bin, { recursive: true });
+    // Each program the script may start, logged on its way to the real one.
+    for (const program of ['df', 'readlink', 'find', 'stat', 'sed', 'head', 'tail', 'tr']) {
+      writeFileSync(join(bin, program), `#!/bin/sh\necho ${program} >> ${log}\nexec /usr/bin/${program} "$@"\n`);
+      chmodSync(join(bin, program), 0o755);
+    }
+    const current = system('aaa-nixos-system-web', { kernel: '/nix/store/linux-6.6/bzImage' });
+    mkdirSync(join(dir, 'profiles'));
+    const started = (generations: number) => {
+      for (let n = 1; n <= generations; n++) {
+        rmSync(join(dir, 'profiles', `system-${n}-link`), { force: true });
+        symlinkSync(current, join(dir, 'profiles', `system-${n}-link`));
+      }
+      rmSync(join(dir, 'profiles', 'system'), { force: true });
+      symlinkSync(`system-${generations}-link`, join(dir, 'profiles', 'system'));
+      rmSync(log, { force: true });
+      const reading = parseReading(run({ systemctl: 'true' }))!;
+      expect(reading.generations).toHaveLength(generations);
+      expect(reading.generation).toBe(generations);
+      return readFileSync(log, 'utf8').trim().split('\n').sort();
+    };
+    const few = started(1);
+    expect(few).toEqual(['df', 'find', 'readlink', 'readlink']);
+    expect(started(40)).toEqual(few);
   });
 
   it('refuses output that was cut short', () => {

@@ -43,6 +43,30 @@ function versionJson(text: string | undefined): Record<string, unknown> {
 
 const stringOrNull = (value: unknown): string | null => (typeof value === 'string' && value ? value : null);
 
+/** One link `find` listed: its own modification time (seconds) and where it points ("" when not a link). */
+interface Link {
+  seconds: number;
+  target: string;
+}
+
+/** `link SECONDS TARGET<tab>PATH` markers, by path. */
+function links(all: readonly Marker[]): Map<string, Link> {
+  const found = new Map<string, Link>();
+  for (const { name, rest } of all) {
+    if (name !== 'link') continue;
+    const space = rest.indexOf(' ');
+    const tab = rest.indexOf('\t', space);
+    if (space < 0 || tab < 0) continue;
+    found.set(rest.slice(tab + 1), {
+      seconds: Math.floor(Number(rest.slice(0, space))),
+      target: rest.slice(space + 1, tab),
+    });
+  }
+  return found;
+}
+
+const bootParts = ['kernel', 'initrd', 'kernel-modules'] as const;
+
 /** The complete output of the status script (ending in its `end` marker); null when it was cut short. */
 export function parseReading(output: string): HostReading | null {
   const all = markers(output);
@@ -50,28 +74,35 @@ export function parseReading(output: string): HostReading | null {
   const one = (name: string) => all.find((m) => m.name === name);
   const currentSystem = storePath(one('current')?.rest);
   const bootedSystem = storePath(one('booted')?.rest);
-  const rebootReasons = all
-    .filter((m) => m.name === 'boot-part')
-    .filter(({ words: [, current, booted] }) => current !== '-' && booted !== '-' && current !== booted)
-    .map((m) => m.words[0]!);
+  const listed = links(all);
+  const store = one('store')?.rest ?? '';
+  const part = (system: string | null, name: string) =>
+    (system ? listed.get(`${store}${system}/${name}`)?.target : undefined) || null;
+  // What NixOS itself compares to tell that a reboot is needed; a host without a booted system asks for none.
+  const rebootReasons = bootParts.filter((name) => {
+    const [current, booted] = [part(currentSystem, name), part(bootedSystem, name)];
+    return current !== null && booted !== null && current !== booted;
+  });
 
   // The kernel that runs is the booted system's; the current one's only waits for a reboot.
-  const [, currentKernel, bootedKernel] =
-    all.find((m) => m.name === 'boot-part' && m.words[0] === 'kernel')?.words ?? [];
-  const kernelPath = bootedKernel && bootedKernel !== '-' ? bootedKernel : currentKernel;
-  const generationWords = one('generation')?.words ?? [];
-  const generation = Number.parseInt(generationWords[0] ?? '', 10);
-  const generationSeconds = Number.parseInt(generationWords[1] ?? '', 10);
-
-  const generations = all
-    .filter((m) => m.name === 'profile-generation' && m.words.length >= 2)
-    .map(({ words: [n, seconds, path] }) => ({
-      number: Number(n),
-      date: Number(seconds) * 1000,
-      path: storePath(path),
-    }))
-    .filter((g) => Number.isInteger(g.number) && Number.isFinite(g.date))
+  const kernelPath = part(bootedSystem, 'kernel') ?? part(currentSystem, 'kernel');
+  const profile = one('profile')?.rest ?? '';
+  const generationOf = (path: string) => {
+    const match = /^-(\d+)-link$/.exec(path.slice(profile.length));
+    return profile && path.startsWith(profile) && match ? Number(match[1]) : null;
+  };
+  const generations = [...listed]
+    .flatMap(([path, link]) => {
+      const number = generationOf(path);
+      return number === null || !Number.isFinite(link.seconds)
+        ? []
+        : [{ number, date: link.seconds * 1000, path: storePath(link.target) }];
+    })
     .sort((a, b) => a.number - b.number);
+  // The profile points at its current generation's link, by a relative name ("system-42-link").
+  const currentLink = /-(\d+)-link$/.exec(listed.get(profile)?.target ?? '');
+  const generation = currentLink ? Number(currentLink[1]) : null;
+  const generationDate = generations.find((g) => g.number === generation)?.date ?? null;
 
   const json = versionJson(one('version-json')?.rest);
   const nixosVersion = stringOrNull(json.nixosVersion) ?? stringOrNull(one('version')?.rest);
@@ -96,12 +127,11 @@ export function parseReading(output: string): HostReading | null {
   return {
     currentSystem,
     bootedSystem,
-    // A host without a booted-system link (not booted into NixOS yet) does not ask for a reboot.
     rebootNeeded: rebootReasons.length > 0,
-    rebootReasons,
-    kernel: kernelPath && kernelPath !== '-' ? storeName(kernelPath) : null,
-    generation: Number.isFinite(generation) ? generation : null,
-    generationDate: Number.isFinite(generationSeconds) ? generationSeconds * 1000 : null,
+    rebootReasons: [...rebootReasons],
+    kernel: kernelPath ? storeName(kernelPath) : null,
+    generation,
+    generationDate,
     generations,
     nixosVersion,
     nixpkgsRevision: stringOrNull(json.nixpkgsRevision) ?? revisionOfVersion(nixosVersion),

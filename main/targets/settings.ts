@@ -2,7 +2,7 @@
 // check for every caller, so no setting reaches ssh or a shell that a deploy would have refused.
 
 import { existsSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { ApiError } from '../../common/api/errors.ts';
 import type { DeploySettings } from '../../common/model/manifest.ts';
 
@@ -31,6 +31,11 @@ export interface TargetEnvironment {
   privilege: LocalPrivilege;
   /** The account this machine's privileged steps start from, through sudo; empty: the app's own (tests only). */
   localUser: string;
+  /**
+   * Where shared ssh connections keep their control sockets (in a private folder made inside), for the commands that
+   * need no new login each; null: every command logs in anew (the CLI, which leaves nothing running behind it).
+   */
+  sshControlDir: string | null;
 }
 
 export const defaultTargetEnvironment: TargetEnvironment = {
@@ -42,11 +47,17 @@ export const defaultTargetEnvironment: TargetEnvironment = {
   thisHostName: existsSync('/etc/NIXOS') ? hostname() : null,
   privilege: 'auto',
   localUser: '',
+  sshControlDir: null,
 };
 
 const hostPattern = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*)$/;
 const userPattern = /^[a-z_][a-z0-9_.-]*$/;
 const pathPattern = /^\/[A-Za-z0-9._/+=@-]*$/;
+
+/** Where the app keeps shared ssh connections: the user's runtime folder, else the temporary one, if either is plain. */
+export function sshControlParent(env: NodeJS.ProcessEnv = process.env): string | null {
+  return [env.XDG_RUNTIME_DIR, tmpdir()].find((dir) => dir && pathPattern.test(dir)) ?? null;
+}
 
 function invalid(host: string, message: string): ApiError {
   return new ApiError({
@@ -104,6 +115,10 @@ export function checkTargetEnvironment<T extends TargetEnvironment>(env: T): T {
     if (!pathPattern.test(path)) throw new Error(`target environment: ${name} "${path}" is not a plain absolute path`);
   }
   if (env.store && !pathPattern.test(env.store)) throw new Error(`target environment: store "${env.store}"`);
+  // ssh reads a ControlPath up to a space, and expands % in it.
+  if (env.sshControlDir !== null && !pathPattern.test(env.sshControlDir)) {
+    throw new Error(`target environment: ssh control folder "${env.sshControlDir}"`);
+  }
   // NIX_SSHOPTS is split on whitespace without quoting.
   for (const option of env.sshOptions) {
     if (/\s/.test(option) || option.length === 0) throw new Error(`target environment: ssh option "${option}"`);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { activationArgv } from './activation.ts';
-import { checkSettings, defaultTargetEnvironment } from './settings.ts';
+import { checkSettings, checkTargetEnvironment, defaultTargetEnvironment } from './settings.ts';
 import { nixSshOpts, remoteCommand, shellQuote, sshArgs, storeUrl } from './ssh.ts';
 import { RemoteTarget } from './target.ts';
 
@@ -82,6 +82,25 @@ describe('remote commands', () => {
       'web.example.org',
     ]);
     expect(sshArgs(target, options, { tty: true })).toContain('-t');
+    // A shared connection, unless the command must prove that a new one works.
+    const shared = sshArgs(target, options, { controlPath: '/run/user/0/flakedeck-ssh-x/0123' });
+    expect(shared.slice(0, 6)).toEqual([
+      '-o',
+      'ControlMaster=auto',
+      '-o',
+      'ControlPath=/run/user/0/flakedeck-ssh-x/0123',
+      '-o',
+      'ControlPersist=90',
+    ]);
+    expect(sshArgs(target, options, { controlPath: '/run/x', fresh: true }).slice(0, 4)).toEqual([
+      '-o',
+      'ControlMaster=no',
+      '-o',
+      'ControlPath=none',
+    ]);
+    expect(() => checkTargetEnvironment({ ...defaultTargetEnvironment, sshControlDir: '/run/user/my %h' })).toThrow(
+      /ssh control folder/,
+    );
     expect(nixSshOpts(target, options)).toBe('-p 2222 -i /keys/id');
     expect(storeUrl(target, '', 'ssh-ng')).toBe('ssh-ng://deploy@web.example.org');
     for (const targetHost of ['-oProxyCommand=x', 'a b', 'host;id', '$(id)', '']) {

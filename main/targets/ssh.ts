@@ -15,9 +15,14 @@ export function remoteCommand(argv: readonly string[]): string {
   return argv.map(shellQuote).join(' ');
 }
 
+/** Idle seconds after which a shared master connection ends: longer than the default refresh interval (60 s). */
+export const masterIdleSeconds = 90;
+
 export interface SshFlags {
   /** A new TCP connection, never a multiplexed one (a confirmation must prove that new connections work). */
   fresh?: boolean;
+  /** Shares the master connection behind this control socket, starting it when there is none (ignored when fresh). */
+  controlPath?: string;
   /** A tty on the target, so sudo can ask for a password in the terminal. */
   tty?: boolean;
   /** Never ask for a password or a host key: fail instead (nobody is there to answer). */
@@ -31,7 +36,18 @@ type Reach = Pick<DeploySettings, 'targetHost' | 'targetUser' | 'targetPort'>;
 export function sshArgs(target: Reach, sshOptions: readonly string[], flags: SshFlags = {}): string[] {
   return [
     // Command-line options win over ~/.ssh/config, and the first of each wins: ours go first.
-    ...(flags.fresh ? ['-o', 'ControlMaster=no', '-o', 'ControlPath=none'] : []),
+    ...(flags.fresh
+      ? ['-o', 'ControlMaster=no', '-o', 'ControlPath=none']
+      : flags.controlPath
+        ? [
+            '-o',
+            'ControlMaster=auto',
+            '-o',
+            `ControlPath=${flags.controlPath}`,
+            '-o',
+            `ControlPersist=${masterIdleSeconds}`,
+          ]
+        : []),
     ...(flags.tty ? ['-t'] : ['-T']),
     ...(flags.batch ? ['-o', 'BatchMode=yes'] : []),
     ...(flags.connectTimeoutSeconds ? ['-o', `ConnectTimeout=${flags.connectTimeoutSeconds}`] : []),

@@ -8,6 +8,7 @@ import type { Elevation } from './privilege.ts';
 import { runProcess } from './process.ts';
 import type { ProcessResult } from './process.ts';
 import { lastLine, nixSshOpts, remoteCommand, sshArgs, storeUrl } from './ssh.ts';
+import type { SshConnections } from './ssh-connections.ts';
 import type { DeploySettings, TargetEnvironment } from './settings.ts';
 
 /** A program and its arguments, for a terminal or the process wrapper. */
@@ -115,12 +116,33 @@ abstract class BaseTarget implements Target {
 /** A host reached over ssh, with only what the flake declares on the command line. */
 export class RemoteTarget extends BaseTarget {
   readonly local = false;
+  readonly #connections: SshConnections | undefined;
+
+  /** `connections`: where commands run through the process wrapper share one connection per host. */
+  constructor(host: string, settings: DeploySettings, env: TargetEnvironment, connections?: SshConnections) {
+    super(host, settings, env);
+    this.#connections = connections;
+  }
 
   get address(): string {
     return describeTarget(this.settings);
   }
 
   command(argv: readonly string[], options: CommandOptions = {}): TargetCommand {
+    return this.#command(argv, options);
+  }
+
+  /** Through the host's shared connection (unless fresh): a status check or a read needs no new login each time. */
+  override async run(argv: readonly string[], options: RunOptions): Promise<ProcessResult> {
+    const socket = options.fresh ? undefined : this.#connections?.socketFor(this.settings, this.env.sshOptions);
+    const { file, args } = this.#command(argv, { ...options, batch: true }, socket);
+    const result = await runProcess(file, args, options);
+    // A master that no longer answers must not hold up the next command too.
+    if (result.timedOut && socket) this.#connections!.forget(socket);
+    return result;
+  }
+
+  #command(argv: readonly string[], options: CommandOptions, controlPath?: string): TargetCommand {
     const { sudo } = this.settings;
     // sudo undeclared: the login user decides, on the target (root needs none).
     const privileged = options.privileged
@@ -137,6 +159,7 @@ export class RemoteTarget extends BaseTarget {
       args: [
         ...sshArgs(this.settings, this.env.sshOptions, {
           fresh: options.fresh,
+          controlPath,
           tty,
           batch: options.batch,
           connectTimeoutSeconds: options.connectTimeoutSeconds ?? (options.batch ? 10 : undefined),

@@ -10,6 +10,7 @@ import type { TargetEnvironment } from './settings.ts';
 import { LocalTarget, RemoteTarget } from './target.ts';
 import type { Target } from './target.ts';
 import { sshArgs } from './ssh.ts';
+import { SshConnections } from './ssh-connections.ts';
 import type { TargetCommand } from './target.ts';
 
 const loopback = new Set(['localhost', '127.0.0.1', '::1', 'ip6-localhost']);
@@ -30,10 +31,18 @@ export function isThisMachine(
 export class Targets {
   readonly #manifests: ManifestService;
   readonly env: TargetEnvironment;
+  /** The shared ssh connections, where the environment names a folder for them. */
+  readonly connections: SshConnections | undefined;
 
   constructor(manifests: ManifestService, env: TargetEnvironment) {
     this.#manifests = manifests;
     this.env = checkTargetEnvironment(env);
+    this.connections = env.sshControlDir ? new SshConnections(env.sshControlDir) : undefined;
+  }
+
+  /** Ends the shared ssh connections. */
+  close(): Promise<void> {
+    return this.connections?.close() ?? Promise.resolve();
   }
 
   /** The target of a host of the flake in `folder` (evaluated fresh: settings may have just changed). */
@@ -45,7 +54,7 @@ export class Targets {
     const settings = checkSettings(manifest.host, manifest.deploy);
     return isThisMachine(manifest, this.env)
       ? new LocalTarget(manifest.host, settings, this.env)
-      : new RemoteTarget(manifest.host, settings, this.env);
+      : new RemoteTarget(manifest.host, settings, this.env, this.connections);
   }
 
   /** The host of the flake that is this machine, or null. */

@@ -34,6 +34,7 @@ test.setTimeout(180_000);
 test('the dashboard shows each host as it is, and keeps a host that went away with the age of its reading', async ({
   app,
   bed,
+  harness,
 }, testInfo) => {
   const card = (host: string) => app.locator(`[data-testid="host-card"][data-host="${host}"]`);
   await expect(card('current').getByTestId('host-state')).toHaveText('up to date', { timeout: 60_000 });
@@ -50,6 +51,11 @@ test('the dashboard shows each host as it is, and keeps a host that went away wi
   // In the user's folder, not nix's copy of it in the store.
   await expect(card('broken').getByTestId('host-eval-location')).toContainText(`${bed.repo.path}/`);
   await expect(card('broken').getByTestId('host-eval-location')).toContainText(/\.nix:\d+/);
+  // The place opens in the user's editor.
+  const place = card('broken').getByTestId('host-eval-location').getByTestId('source-link');
+  const file = (await place.textContent())!.replace(/(:\d+)+$/, '');
+  await place.click();
+  await expect.poll(() => harness.openedFiles).toEqual([file]);
   await expect(card('current').getByTestId('host-target')).toContainText(/root@127\.0\.0\.1:\d+ \(from deck\.deploy\)/);
   await expect(app.getByTestId('fleet-summary')).toContainText('3 up to date · 1 behind');
   await expect(app.getByTestId('host-checking')).toHaveCount(0, { timeout: 60_000 });
@@ -88,4 +94,28 @@ test('the drift view puts the hosts side by side and names the one behind', asyn
   await app.screenshot({ path: testInfo.outputPath('drift-light.png'), fullPage: true });
   await app.emulateMedia({ colorScheme: 'dark' });
   await app.screenshot({ path: testInfo.outputPath('drift-dark.png'), fullPage: true });
+});
+
+test('a build started on a host card goes on that card, with a link to its run', async ({ app }, testInfo) => {
+  const card = app.locator('[data-testid="host-card"][data-host="current"]');
+  await expect(card.getByTestId('host-state')).toHaveText('up to date', { timeout: 60_000 });
+  const page = app.url();
+  await card.getByRole('button', { name: 'Build' }).click();
+  const run = card.getByTestId('host-run');
+  await expect(run).toHaveAttribute('data-kind', 'build');
+  // The page stays where it is while the build goes.
+  await expect(run).toHaveAttribute('data-status', 'succeeded', { timeout: 120_000 });
+  expect(app.url()).toBe(page);
+  await expect(run.getByTestId('host-run-label')).toHaveText('succeeded');
+  await expect(card.getByRole('button', { name: 'Build' })).toBeEnabled();
+  await app.screenshot({ path: testInfo.outputPath('card-build-light.png'), fullPage: true });
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await app.screenshot({ path: testInfo.outputPath('card-build-dark.png'), fullPage: true });
+
+  // The whole run is one click away.
+  const link = run.getByTestId('host-run-link');
+  const id = (await link.textContent())!.replace('run #', '');
+  await link.click();
+  await expect(app).toHaveURL(new RegExp(`#history/${id}$`));
+  await expect(app.getByTestId('run-result')).toBeVisible();
 });

@@ -63,7 +63,14 @@ test('this machine comes first on Hosts and Deploy, marked as such', async ({ ap
   await expect(cards.first()).toHaveAttribute('data-host', 'web');
   await expect(cards.first().getByTestId('this-machine')).toHaveText('this machine');
   await expect(cards.nth(1).getByTestId('this-machine')).toHaveCount(0);
+  // Checked here, without ssh (no host answers ssh as "web"): it answers, and has no /run/current-system yet.
+  await expect(cards.first().getByTestId('host-state')).toHaveText('not a NixOS system', { timeout: 60_000 });
+  await expect(cards.first().getByTestId('host-freshness')).toContainText('has no /run/current-system');
+  await expect(cards.first().getByTestId('host-ssh-error')).toHaveCount(0);
+  await expect(cards.first().getByTestId('host-target')).toContainText('this machine, reached without SSH');
   await app.screenshot({ path: testInfo.outputPath('hosts-this-machine.png'), fullPage: true });
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await app.screenshot({ path: testInfo.outputPath('hosts-this-machine-dark.png'), fullPage: true });
 
   await app.goto(`${origin}/#deploy`);
   const choices = app.getByTestId('host-choice');

@@ -11,6 +11,7 @@ import { createHandlers } from '../../main/api/handlers/index.ts';
 import { Router } from '../../main/api/router.ts';
 import { originCheck } from '../../main/api/sender-check.ts';
 import { createServices } from '../../main/services.ts';
+import { sshControlParent } from '../../main/targets/settings.ts';
 import { rendererFile } from '../../main/shell/app-files.ts';
 import type { ServiceConfig, Services } from '../../main/services.ts';
 import { attachPageTransport, eventsPath, requestUrl, transportPath } from './page-transport.ts';
@@ -80,7 +81,8 @@ export async function startHarness(options: Partial<ServiceConfig> & { flake?: s
     appVersion: '0.0.0-test',
     ...(options.nix && { nix: options.nix }),
     ...(options.rebootCheck && { rebootCheck: options.rebootCheck }),
-    ...(options.deploy && { deploy: options.deploy }),
+    // Shared ssh connections, as the app has them.
+    deploy: { sshControlDir: sshControlParent(), ...options.deploy },
     ...(options.fleet && { fleet: options.fleet }),
     ...(options.keychain && { keychain: options.keychain }),
     terminal: options.terminal ?? { shell: testShell },

@@ -45,7 +45,13 @@ export interface DeployFixture {
  * daemon; profiles/ stays root's, as on NixOS, so only what it runs through sudo changes the profile.
  */
 export async function startDeployTarget(
-  options: { confirmSeconds?: number; port?: number; user?: string; setEnv?: Record<string, string> } = {},
+  options: {
+    confirmSeconds?: number;
+    port?: number;
+    user?: string;
+    setEnv?: Record<string, string>;
+    ownSession?: boolean;
+  } = {},
 ): Promise<DeployTarget> {
   const root = mkdtempSync(join(tmpdir(), 'flakedeck-target-'));
   const store = join(root, 'store');
@@ -54,6 +60,7 @@ export async function startDeployTarget(
   if (options.user) execFileSync('chown', [options.user, root]);
   const sshd = await startTestSshd({
     user: options.user,
+    ownSession: options.ownSession,
     setEnv: ({ authorizedKeys, pidFile }) => ({
       FIXTURE_ROOT: root,
       FIXTURE_AUTHORIZED_KEYS: authorizedKeys,

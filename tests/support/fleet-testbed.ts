@@ -2,7 +2,7 @@
 // booted, profile) and a stand-in `systemctl` on its PATH, and the deploy fixture flake pointed at them.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ export interface FleetTestbed {
   targets: Map<string, DeployTarget>;
   /** The services' fleet settings: each host's system links in its own target's folder. */
   fleet: Partial<FleetEnvironment>;
-  /** ssh options that log into every host's sshd (each has its own key): the services' `deploy.sshOptions`. */
+  /** ssh options that log into every host's sshd (with one key all of them accept): the services' `deploy.sshOptions`. */
   sshOptions: string[];
   /** Rewrites the hosts' specs (keeping where each is reached) and commits, as a new revision of the flake. */
   commitHosts(hosts: Record<string, string>, message: string): void;
@@ -58,7 +58,7 @@ export async function startFleetTestbed(hosts: Record<string, FleetHost>): Promi
   const targets = new Map<string, DeployTarget>();
   const ports = new Map<string, number>();
   const envs: Record<string, Partial<ProbeEnvironment>> = {};
-  const bins: string[] = [];
+  const folders: string[] = [];
   await Promise.all(
     Object.entries(hosts).map(async ([name, host]) => {
       if (host.unreachable) {
@@ -66,8 +66,15 @@ export async function startFleetTestbed(hosts: Record<string, FleetHost>): Promi
         return;
       }
       const bin = mkdtempSync(join(tmpdir(), 'flakedeck-fleet-bin-'));
-      bins.push(bin);
-      const target = await startDeployTarget({ setEnv: { PATH: `${bin}:/usr/bin:/bin` } });
+      const home = mkdtempSync(join(tmpdir(), 'flakedeck-fleet-home-'));
+      folders.push(bin, home);
+      // An empty home: the login shell sshd starts reads no ~/.bashrc of this machine's root (which may start
+      // programs of its own, seconds of work on every command), as on a NixOS host.
+      // Each host in a session of its own: its work shares the CPU with the app as another machine's would.
+      const target = await startDeployTarget({
+        setEnv: { PATH: `${bin}:/usr/bin:/bin`, HOME: home },
+        ownSession: true,
+      });
       const listing = (host.failedUnits ?? []).map((u) => `echo '${u} loaded failed failed ${u}'`).join('\n');
       writeFileSync(join(bin, 'systemctl'), `#!/bin/sh\n# stand-in: systemctl --failed\n${listing}\nexit 0\n`);
       chmodSync(join(bin, 'systemctl'), 0o755);
@@ -95,9 +102,15 @@ export async function startFleetTestbed(hosts: Record<string, FleetHost>): Promi
   };
   commitHosts(Object.fromEntries(Object.entries(hosts).map(([name, h]) => [name, h.spec])), 'fleet');
 
-  // ssh offers each identity in turn; the other options are the same for every test sshd.
-  const keys = [...targets.values()].flatMap((t) => ['-i', t.sshd.identityFile]);
-  const common = [...targets.values()][0]?.sshd.sshOptions.slice(2) ?? [];
+  // One key logs into every host, as a user's key would: offering each host's own key in turn would cost every
+  // host a try per key before its own, and past sshd's MaxAuthTries (6) the last hosts would refuse it.
+  const first = [...targets.values()][0]?.sshd;
+  for (const target of targets.values()) {
+    if (first && target.sshd !== first)
+      appendFileSync(target.sshd.authorizedKeys, readFileSync(`${first.identityFile}.pub`));
+  }
+  const keys = first ? ['-i', first.identityFile] : [];
+  const common = first?.sshOptions.slice(2) ?? [];
   return {
     repo,
     targets,
@@ -127,7 +140,7 @@ export async function startFleetTestbed(hosts: Record<string, FleetHost>): Promi
     async close() {
       repo.remove();
       await Promise.all([...targets.values()].map((t) => t.stop()));
-      for (const bin of bins) rmSync(bin, { recursive: true, force: true });
+      for (const folder of folders) rmSync(folder, { recursive: true, force: true });
     },
   };
 }

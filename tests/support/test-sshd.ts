@@ -2,7 +2,16 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +25,12 @@ export interface TestSshdOptions {
   nixConfig?: string;
   /** The account sshArgs() and run() log in as (root by default); another one must exist on this machine. */
   user?: string;
+  /**
+   * Runs sshd in a session of its own, so the scheduler shares the CPU between it and the test as between two
+   * machines (Linux's autogroups): for benchmarks of many hosts at once, whose work would otherwise come out of the
+   * app's own share of a busy machine.
+   */
+  ownSession?: boolean;
 }
 
 export interface TestSshd {
@@ -35,6 +50,7 @@ export interface TestSshd {
   sshArgs(): string[];
   /** Runs a command on the target over a fresh connection and returns its stdout. */
   run(command: string): string;
+  /** Stops sshd and ends the connections it has open. */
   stop(): Promise<void>;
 }
 
@@ -116,6 +132,7 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
     // -D: stays our child, so stop() knows its pid and waits for it.
     const child = spawn(sshdBinary, ['-D', '-f', join(dir, 'sshd_config'), '-E', join(dir, 'sshd.log')], {
       stdio: 'ignore',
+      detached: options.ownSession ?? false,
     });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     if (await listening(child, port)) return handle(child, exited, port);
@@ -155,11 +172,38 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
       sshArgs,
       run: (command) => execFileSync('ssh', [...sshArgs(), command], { encoding: 'utf8' }),
       async stop() {
+        // A host that goes away takes its connections with it (also the ones an ssh master keeps open).
+        if (child.exitCode === null) for (const pid of childrenOf(child.pid!)) endProcess(pid);
         if (child.exitCode === null) child.kill('SIGTERM');
         await exited;
         rmSync(dir, { recursive: true, force: true });
       },
     };
+  }
+}
+
+/** The processes whose parent is `pid`: the listening sshd's one per open connection. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        // "pid (name) state ppid …": the name may hold spaces, so fields are counted after its ")".
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return parent === pid ? [Number(entry)] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** Ends a process that may have ended by itself meanwhile. */
+function endProcess(pid: number): void {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }
 

@@ -7,10 +7,10 @@ import { batchesOf } from '../../../common/model/run-batches.ts';
 import type { RunBatch } from '../../../common/model/run-batches.ts';
 import type { DeployMode, GenerationList, LiveRun } from '../../../common/model/runs.ts';
 import { asApiError } from '../../lib/as-api-error.ts';
+import { LiveRuns } from '../../state/live-runs.svelte.ts';
 
 export class DeployState {
-  /** Runs of this app session, newest first: going on, then ended. */
-  runs = $state.raw<LiveRun[]>([]);
+  readonly #live: LiveRuns;
   /** The runs by the build or deploy that started them together, newest first. */
   batches: RunBatch[] = $derived(batchesOf(this.runs));
   selected = $state<string[]>([]);
@@ -26,20 +26,19 @@ export class DeployState {
 
   constructor(api: FlakedeckApi) {
     this.#api = api;
+    this.#live = new LiveRuns(api);
+  }
+
+  /** Runs of this app session, newest first: going on, then ended. */
+  get runs(): LiveRun[] {
+    return this.#live.runs;
   }
 
   /** Loads the session's runs and follows them; returns the unsubscribe. */
   follow(): () => void {
-    void this.#api.deploy.status().then((runs) => this.#addUnknown(runs));
-    const offProgress = this.#api.events.on('run.progress', (run) => this.#update(run));
-    const offFinished = this.#api.events.on('run.finished', (run) => {
-      this.#update(run);
+    return this.#live.follow((run) => {
       if (run.kind !== 'build' && run.host === this.generationsHost) void this.loadGenerations(run.host);
     });
-    return () => {
-      offProgress();
-      offFinished();
-    };
   }
 
   toggle = (host: string): void => {
@@ -64,7 +63,7 @@ export class DeployState {
     const ended = (batch?.runs ?? this.runs).filter((r) => r.status !== 'running').map((r) => r.id);
     return this.#call(async () => {
       await this.#api.deploy.clear({ runIds: ended });
-      this.runs = this.runs.filter((r) => !ended.includes(r.id));
+      this.#live.remove(ended);
     });
   };
 
@@ -92,7 +91,7 @@ export class DeployState {
     this.starting = true;
     this.error = null;
     try {
-      this.#addUnknown((await start()).runs);
+      this.#live.add((await start()).runs);
     } catch (error) {
       this.error = asApiError(error);
     } finally {
@@ -107,17 +106,5 @@ export class DeployState {
     } catch (error) {
       this.error = asApiError(error);
     }
-  }
-
-  /** Runs from an answer: events about them that came meanwhile are newer, so only runs not known yet are added. */
-  #addUnknown(runs: readonly LiveRun[]): void {
-    const unknown = runs.filter((r) => !this.runs.some((known) => known.id === r.id));
-    if (unknown.length) this.runs = [...this.runs, ...unknown].sort((a, b) => b.id - a.id);
-  }
-
-  #update(run: LiveRun): void {
-    const at = this.runs.findIndex((r) => r.id === run.id);
-    if (at === -1) this.runs = [run, ...this.runs].sort((a, b) => b.id - a.id);
-    else if (this.runs[at]!.endedAt === null || run.endedAt !== null) this.runs = this.runs.with(at, run);
   }
 }
