@@ -28,6 +28,19 @@ export interface LoginChanges {
   passwordHashes: { file: string; key: string; demo: boolean; writes: boolean }[];
 }
 
+/** A published demo value in a secret file, and what replaces it. */
+export interface DemoValueChange {
+  file: string;
+  /** The key path, `/`-separated (`restic/password`). */
+  key: string;
+  /** `generated`: a new random value (or key pair) of the same kind; `fill-in`: a placeholder only the user can fill. */
+  action: 'generated' | 'fill-in';
+  /** In words, for the plan. */
+  what: string;
+  /** A generated SSH key's public line, to authorize where the key logs in. */
+  publicKey?: string;
+}
+
 /** One recipient anchor of `.sops.yaml`, before and after. */
 export interface AnchorChange {
   anchor: string;
@@ -73,6 +86,8 @@ export interface MakeYoursPlan {
   hosts: HostKeyChange[];
   files: FileRotation[];
   login: LoginChanges;
+  /** Every published demo value of the secret files (password hashes aside, see `login`), and what replaces it. */
+  values: DemoValueChange[];
   /** The flake's published demo admin key, when it has one: offered to open files the keychain cannot. */
   demoKey?: { file: string; publicKey: string };
   /** Why it cannot be applied. Nothing is written while there is one. */
@@ -92,6 +107,8 @@ export interface MakeYoursReport {
     /** The demo admin key no longer opens it (checked when the flake has that key). */
     demoKeyLockedOut?: boolean;
   }[];
+  /** The demo values replaced: placeholders to fill in, and generated keys to authorize. */
+  values: DemoValueChange[];
   /** The demo admin key was put into the keychain because the user asked to keep it. */
   keptDemoKey?: KeyIdentity;
 }
