@@ -4,6 +4,11 @@
 import type { KeyIdentity } from './keys.ts';
 import type { SecretRecipient } from './secrets.ts';
 
+/** Where the flake still uses published demo keys; empty when "make this repository yours" has nothing to do. */
+export interface DemoMaterial {
+  places: { file: string; line?: number; what: string }[];
+}
+
 /** What the user chose; the plan and the apply take the same choices. */
 export interface MakeYoursChoices {
   /** The keychain label of the identity that becomes the user's key. */

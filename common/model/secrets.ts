@@ -72,6 +72,16 @@ export interface SecretFileSummary {
   problem?: string;
 }
 
+/** A secrets file about to be created: the creation rule of `.sops.yaml` that matches its path, and who can read it. */
+export interface NewSecretFilePreview {
+  /** Relative to the flake. */
+  file: string;
+  format: SecretFormat;
+  /** The rule's position in `creation_rules` (1-based) and its path_regex (absent: it matches any file). */
+  rule: { index: number; pathRegex?: string };
+  recipients: SecretRecipient[];
+}
+
 export interface SecretFileList {
   flake: string;
   files: SecretFileSummary[];
