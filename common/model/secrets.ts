@@ -45,6 +45,8 @@ export interface EditorSession {
   dirty: boolean;
   /** Opened despite a failed MAC check: it cannot be saved. */
   readOnly: boolean;
+  /** Opened read-only: the values that do not decrypt (changed outside sops, or damaged), left out of `documents`. */
+  damaged: { key: string; line?: number }[];
   recipients: SecretRecipient[];
 }
 
