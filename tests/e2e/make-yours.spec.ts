@@ -151,7 +151,7 @@ test.describe('make this repository yours', () => {
     await expect(report.getByTestId('new-ssh-keys').locator('li')).toHaveCount(4);
     await expect(report.getByTestId('new-ssh-keys')).toContainText('secrets/vps.yaml restic/ssh-key: ssh-ed25519 AAAA');
     for (const file of files) {
-      await expect(report.locator(`li[data-file="${file}"]`)).toHaveText(
+      await expect(report.getByTestId('checked-files').locator(`li[data-file="${file}"]`)).toHaveText(
         `${file}: opens with your key, the demo key no longer opens it`,
       );
     }
