@@ -80,6 +80,12 @@ describe('a new secrets file', () => {
       message: 'secrets/services/api.env exists already.',
     });
     await expect(createSecretFile(flake.path, 'secrets/other.yaml', 'k', 'v')).rejects.toMatchObject({ code: 'SOPS_CONFIG' });
+    await expect(createSecretFile(flake.path, 'secrets/services/db.env', 'A=B', 'v')).rejects.toMatchObject({
+      message: '"A=B" cannot be a dotenv key: it may not hold "=" or a line break, nor start with "#".',
+    });
+    await expect(createSecretFile(flake.path, 'secrets/services/db.yaml', 'sops', 'v')).rejects.toMatchObject({
+      message: '"sops" is where sops keeps its own metadata.',
+    });
     expect(existsSync(join(flake.path, 'secrets/other.yaml'))).toBe(false);
   });
 });

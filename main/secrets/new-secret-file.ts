@@ -69,6 +69,17 @@ function resolveNewFile(flake: string, file: string): Resolved {
   }
 }
 
+/** sops keeps its metadata under `sops` (`sops_…` in dotenv), and a dotenv key is one `KEY=` on one line. */
+function checkFirstKey(key: string, format: string): void {
+  if (key === 'sops' || (format === 'dotenv' && key.startsWith('sops_'))) {
+    throw refuse(`"${key}" is where sops keeps its own metadata.`, 'Choose another name for the first key.');
+  }
+  if (format === 'dotenv' && (/[=\n]/.test(key) || key.startsWith('#'))) {
+    throw refuse(`"${key}" cannot be a dotenv key: it may not hold "=" or a line break, nor start with "#".`, 'Use a name like API_TOKEN.');
+  }
+  if (key.includes('\n')) throw refuse('The first key holds a line break.', 'Give it a name on one line.');
+}
+
 /** Which rule matches the path and who will be able to read the file; throws why when it cannot be created. */
 export async function previewNewSecretFile(flake: string, file: string): Promise<NewSecretFilePreview> {
   const { file: shown, config, rule } = resolveNewFile(flake, file);
@@ -93,6 +104,7 @@ export async function previewNewSecretFile(flake: string, file: string): Promise
 export async function createSecretFile(flake: string, file: string, key: string, value: string): Promise<string> {
   const { path, file: shown, config, rule } = resolveNewFile(flake, file);
   const format = formatForPath(path);
+  checkFirstKey(key, format);
   const store = storeFor(format, config.stores);
   const plaintext = store.writePlain([new Branch([{ key, value }])]);
   const dataKey = newDataKey();
