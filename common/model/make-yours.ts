@@ -4,6 +4,11 @@
 import type { KeyIdentity } from './keys.ts';
 import type { SecretRecipient } from './secrets.ts';
 
+/** Where the flake still uses published demo keys; empty when "make this repository yours" has nothing to do. */
+export interface DemoMaterial {
+  places: { file: string; line?: number; what: string }[];
+}
+
 /** What the user chose; the plan and the apply take the same choices. */
 export interface MakeYoursChoices {
   /** The keychain label of the identity that becomes the user's key. */
@@ -26,6 +31,19 @@ export interface LoginChanges {
   keyFiles: { file: string; lines: number[]; writes: boolean }[];
   /** Password hashes in the secret files; `demo`: the file is readable with a published key, so is the hash. */
   passwordHashes: { file: string; key: string; demo: boolean; writes: boolean }[];
+}
+
+/** A published demo value in a secret file, and what replaces it. */
+export interface DemoValueChange {
+  file: string;
+  /** The key path, `/`-separated (`restic/password`). */
+  key: string;
+  /** `generated`: a new random value (or key pair) of the same kind; `fill-in`: a placeholder only the user can fill. */
+  action: 'generated' | 'fill-in';
+  /** In words, for the plan. */
+  what: string;
+  /** A generated SSH key's public line, to authorize where the key logs in. */
+  publicKey?: string;
 }
 
 /** One recipient anchor of `.sops.yaml`, before and after. */
@@ -73,6 +91,8 @@ export interface MakeYoursPlan {
   hosts: HostKeyChange[];
   files: FileRotation[];
   login: LoginChanges;
+  /** Every published demo value of the secret files (password hashes aside, see `login`), and what replaces it. */
+  values: DemoValueChange[];
   /** The flake's published demo admin key, when it has one: offered to open files the keychain cannot. */
   demoKey?: { file: string; publicKey: string };
   /** Why it cannot be applied. Nothing is written while there is one. */
@@ -92,6 +112,8 @@ export interface MakeYoursReport {
     /** The demo admin key no longer opens it (checked when the flake has that key). */
     demoKeyLockedOut?: boolean;
   }[];
+  /** The demo values replaced: placeholders to fill in, and generated keys to authorize. */
+  values: DemoValueChange[];
   /** The demo admin key was put into the keychain because the user asked to keep it. */
   keptDemoKey?: KeyIdentity;
 }

@@ -16,6 +16,17 @@ export interface MissingSecret {
   why: 'no-file' | 'no-key';
 }
 
+/** A file a host declares secrets from (`sopsFile`) that exists but is no sops file sops-nix can read. */
+export interface NotSopsFile {
+  host: string;
+  /** Relative to the flake (absolute when it is outside it). */
+  file: string;
+  /** The secrets the host declares from it. */
+  secrets: string[];
+  /** What is wrong with it, in one sentence. */
+  problem: string;
+}
+
 /** A value in a sops file that no host declares. */
 export interface UnusedValue {
   file: string;
@@ -53,6 +64,7 @@ export interface SecretUse {
 export interface SecretChecks {
   uses: SecretUse[];
   missing: MissingSecret[];
+  notSops: NotSopsFile[];
   unused: UnusedValue[];
   unreadable: UnreadableFile[];
   outdated: OutdatedRecipients[];

@@ -45,6 +45,8 @@ export interface EditorSession {
   dirty: boolean;
   /** Opened despite a failed MAC check: it cannot be saved. */
   readOnly: boolean;
+  /** Opened read-only: the values that do not decrypt (changed outside sops, or damaged), left out of `documents`. */
+  damaged: { key: string; line?: number }[];
   recipients: SecretRecipient[];
 }
 
@@ -70,6 +72,16 @@ export interface SecretFileSummary {
   differs: boolean;
   /** Why the file could not be read, if it could not (it is still listed). */
   problem?: string;
+}
+
+/** A secrets file about to be created: the creation rule of `.sops.yaml` that matches its path, and who can read it. */
+export interface NewSecretFilePreview {
+  /** Relative to the flake. */
+  file: string;
+  format: SecretFormat;
+  /** The rule's position in `creation_rules` (1-based) and its path_regex (absent: it matches any file). */
+  rule: { index: number; pathRegex?: string };
+  recipients: SecretRecipient[];
 }
 
 export interface SecretFileList {

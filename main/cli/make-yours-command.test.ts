@@ -17,6 +17,7 @@ import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
 import { secretsHostsFlake } from '../../tests/support/repository-copy.ts';
 import { runCliInProcess } from '../../tests/support/run-cli.ts';
 import { demoAdminIdentity } from '../../tests/support/secrets-flake.ts';
+import { demoSecretNeedles } from '../../tests/support/demo-secret-values.ts';
 
 const noBus = !process.env.DBUS_SESSION_BUS_ADDRESS;
 const secretFiles = ['common.yaml', 'desktop.yaml', 'homelab.yaml', 'laptop.yaml', 'vps.yaml'].map(
@@ -100,6 +101,10 @@ describe.skipIf(noBus)('flakedeck make-yours', () => {
     );
     expect(plan.stdout).toContain('  secrets/common.yaml user/alice/password-hash: gets the hash of your new password');
     expect(plan.stdout).toContain('  secrets/vps.yaml: admin, vps, opened with the demo admin key');
+    expect(plan.stdout).toContain('Published demo values:\n');
+    expect(plan.stdout).toContain('  secrets/homelab.yaml grafana/admin-password: a new random value\n');
+    expect(plan.stdout).toContain('  secrets/laptop.yaml wifi/home-psk: a placeholder, fill it in\n');
+    expect(plan.stdout).toContain('  secrets/vps.yaml restic/ssh-key: a new SSH key\n');
     expect(plan.stderr).toContain('Nothing was written. Run again with --yes');
     expect(readFileSync(join(repo.path, '.sops.yaml'), 'utf8')).toBe(before);
 
@@ -110,6 +115,13 @@ describe.skipIf(noBus)('flakedeck make-yours', () => {
       `Written: .sops.yaml, ${hostKeyFiles.join(', ')}, nix/users/alice.authorized_keys, ${secretFiles.join(', ')}`,
     );
     expect(applied.stdout).toContain('  secrets/common.yaml: opens with your key; the demo key no longer opens it');
+    expect(applied.stdout).toContain(
+      "To fill in before the first deploy (the app's Secrets editor, or sops FILE):\n  secrets/desktop.yaml restic/repository\n",
+    );
+    expect(applied.stdout).toContain('  secrets/homelab.yaml acme/dns-api-token\n');
+    expect(applied.stdout).toMatch(
+      /New SSH keys: authorize each public half where it logs in:\n {2}secrets\/desktop\.yaml restic\/ssh-key: ssh-ed25519 AAAA\S+ restic@desktop\n/,
+    );
     expect(readFileSync(join(repo.path, '.sops.yaml'), 'utf8')).toContain(`- &admin ${me.publicKey}`);
     const mine = await keys.identity(label);
     for (const file of secretFiles) {
@@ -118,8 +130,9 @@ describe.skipIf(noBus)('flakedeck make-yours', () => {
     }
 
     // No published demo material that grants access is left: every demo identity (the admin's age key, each
-    // host's SSH key as sops-nix converts it) opens no secret file, and no file outside tests/demo-keys names a
-    // demo recipient, a demo host or login public key, or holds the demo password hash.
+    // host's SSH key as sops-nix converts it) opens no secret file, no file outside tests/demo-keys names a
+    // demo recipient, a demo host or login public key, or holds the demo password hash, and no secret file, decrypted
+    // with your key, holds any value the repository shipped (every one of them was readable with the demo keys).
     const demoFolder = join(repo.path, 'tests', 'demo-keys');
     const demoPrivate = readdirSync(demoFolder).filter((f) => f.endsWith('.DEMO'));
     expect(demoPrivate.length).toBe(5);
@@ -136,15 +149,25 @@ describe.skipIf(noBus)('flakedeck make-yours', () => {
     const demoHash = layoutDemo('common.yaml', 'user/alice/password-hash');
     const needles = [...demoPublicKeys, ...demoRecipients, demoHash];
     expect(needles.length).toBe(5 + 5 + 1);
+    const demoValues = await demoSecretNeedles();
+    expect(demoValues).toEqual(expect.arrayContaining([layoutDemo('homelab.yaml', 'grafana/secret-key')]));
     // secrets/layout.json is the plaintext specification that lists the published demo values; no host reads it.
     const files = readdirSync(repo.path, { recursive: true, withFileTypes: true })
       .filter((d) => d.isFile() && !d.parentPath.startsWith(demoFolder) && !d.parentPath.includes('.git'))
       .map((d) => join(d.parentPath, d.name))
       .filter((file) => file !== join(repo.path, 'secrets', 'layout.json'));
     expect(files.length).toBeGreaterThan(10);
+    // In plain files, a value as short as Grafana's demo password "demo" is a word like any other (tests/demo-keys).
+    const distinctive = [...needles, ...demoValues].filter((needle) => needle.length >= 8);
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
-      for (const needle of needles) expect(text.includes(needle), `${file} holds ${needle}`).toBe(false);
+      for (const needle of distinctive) expect(text.includes(needle), `${file} holds ${needle}`).toBe(false);
+    }
+    for (const file of secretFiles) {
+      const opened = await decryptFile(join(repo.path, file), { identities: [mine] });
+      const text = new TextDecoder().decode(opened.store.writePlain(opened.plaintext));
+      for (const needle of [...needles, ...demoValues])
+        expect(text.includes(needle), `${file} holds ${needle}`).toBe(false);
     }
     for (const file of secretFiles) {
       for (const demo of demoPrivate.filter((f) => f.includes('ssh_host'))) {

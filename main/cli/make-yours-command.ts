@@ -3,7 +3,12 @@
 
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../common/api/errors.ts';
-import type { MakeYoursChoices, MakeYoursPlan, MakeYoursReport } from '../../common/model/make-yours.ts';
+import type {
+  DemoValueChange,
+  MakeYoursChoices,
+  MakeYoursPlan,
+  MakeYoursReport,
+} from '../../common/model/make-yours.ts';
 import { recipientLabel } from '../../common/model/secrets.ts';
 import type { SecretRecipient } from '../../common/model/secrets.ts';
 import { MakeYours } from '../secrets/make-yours.ts';
@@ -89,6 +94,9 @@ function describePlan(plan: MakeYoursPlan): string {
     lines.push(`  ${hash.file} ${hash.key}: ${what}`);
   }
   if (plan.login.keyFiles.length + plan.login.passwordHashes.length === 0) lines.push('  no demo login found');
+  lines.push('', 'Published demo values:');
+  for (const value of plan.values) lines.push(`  ${value.file} ${value.key}: ${describeValue(value)}`);
+  if (plan.values.length === 0) lines.push('  none found');
   lines.push('', 'Secret files (a new data key each, encrypted to):');
   for (const file of plan.files) {
     const opens =
@@ -104,6 +112,30 @@ function describePlan(plan: MakeYoursPlan): string {
   return `${lines.join('\n')}\n`;
 }
 
+function describeValue(value: DemoValueChange): string {
+  return value.action === 'fill-in'
+    ? 'a placeholder, fill it in'
+    : value.publicKey
+      ? 'a new SSH key'
+      : 'a new random value';
+}
+
+/** What the user must still do by hand: the placeholders to fill in, and where to authorize each new SSH key. */
+function toDo(values: readonly DemoValueChange[]): string[] {
+  const lines: string[] = [];
+  const fillIn = values.filter((v) => v.action === 'fill-in');
+  if (fillIn.length) {
+    lines.push("To fill in before the first deploy (the app's Secrets editor, or sops FILE):");
+    for (const v of fillIn) lines.push(`  ${v.file} ${v.key}`);
+  }
+  const keys = values.filter((v) => v.publicKey);
+  if (keys.length) {
+    lines.push('New SSH keys: authorize each public half where it logs in:');
+    for (const v of keys) lines.push(`  ${v.file} ${v.key}: ${v.publicKey}`);
+  }
+  return lines;
+}
+
 function describeReport(report: MakeYoursReport): string {
   const lines = [`Written: ${report.written.join(', ')}`];
   for (const file of report.files) {
@@ -116,6 +148,7 @@ function describeReport(report: MakeYoursReport): string {
           : '; the demo key still opens it';
     lines.push(`  ${file.file}: ${yours}${demo}`);
   }
+  lines.push(...toDo(report.values));
   if (report.keptDemoKey) lines.push(`The demo admin key is in the keychain as "${report.keptDemoKey.label}".`);
   return `${lines.join('\n')}\n`;
 }

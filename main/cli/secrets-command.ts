@@ -97,6 +97,10 @@ export const secretsCommand: Command = {
         const opened = await decryptFile(file, { identities: await identities(), format: inputType, ignoreMac });
         if (!opened.macVerified)
           ctx.io.err(`flakedeck: warning: ${file} failed its MAC check; printed anyway because of --ignore-mac.\n`);
+        for (const damaged of opened.damaged) {
+          const where = damaged.line ? ` (line ${damaged.line})` : '';
+          ctx.io.err(`flakedeck: warning: ${damaged.key}${where} does not decrypt (changed or damaged): left out.\n`);
+        }
         print(
           ctx,
           decryptedBytes(opened, formatFlag(values['output-type'], 'output-type')),

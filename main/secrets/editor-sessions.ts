@@ -67,6 +67,7 @@ export class EditorSessions {
       documents: s.working.map((doc) => maskTree(doc, shouldEncrypt)),
       dirty: s.dirty,
       readOnly: s.readOnly,
+      damaged: s.sealed.damaged,
       recipients,
     };
   }

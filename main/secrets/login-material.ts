@@ -4,9 +4,9 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { encrypt } from 'unixcrypt';
 import { ApiError } from '../../common/api/errors.ts';
+import { ed25519PublicLine } from '../keys/ssh-key-pair.ts';
 import { ed25519SeedFromOpenSsh } from '../keys/ssh-to-age.ts';
 import { Branch, Comment } from './tree.ts';
 import type { TreeValue } from './tree.ts';
@@ -19,19 +19,6 @@ const authorizedKeysPattern = /authorized_keys/;
 // crypt(3) formats NixOS accepts in hashedPassword(File): yescrypt, gost-yescrypt, SHA-512, SHA-256, bcrypt.
 const cryptHashPattern = /^\$(y|gy|6|5|2[abxy])\$[^\s]+$/;
 
-/** `ssh-ed25519 AAAA…` of an unencrypted OpenSSH ed25519 private key. */
-function publicLine(pem: string): string {
-  const publicKey = ed25519.getPublicKey(ed25519SeedFromOpenSsh(pem));
-  const type = new TextEncoder().encode('ssh-ed25519');
-  const blob = new Uint8Array(4 + type.length + 4 + publicKey.length);
-  const view = new DataView(blob.buffer);
-  view.setUint32(0, type.length);
-  blob.set(type, 4);
-  view.setUint32(4 + type.length, publicKey.length);
-  blob.set(publicKey, 8 + type.length);
-  return `ssh-ed25519 ${Buffer.from(blob).toString('base64')}`;
-}
-
 /** The public halves (`ssh-ed25519 AAAA…`, no comment) of the flake's published demo login keys. */
 export function demoLoginKeys(flake: string): string[] {
   let names: string[];
@@ -40,7 +27,7 @@ export function demoLoginKeys(flake: string): string[] {
   } catch {
     return [];
   }
-  return names.map((name) => publicLine(readFileSync(join(flake, demoFolder, name), 'utf8')));
+  return names.map((name) => ed25519PublicLine(ed25519SeedFromOpenSsh(readFileSync(join(flake, demoFolder, name), 'utf8'))));
 }
 
 /** The base64 blob of a key line, which identifies the key whatever options or comment surround it. */
@@ -126,6 +113,11 @@ export function replaceDemoLines(found: DemoLoginFile, keys: readonly string[]):
 export interface PasswordHashEntry {
   key: string;
   value: string;
+}
+
+/** Whether a value is a crypt(3) password hash, as NixOS reads in hashedPasswordFile. */
+export function isPasswordHash(value: string): boolean {
+  return cryptHashPattern.test(value);
 }
 
 /** Every string leaf of the tree that is a crypt(3) password hash. */

@@ -17,6 +17,7 @@ import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
 import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
 import { repositorySecretsFiles } from '../../tests/support/repository-copy.ts';
 import { demoAdminIdentity } from '../../tests/support/secrets-flake.ts';
+import { demoSecretNeedles } from '../../tests/support/demo-secret-values.ts';
 
 const noBus = !process.env.DBUS_SESSION_BUS_ADDRESS;
 if (noBus) console.warn('make-yours tests skipped: run inside scripts/with-secret-service.sh for a real Secret Service');
@@ -35,6 +36,12 @@ function newHostKey(name: string): { publicLine: string; ageIdentity: string } {
     publicLine: readFileSync(`${file}.pub`, 'utf8').trim(),
     ageIdentity: sshPrivateKeyToAge(readFileSync(file, 'utf8')),
   };
+}
+
+const hostNames = ['desktop', 'laptop', 'vps', 'homelab'];
+/** A real key for every host: make-yours refuses to leave a host on its published demo key. */
+function realHostKeys(): Record<string, string> {
+  return Object.fromEntries(hostNames.map((host) => [host, newHostKey(host).publicLine]));
 }
 
 /** The user's own login key and new password, which replace the published demo login key and password. */
@@ -81,9 +88,16 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
     const plan = await makeYours.plan({ identity: 'me' });
     expect(plan.files.map((f) => f.file)).toEqual(secretFiles);
     expect(plan.files.every((f) => f.opensWith === undefined)).toBe(true);
-    expect(plan.blockers).toHaveLength(6);
-    expect(plan.blockers[0]).toMatch(/^nix\/users\/alice\.authorized_keys:1 lets anyone with the published demo login key log in/);
-    expect(plan.blockers[1]).toMatch(/secrets\/common\.yaml does not open: .*The demo admin key of this repository may open it/);
+    expect(plan.blockers).toHaveLength(4 + 1 + 5);
+    expect(plan.blockers.slice(0, 4)).toEqual(
+      [...hostNames].sort().map((host) =>
+        expect.stringMatching(
+          new RegExp(`^${host} still has the published demo host key in hosts/${host}/ssh_host_ed25519_key\\.pub: .*ssh-keyscan.*ssh-keygen -t ed25519`),
+        ),
+      ),
+    );
+    expect(plan.blockers[4]).toMatch(/^nix\/users\/alice\.authorized_keys:1 lets anyone with the published demo login key log in/);
+    expect(plan.blockers[5]).toMatch(/secrets\/common\.yaml does not open: .*The demo admin key of this repository may open it/);
     expect(plan.demoKey).toEqual({ file: 'tests/demo-keys/admin.age-key.DEMO.txt', publicKey: demoAdmin });
     await expect(makeYours.apply({ identity: 'me' }, plan.fingerprint)).rejects.toMatchObject({
       message: expect.stringMatching(/^Nothing was written/),
@@ -93,7 +107,8 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
 
   it("plans the new recipients with the demo key's help, and writes nothing", async () => {
     const vps = newHostKey('vps');
-    const plan = await makeYours.plan({ identity: 'me', useDemoKey: true, hostKeys: { vps: vps.publicLine }, ...login });
+    const hostKeys = { ...realHostKeys(), vps: vps.publicLine };
+    const plan = await makeYours.plan({ identity: 'me', useDemoKey: true, hostKeys, ...login });
     expect(plan.blockers).toEqual([]);
     expect(plan.login).toEqual({
       keyFiles: [{ file: 'nix/users/alice.authorized_keys', lines: [1], writes: true }],
@@ -102,24 +117,51 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
     expect(plan.you).toEqual(me);
     expect(plan.anchors.map((a) => [a.anchor, a.role, a.demo])).toEqual([
       ['admin', 'you', false],
-      ['desktop', 'host', true],
-      ['laptop', 'host', true],
+      ['desktop', 'host', false],
+      ['laptop', 'host', false],
       ['vps', 'host', false],
-      ['homelab', 'host', true],
+      ['homelab', 'host', false],
     ]);
     expect(plan.anchors[0]).toMatchObject({ from: [demoAdmin], to: [me.publicKey] });
-    expect(plan.configLines).toEqual([
-      { line: 9, before: `  - &admin ${demoAdmin}`, after: `  - &admin ${me.publicKey}` },
-      { line: 12, before: `  - &vps ${demoVps}`, after: expect.stringMatching(/^ {2}- &vps age1[0-9a-z]{58}$/) },
-    ]);
+    expect(plan.configLines.map((c) => c.line)).toEqual([9, 10, 11, 12, 13]);
+    expect(plan.configLines[0]).toEqual({ line: 9, before: `  - &admin ${demoAdmin}`, after: `  - &admin ${me.publicKey}` });
+    expect(plan.configLines[3]).toEqual({
+      line: 12,
+      before: `  - &vps ${demoVps}`,
+      after: expect.stringMatching(/^ {2}- &vps age1[0-9a-z]{58}$/),
+    });
     expect(plan.hosts.find((h) => h.host === 'vps')).toMatchObject({ from: demoVps, writes: true, demo: false });
     expect(plan.files.every((f) => f.opensWith === 'demo')).toBe(true);
     expect(plan.files.find((f) => f.file === 'secrets/vps.yaml')!.to.map((r) => r.name)).toEqual(['admin', 'vps']);
-    expect(plan.warnings).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^desktop keeps its published demo host key/),
-        expect.stringMatching(/demo admin key \(tests\/demo-keys\/admin\.age-key\.DEMO\.txt\) opens 5 of the files for this run only/),
-      ]),
+    expect(plan.warnings).toEqual([
+      expect.stringMatching(/demo admin key \(tests\/demo-keys\/admin\.age-key\.DEMO\.txt\) opens 5 of the files for this run only/),
+    ]);
+    // Every other published value: generated anew where any random value works, a placeholder where only the user
+    // has the real one.
+    const values = Object.fromEntries(plan.values.map((v) => [`${v.file} ${v.key}`, v.action]));
+    expect(values).toEqual({
+      'secrets/desktop.yaml restic/repository': 'fill-in',
+      'secrets/desktop.yaml restic/password': 'generated',
+      'secrets/desktop.yaml restic/ssh-key': 'generated',
+      'secrets/desktop.yaml nix/access-tokens': 'fill-in',
+      'secrets/homelab.yaml restic/repository': 'fill-in',
+      'secrets/homelab.yaml restic/password': 'generated',
+      'secrets/homelab.yaml restic/ssh-key': 'generated',
+      'secrets/homelab.yaml acme/dns-api-token': 'fill-in',
+      'secrets/homelab.yaml vaultwarden/admin-token': 'generated',
+      'secrets/homelab.yaml grafana/admin-password': 'generated',
+      'secrets/homelab.yaml grafana/secret-key': 'generated',
+      'secrets/laptop.yaml restic/repository': 'fill-in',
+      'secrets/laptop.yaml restic/password': 'generated',
+      'secrets/laptop.yaml restic/ssh-key': 'generated',
+      'secrets/laptop.yaml wifi/home-psk': 'fill-in',
+      'secrets/laptop.yaml nix/access-tokens': 'fill-in',
+      'secrets/vps.yaml restic/repository': 'fill-in',
+      'secrets/vps.yaml restic/password': 'generated',
+      'secrets/vps.yaml restic/ssh-key': 'generated',
+    });
+    expect(plan.values.filter((v) => v.publicKey).map((v) => v.publicKey)).toEqual(
+      Array.from({ length: 4 }, () => expect.stringMatching(/^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI\S+ restic@\w+$/)),
     );
     unchanged();
     expect(readdirSync(join(repo.path, 'secrets')).filter((f) => f.includes('flakedeck'))).toEqual([]);
@@ -127,7 +169,8 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
 
   it('rewrites .sops.yaml and rotates every file to the new keys; the demo keys open nothing afterwards', async () => {
     const vps = newHostKey('vps');
-    const choices = { identity: 'me', useDemoKey: true, hostKeys: { vps: `vps.example.org ${vps.publicLine}` }, ...login };
+    const hostKeys = { ...realHostKeys(), vps: `vps.example.org ${vps.publicLine}` };
+    const choices = { identity: 'me', useDemoKey: true, hostKeys, ...login };
     // Before: the secrets list says which recipients are published demo keys, i.e. readable by anyone.
     const demoNames = async () =>
       Object.fromEntries(
@@ -136,12 +179,12 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
     expect((await demoNames())['secrets/vps.yaml']).toEqual(['admin', 'vps']);
     const plan = await makeYours.plan(choices);
     const report = await makeYours.apply(choices, plan.fingerprint);
-    // After: the admin and vps keys are real; the hosts that kept their demo keys still say so.
-    expect(await demoNames()).toMatchObject({ 'secrets/vps.yaml': [], 'secrets/laptop.yaml': ['laptop'] });
+    // After: every key is real.
+    expect(Object.values(await demoNames()).flat()).toEqual([]);
 
     expect(report.written).toEqual([
       '.sops.yaml',
-      'hosts/vps/ssh_host_ed25519_key.pub',
+      ...['desktop', 'homelab', 'laptop', 'vps'].map((h) => `hosts/${h}/ssh_host_ed25519_key.pub`),
       'nix/users/alice.authorized_keys',
       ...secretFiles,
     ]);
@@ -151,21 +194,44 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
     );
     const config = readFileSync(join(repo.path, '.sops.yaml'), 'utf8');
     const newVps = plan.anchors.find((a) => a.anchor === 'vps')!.to[0]!;
-    expect(config).toBe(before['.sops.yaml']!.replace(demoAdmin, me.publicKey).replace(demoVps, newVps));
+    expect(config).toContain(`- &admin ${me.publicKey}`);
+    expect(config).toContain(`- &vps ${newVps}`);
+    expect(config.replace(/age1[0-9a-z]{58}/g, 'AGE')).toBe(before['.sops.yaml']!.replace(/age1[0-9a-z]{58}/g, 'AGE'));
     expect(readFileSync(join(repo.path, 'hosts/vps/ssh_host_ed25519_key.pub'), 'utf8')).toBe(`${vps.publicLine}\n`);
 
     const mine = await keys.identity('me');
+    const demoValues = await demoSecretNeedles();
+    expect(demoValues.length).toBeGreaterThan(20);
     for (const file of secretFiles) {
       const path = join(repo.path, file);
-      // Same values but the password hash, a new data key: nothing of the old file is left in the new one.
+      // The same keys, every value new (the password's hash, new random values, placeholders), a new data key:
+      // nothing of the old file is left in the new one.
       const now = (await plaintext(path, mine))!;
+      const old = (await plaintextOf(before[file]!, file))!;
+      const keysOf = (text: string) => text.split('\n').map((line) => /^\s*([\w-]+):/.exec(line)?.[1]).filter(Boolean);
+      expect(keysOf(now)).toEqual(keysOf(old));
       const hash = /password-hash: (\S+)/.exec(now)?.[1];
       if (hash) expect(verify(login.password, hash)).toBe(true);
-      const old = (await plaintextOf(before[file]!, file))!;
-      expect(now).toBe(hash ? old.replace(/password-hash: \S+/, `password-hash: ${hash}`) : old);
+      for (const value of demoValues) expect(now, `${file} still holds ${value}`).not.toContain(value);
       expect(await plaintext(path, demoAdminIdentity())).toBeNull();
       expect(readFileSync(path, 'utf8')).not.toContain('data:' + before[file]!.match(/data:([^,]+)/)![1]);
     }
+    const homelab = (await plaintext(join(repo.path, 'secrets/homelab.yaml'), mine))!;
+    expect(homelab).toMatch(/admin-password: [\w-]{43}\n/);
+    expect(homelab).toMatch(/secret-key: [0-9a-f]{64}\n/);
+    expect(homelab).toContain('dns-api-token: FILL-IN-dns-api-token\n');
+    expect((await plaintext(join(repo.path, 'secrets/laptop.yaml'), mine))!).toContain(
+      "access-tokens: '# FILL IN: access-tokens = …'",
+    );
+    // The report lists what is left to the user: the placeholders, and the new SSH keys to authorize.
+    expect(report.values.filter((v) => v.action === 'fill-in')).toHaveLength(8);
+    const sshKey = report.values.find((v) => v.file === 'secrets/vps.yaml' && v.key === 'restic/ssh-key')!;
+    const vpsPlain = (await plaintext(join(repo.path, 'secrets/vps.yaml'), mine))!;
+    const privateKey = /-----BEGIN OPENSSH PRIVATE KEY-----[\s\S]+?-----END OPENSSH PRIVATE KEY-----/.exec(vpsPlain)![0];
+    const keyFile = join(hostKeyDir, `restic-${randomBytes(4).toString('hex')}`);
+    writeFileSync(keyFile, `${privateKey.replace(/\n\s+/g, '\n')}\n`, { mode: 0o600 });
+    // ssh-keygen reads the new key, and it is the one whose public half the report gives.
+    expect(execFileSync('ssh-keygen', ['-y', '-f', keyFile], { encoding: 'utf8' }).trim()).toBe(sshKey.publicKey);
     // The vps, with its real key, reads its own file and the common one, and nothing else.
     expect(await plaintext(join(repo.path, 'secrets/vps.yaml'), vps.ageIdentity)).toContain('restic');
     expect(await plaintext(join(repo.path, 'secrets/common.yaml'), vps.ageIdentity)).toContain('alice');
@@ -202,7 +268,7 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
   });
 
   it('keeps the demo key in the keychain only when asked, and refuses a demo key as yours', async () => {
-    const choices = { identity: 'me', useDemoKey: true, ...login };
+    const choices = { identity: 'me', useDemoKey: true, hostKeys: realHostKeys(), ...login };
     const report = await makeYours.apply(choices, (await makeYours.plan(choices)).fingerprint, true);
     expect(report.keptDemoKey).toEqual({ label: demoKeyLabel, publicKey: demoAdmin });
     const plan = await makeYours.plan({ identity: demoKeyLabel });
@@ -221,7 +287,7 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
     await expect(makeYours.plan({ identity: 'me', useDemoKey: true, password: 'short' })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENTS',
     });
-    const plan = await makeYours.plan({ identity: 'me', useDemoKey: true });
+    const plan = await makeYours.plan({ identity: 'me', useDemoKey: true, hostKeys: realHostKeys() });
     expect(plan.blockers).toEqual([
       'nix/users/alice.authorized_keys:1 lets anyone with the published demo login key log in: give your SSH public key to replace it.',
       'secrets/common.yaml holds the password hash user/alice/password-hash, readable by anyone with the published demo keys: give a new password.',

@@ -9,6 +9,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 import type {
   AnchorChange,
+  DemoValueChange,
   FileRotation,
   HostKeyChange,
   LoginChanges,
@@ -25,6 +26,7 @@ import { sshPublicKeyToAge } from '../keys/ssh-to-age.ts';
 import { readVersioned, writeAtomically } from './atomic-file.ts';
 import type { FileVersion } from './atomic-file.ts';
 import { demoKeys } from './demo-keys.ts';
+import { listedDemoValues, replaceDemoValues } from './demo-values.ts';
 import { ageRecipients, readMetadata } from './metadata.ts';
 import {
   checkedLoginKeys,
@@ -144,7 +146,7 @@ export class MakeYours {
         ...(prepared.demoIdentity && { demoKeyLockedOut: !(await opens(prepared.demoIdentity)) }),
       });
     }
-    const report: MakeYoursReport = { written, files };
+    const report: MakeYoursReport = { written, files, values: prepared.plan.values };
     if (keepDemoKey && prepared.plan.demoKey) {
       const kept = await this.#keys.importFile(join(flake, prepared.plan.demoKey.file), demoKeyLabel, false);
       report.keptDemoKey = kept.imported[0];
@@ -205,19 +207,26 @@ export class MakeYours {
         demo: !!to && demo.recipients.has(to.recipient),
       };
     });
+    // A host key is never made here: its private half must be on the host, which only the user can put there.
     for (const h of hostChanges) {
       if (h.demo) {
-        warnings.push(`${h.host} keeps its published demo host key: anyone can read what is encrypted to it. Give its real key.`);
+        blockers.push(
+          `${h.host} still has the published demo host key in ${h.file}: anyone could read its secrets. Give its real key (ask the running host with ssh-keyscan; for a host not installed yet, make one with \`ssh-keygen -t ed25519 -N '' -f ssh_host_ed25519_key\` and keep the private half for the install), or remove hosts/${h.host}/ if you do not use it.`,
+        );
       } else if (!h.to) warnings.push(`${h.host} has no host key in ${h.file}: it is left out.`);
     }
     for (const a of anchors) {
-      if (a.role === 'kept' && a.demo) warnings.push(`&${a.anchor} is kept and is a published demo key.`);
+      if (a.role === 'kept' && a.demo) {
+        blockers.push(`&${a.anchor} in .sops.yaml is a published demo key and is kept: mark it as yours, or remove it.`);
+      }
     }
 
     const { login, loginWrites } = this.#loginKeys(flake, choices, blockers);
     const newHash = choices.password === undefined ? undefined : hashPassword(choices.password);
 
     const useDemo = !!choices.useDemoKey && !!demo.identity;
+    const listedValues = listedDemoValues(flake);
+    const values: DemoValueChange[] = [];
     const keychain = await this.#keys.identities();
     const oldNames = recipientNamesOf(parseSopsConfig(configText, configPath), hosts, 'current');
     const newNames = recipientNamesOf(newConfig, hosts, 'new');
@@ -249,22 +258,28 @@ export class MakeYours {
         continue;
       }
       rotation.opensWith = opened.by;
-      // A hash anyone can read (the file is encrypted to a published key) gives the password away to a dictionary.
+      // Every value of a file anyone can read (it is encrypted to a published key) is published: a hash gives the
+      // password away to a dictionary, and the rest is demo material to replace.
       const readableByAnyone = ageRecipients(metadata).some((r) => demo.recipients.has(r.recipient));
+      const isDemo = (value: string) => readableByAnyone || listedValues.has(value);
       const hashes = passwordHashes(opened.file.plaintext);
-      for (const { key } of hashes) {
-        login.passwordHashes.push({ file: summary.file, key, demo: readableByAnyone, writes: !!newHash });
-        if (readableByAnyone && !newHash) {
+      for (const { key, value } of hashes) {
+        const published = isDemo(value);
+        login.passwordHashes.push({ file: summary.file, key, demo: published, writes: !!newHash });
+        if (published && !newHash) {
           blockers.push(
             `${summary.file} holds the password hash ${key}, readable by anyone with the published demo keys: give a new password.`,
           );
         }
       }
+      const hashed = newHash && hashes.length ? withPasswordHash(opened.file.plaintext, newHash) : opened.file.plaintext;
+      const replaced = replaceDemoValues(hashed, summary.file, isDemo);
+      values.push(...replaced.changes);
       try {
         const plan = { groups, shamirThreshold: metadata.shamirThreshold };
         const keyed = { identities: [], dataKey: opened.file.dataKey, file: path };
-        const edited =
-          newHash && hashes.length ? reencrypt(opened.file, withPasswordHash(opened.file.plaintext, newHash)) : bytes;
+        const changed = hashed !== opened.file.plaintext || replaced.changes.length > 0;
+        const edited = changed ? reencrypt(opened.file, replaced.branches) : bytes;
         const rotated = await rotate(await updateKeys(edited, format, plan, keyed), format, keyed);
         const check = await openSops(rotated, format, { identities: [youIdentity], file: path }).catch(() => null);
         if (!check) blockers.push(`${summary.file} would not open with your key afterwards: make it a recipient in .sops.yaml.`);
@@ -305,6 +320,7 @@ export class MakeYours {
       hosts: hostChanges,
       files,
       login,
+      values,
       ...(demo.file &&
         demo.identity && { demoKey: { file: relative(flake, demo.file), publicKey: await recipientOf(demo.identity) } }),
       blockers,

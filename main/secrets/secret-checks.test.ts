@@ -1,6 +1,7 @@
 // The secrets checks against host manifests: missing, unused and unreadable secrets, recipients that differ.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostManifest, Inspection, SecretInfo } from '../../common/model/manifest.ts';
 import { hostRecipients } from '../keys/host-recipients.ts';
@@ -77,6 +78,35 @@ describe('secrets checks against the host manifests', () => {
       { host: 'vps', secret: 'acme/token', file: 'secrets/vps.yaml', key: 'acme/token', why: 'no-key' },
       { host: 'vps', secret: 'wifi', file: 'secrets/nowhere.yaml', key: 'wifi', why: 'no-file' },
     ]);
+  });
+
+  it('names files hosts declare secrets from that are no sops files, with what is wrong, apart from missing ones', async () => {
+    writeFileSync(join(flake.path, 'secrets', 'plain.yaml'), 'wifi:\n    psk: hunter22\n');
+    mkdirSync(join(flake.path, 'secrets', 'folder.yaml'), { recursive: true });
+    writeFileSync(join(flake.path, 'secrets', 'broken.yaml'), 'a: [\n');
+    const checks = await run({
+      laptop: [secret('wifi/psk', 'plain.yaml'), secret('wifi/other', 'plain.yaml'), secret('x', 'folder.yaml')],
+      vps: [secret('y', 'broken.yaml'), secret('z', 'gone.yaml')],
+    });
+    expect(checks.notSops).toEqual([
+      {
+        host: 'laptop',
+        file: 'secrets/plain.yaml',
+        secrets: ['wifi/psk', 'wifi/other'],
+        problem: expect.stringMatching(/^it is not encrypted with sops \(it has no sops metadata\): .*world-readable Nix store/),
+      },
+      { host: 'laptop', file: 'secrets/folder.yaml', secrets: ['x'], problem: 'it is a folder, not a file.' },
+      {
+        host: 'vps',
+        file: 'secrets/broken.yaml',
+        secrets: ['y'],
+        problem: expect.stringMatching(/^it is not a sops file sops-nix can read: Invalid YAML at line/),
+      },
+    ]);
+    expect(checks.missing).toEqual([{ host: 'vps', secret: 'z', file: 'secrets/gone.yaml', key: 'z', why: 'no-file' }]);
+    // A plain file is no secret: it is not in the list of sops files, nor are its values "unused".
+    expect(checks.unused.map((u) => u.file)).not.toContain('secrets/plain.yaml');
+    for (const name of ['plain.yaml', 'folder.yaml', 'broken.yaml']) rmSync(join(flake.path, 'secrets', name), { recursive: true });
   });
 
   it('lists values no host reads; a declared map covers what it holds', async () => {

@@ -2,12 +2,13 @@
 // cannot decrypt the file they read, and files whose recipients differ from .sops.yaml. Files are read without a
 // key: a sops file's key paths and recipients are in clear text, as sops-nix's build-time check reads them too.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { HostRecipient } from '../../common/model/keys.ts';
 import type { Inspection, SecretInfo } from '../../common/model/manifest.ts';
 import type {
   MissingSecret,
+  NotSopsFile,
   SecretChecks,
   UnreadableFile,
   UnusedValue,
@@ -45,16 +46,32 @@ function covers(key: string, leaf: string): boolean {
   return leaf === key || leaf.startsWith(`${key}/`);
 }
 
-class FileReader {
-  readonly #cache = new Map<string, FileContents | null>();
+/** Why a file a host declares secrets from is no sops file, in words (its contents are never quoted). */
+function notSopsReason(path: string, error: unknown): string {
+  if (statSync(path).isDirectory()) return 'it is a folder, not a file.';
+  const message = (error as Error).message;
+  if (/has no sops metadata|has no \[sops\] section|not encrypted/.test(message)) {
+    return 'it is not encrypted with sops (it has no sops metadata): sops-nix cannot read it, and a plain file in the flake is copied into the world-readable Nix store.';
+  }
+  return `it is not a sops file sops-nix can read: ${message}`;
+}
 
-  /** The file's key paths and recipients; null when it does not exist or is not a sops file. */
-  read(path: string): FileContents | null {
+class FileReader {
+  readonly #cache = new Map<string, FileContents | { problem: string } | null>();
+
+  /** The file's key paths and recipients; null when it does not exist, the reason when it is no sops file. */
+  read(path: string): FileContents | { problem: string } | null {
     if (!this.#cache.has(path)) this.#cache.set(path, this.#load(path));
     return this.#cache.get(path)!;
   }
 
-  #load(path: string): FileContents | null {
+  /** The file's contents when it is a sops file. */
+  contents(path: string): FileContents | null {
+    const read = this.read(path);
+    return read && 'leaves' in read ? read : null;
+  }
+
+  #load(path: string): FileContents | { problem: string } | null {
     if (!existsSync(path)) return null;
     const format = formatForPath(path);
     try {
@@ -65,8 +82,8 @@ class FileReader {
         leaves: leavesOf(first, ''),
         recipients: ageRecipients(readMetadata(document.metadata)).map((r) => r.recipient),
       };
-    } catch {
-      return null;
+    } catch (error) {
+      return { problem: notSopsReason(path, error) };
     }
   }
 }
@@ -83,6 +100,7 @@ export function checkSecrets({ flake, inspection, files, hosts }: CheckInput): S
   /** Per host and file: the secrets the host reads from it. */
   const reads = new Map<string, { host: string; path: string; secrets: string[] }>();
   const hostErrors: SecretChecks['hostErrors'] = [];
+  const notSops: NotSopsFile[] = [];
 
   for (const [host, result] of Object.entries(inspection.hosts)) {
     if (!result.ok) {
@@ -102,6 +120,10 @@ export function checkSecrets({ flake, inspection, files, hosts }: CheckInput): S
       const contents = reader.read(path);
       if (!contents) {
         missing.push({ host, secret: secret.name, file: shown(path), key: secret.key, why: 'no-file' });
+      } else if ('problem' in contents) {
+        const entry = notSops.find((n) => n.host === host && n.file === shown(path));
+        if (entry) entry.secrets.push(secret.name);
+        else notSops.push({ host, file: shown(path), secrets: [secret.name], problem: contents.problem });
       } else if (keyed && !contents.leaves.some((leaf) => covers(secret.key, leaf))) {
         missing.push({ host, secret: secret.name, file: shown(path), key: secret.key, why: 'no-key' });
       }
@@ -112,7 +134,7 @@ export function checkSecrets({ flake, inspection, files, hosts }: CheckInput): S
   for (const summary of files) {
     if (summary.problem) continue;
     const path = resolve(flake, summary.file);
-    const contents = reader.read(path);
+    const contents = reader.contents(path);
     if (!contents) continue;
     const keys = used.get(path) ?? new Set<string>();
     if (keys.has('')) continue;
@@ -128,7 +150,7 @@ export function checkSecrets({ flake, inspection, files, hosts }: CheckInput): S
   const hostKeys = new Map(hosts.map((h) => [h.host, h.fromFile]));
   const unreadable: UnreadableFile[] = [];
   for (const { host, path, secrets } of reads.values()) {
-    const contents = reader.read(path);
+    const contents = reader.contents(path);
     if (!contents) continue;
     const hostRecipient = hostKeys.get(host);
     const file = shown(path);
@@ -153,6 +175,7 @@ export function checkSecrets({ flake, inspection, files, hosts }: CheckInput): S
   return {
     uses: [...reads.values()].map(({ host, path, secrets }) => ({ host, file: shown(path), secrets })),
     missing,
+    notSops,
     unused,
     unreadable,
     outdated,

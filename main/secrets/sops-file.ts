@@ -6,13 +6,15 @@ import type { EncryptedDocument, Store, StoreSettings } from './stores/store.ts'
 import { storeFor } from './stores/index.ts';
 import { ValueCipher } from './value-cipher.ts';
 import { decryptBranches, encryptBranches } from './tree-crypt.ts';
+import type { DamagedValue } from './tree-crypt.ts';
 import { readMetadata, withNewMac, writeMetadata, writtenVersion } from './metadata.ts';
 import type { SopsMetadata } from './metadata.ts';
 import { newDataKey, recoverDataKey, wrapDataKey } from './data-key.ts';
 import { checkedRules } from './encryption-rules.ts';
 import type { EncryptionRules } from './encryption-rules.ts';
 import { nowRfc3339, reformatRfc3339 } from './go-format.ts';
-import { invalidFile, macMismatch } from './sops-errors.ts';
+import { damagedValue, endsEarly, invalidFile, macMismatch, whereItEnds } from './sops-errors.ts';
+import type { ApiError } from '../../common/api/errors.ts';
 
 /** Where recipients come from when a file is created or its keys are updated: one list per key group. */
 export interface KeyPlan {
@@ -35,6 +37,8 @@ export interface OpenedFile {
   cipher: ValueCipher;
   /** False only when opened with `ignoreMac` and the MAC did not match (or was missing). */
   macVerified: boolean;
+  /** Opened with `ignoreMac`: the values that did not decrypt, left out of `plaintext` (`a/b/c`, and their line). */
+  damaged: { key: string; line?: number }[];
 }
 
 export interface OpenOptions {
@@ -75,13 +79,35 @@ function checkMac(metadata: SopsMetadata, computed: string, key: Uint8Array, cip
 }
 
 export async function openSops(bytes: Uint8Array, format: SecretFormat, options: OpenOptions): Promise<OpenedFile> {
+  try {
+    return await openChecked(bytes, format, options);
+  } catch (error) {
+    // A file cut off (a failed copy, a full disk) fails in many ways: say so in those words instead.
+    const cut = whereItEnds(error, bytes, format);
+    if (!cut) throw error;
+    let readable = (error as ApiError).code === 'MAC_MISMATCH';
+    if (!readable && cut.rest) {
+      // Without its half line, what is left may still decrypt; it never passes its integrity check.
+      const rest = await openChecked(cut.rest, format, { ...options, ignoreMac: true }).catch(() => null);
+      if (rest && options.ignoreMac) return { ...rest, macVerified: false };
+      readable = !!rest;
+    }
+    throw endsEarly(options.file, cut, readable, error as ApiError);
+  }
+}
+
+async function openChecked(bytes: Uint8Array, format: SecretFormat, options: OpenOptions): Promise<OpenedFile> {
   const store = storeFor(format, options.settings);
   const document = store.readEncrypted(bytes);
   const metadata = readMetadata(document.metadata);
   const dataKey = options.dataKey ?? (await recoverDataKey(metadata, options.identities, options.file));
   const cipher = new ValueCipher();
-  const { branches, mac } = decryptBranches(document.branches, cipher, dataKey, rulesFor(format, metadata.rules));
-  const macVerified = checkMac(metadata, mac, dataKey, cipher, options);
+  const damagedValues: DamagedValue[] = [];
+  const rules = rulesFor(format, metadata.rules);
+  const { branches, mac } = decryptBranches(document.branches, cipher, dataKey, rules, damagedValues);
+  const damaged = damagedValues.map((d) => ({ key: d.path.join('/'), ...lineOf(bytes, d.text) }));
+  if (damaged.length > 0 && !options.ignoreMac) throw damagedValue(options.file, damaged);
+  const macVerified = checkMac(metadata, mac, dataKey, cipher, options) && damaged.length === 0;
   return {
     format,
     store,
@@ -92,7 +118,15 @@ export async function openSops(bytes: Uint8Array, format: SecretFormat, options:
     dataKey,
     cipher,
     macVerified,
+    damaged,
   };
+}
+
+/** The 1-based line of the file that holds `text`, when it is there. */
+function lineOf(bytes: Uint8Array, text: string): { line?: number } {
+  const source = new TextDecoder().decode(bytes);
+  const at = text === '' ? -1 : source.indexOf(text);
+  return at === -1 ? {} : { line: source.slice(0, at).split('\n').length };
 }
 
 /** Reads back bytes about to be written with the data key: they must decrypt and pass their MAC. */

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { openSops } from './sops-file.ts';
+import type { Branch } from './tree.ts';
 import { vectorBytes, vectors } from '../../tests/support/sops-vectors.ts';
 
 const example = vectors.find((v) => v.file.endsWith('example.yaml'))!;
@@ -20,16 +21,37 @@ describe('a changed file is refused', () => {
     expect((await open(source)).macVerified).toBe(true);
   });
 
-  it('refuses a tampered encrypted value: it no longer authenticates', async () => {
+  it('refuses a tampered encrypted value, naming its key and line in the words of the user', async () => {
     const tampered = replaceOnce(source, 'data:/cSI,', 'data:/cSJ,');
-    await expect(open(tampered)).rejects.toMatchObject({ code: 'INVALID_SOPS_FILE', message: expect.stringMatching(/app2:db:user:.*does not authenticate/) });
+    await expect(open(tampered)).rejects.toMatchObject({
+      code: 'MAC_MISMATCH',
+      message:
+        "The value of app2/db/user in example.yaml was changed outside sops, or damaged: it no longer decrypts with the file's key.",
+      hint: 'Restore the file from version control (git checkout -- example.yaml). The other values can still be read: open the file read-only.',
+      location: { file: 'example.yaml', line: 4 },
+    });
+  });
+
+  it('opens the rest of a file with a tampered value read-only, and names the value left out', async () => {
+    const tampered = replaceOnce(source, 'data:/cSI,', 'data:/cSJ,');
+    const opened = await openSops(new TextEncoder().encode(tampered), 'yaml', {
+      identities: [],
+      dataKey: key,
+      file: 'example.yaml',
+      ignoreMac: true,
+    });
+    expect(opened.macVerified).toBe(false);
+    expect(opened.damaged).toEqual([{ key: 'app2/db/user', line: 4 }]);
+    const db = (opened.plaintext[0]!.get('app2') as Branch).get('db') as Branch;
+    expect(db.entries().map((e) => e.key)).toEqual(['password']);
+    expect(opened.plaintext[0]!.get('myapp1')).toBeDefined();
   });
 
   it('refuses an encrypted value moved to another key (its key path is its additional data)', async () => {
     const user = /user: (ENC\[[^\]]+\])/.exec(source)![1]!;
     const password = /password: (ENC\[[^\]]+\])/.exec(source)![1]!;
     const swapped = source.replace(user, '@@').replace(password, user).replace('@@', password);
-    await expect(open(swapped)).rejects.toMatchObject({ code: 'INVALID_SOPS_FILE' });
+    await expect(open(swapped)).rejects.toMatchObject({ code: 'MAC_MISMATCH', message: expect.stringMatching(/^The value of app2\/db\/user in example\.yaml was changed outside sops, or damaged: it no longer decrypts with the file's key, and 1 more \(app2\/db\/password \(line \d+\)\)\.$/) });
   });
 
   it('refuses a tampered clear-text value: the MAC covers it', async () => {
@@ -63,5 +85,37 @@ describe('a changed file is refused', () => {
     const tampered = replaceOnce(source, 'all: going to remain in clear text', 'all: changed');
     const opened = await openSops(new TextEncoder().encode(tampered), 'yaml', { identities: [], dataKey: key, ignoreMac: true });
     expect(opened.macVerified).toBe(false);
+  });
+});
+
+describe('a cut-off file says where it ends, and opens read-only when what is left decrypts', () => {
+  const lines = source.split('\n');
+  const sopsLine = lines.indexOf('sops:') + 1;
+  const lastModified = lines.findIndex((l) => l.includes('lastmodified:')) + 1;
+  /** The first `n` lines, and half of the next when asked. */
+  const cut = (n: number, half = false) =>
+    lines.slice(0, n).join('\n') + '\n' + (half ? lines[n]!.slice(0, Math.floor(lines[n]!.length / 2)) : '');
+
+  it('before its sops section: nothing can be read', async () => {
+    await expect(open(cut(sopsLine - 2, true))).rejects.toMatchObject({
+      code: 'INVALID_SOPS_FILE',
+      message: `example.yaml ends early, at line ${sopsLine - 1}: it is cut off before its sops section, which holds the keys that decrypt it, so nothing in it can be read.`,
+      hint: 'Restore it from version control (git checkout -- example.yaml).',
+      location: { file: 'example.yaml', line: sopsLine - 1 },
+    });
+  });
+
+  it('before its integrity check, even in the middle of a line: what is left opens read-only', async () => {
+    for (const text of [cut(lastModified - 1), cut(lastModified - 1, true), cut(lastModified, true)]) {
+      const end = text.replace(/\n+$/, '').split('\n').length;
+      await expect(open(text)).rejects.toMatchObject({
+        code: 'MAC_MISMATCH',
+        message: `example.yaml ends early, at line ${end}: the end of its sops section, with its integrity check, is missing.`,
+        hint: 'Restore it from version control (git checkout -- example.yaml). Its values still decrypt: open it read-only to read what is left.',
+      });
+      const opened = await openSops(new TextEncoder().encode(text), 'yaml', { identities: [], dataKey: key, ignoreMac: true });
+      expect(opened.macVerified).toBe(false);
+      expect(opened.plaintext[0]!.get('app2')).toBeDefined();
+    }
   });
 });

@@ -14,6 +14,15 @@ const macOnlyEncryptedInit = Buffer.from('8a3fd2ad54ce66527b1034f3d147be0b0b975b
 
 type Mode = 'encrypt' | 'decrypt';
 
+/** A value that does not decrypt (changed outside sops, or damaged): its key path and its `ENC[…]` text. */
+export interface DamagedValue {
+  path: string[];
+  text: string;
+}
+
+/** Stands for a damaged value while walking: the entry or list item is left out. */
+const damagedMark = Symbol('damaged');
+
 class Walker {
   readonly #mode: Mode;
   readonly #cipher: ValueCipher;
@@ -23,9 +32,12 @@ class Walker {
   readonly hash = createHash('sha512');
   /** One frame per list being walked, plus the top; each holds the comments seen since the last value. */
   readonly #frames: string[][] = [[]];
+  /** Where damaged values are collected (and left out) instead of failing the walk. */
+  readonly #damaged: DamagedValue[] | undefined;
 
-  constructor(mode: Mode, cipher: ValueCipher, key: Uint8Array, rules: EncryptionRules) {
+  constructor(mode: Mode, cipher: ValueCipher, key: Uint8Array, rules: EncryptionRules, damaged?: DamagedValue[]) {
     this.#mode = mode;
+    this.#damaged = damaged;
     this.#cipher = cipher;
     this.#key = key;
     this.#rules = rules;
@@ -41,13 +53,14 @@ class Walker {
         items.push(this.#comment(item, path));
         continue;
       }
-      items.push({ key: item.key, value: this.value(item.value, [...path, item.key]) });
+      const value = this.value(item.value, [...path, item.key]);
+      if (value !== damagedMark) items.push({ key: item.key, value });
       this.#frames.at(-1)!.length = 0;
     }
     return new Branch(items);
   }
 
-  value(value: TreeValue, path: string[]): TreeValue {
+  value(value: TreeValue, path: string[]): TreeValue | typeof damagedMark {
     if (value instanceof Branch) return this.branch(value, path);
     if (Array.isArray(value)) return this.#list(value, path);
     if (value === null) return null;
@@ -63,7 +76,8 @@ class Walker {
         out.push(this.#comment(element, path));
         continue;
       }
-      out.push(this.value(element, path));
+      const value = this.value(element, path);
+      if (value !== damagedMark) out.push(value);
       this.#frames.at(-1)!.length = 0;
     }
     this.#frames.pop();
@@ -90,7 +104,7 @@ class Walker {
     }
   }
 
-  #leaf(value: Exclude<TreeValue, null | Branch | TreeList>, path: string[]): TreeValue {
+  #leaf(value: Exclude<TreeValue, null | Branch | TreeList>, path: string[]): TreeValue | typeof damagedMark {
     const encrypts = this.#encrypts(path, false);
     const aad = aadOf(path);
     let plain: Plain = value;
@@ -99,7 +113,13 @@ class Walker {
       if (typeof value !== 'string') {
         throw invalidFile(`The value at "${aad}" should be encrypted but is a plain ${describe(value)}.`);
       }
-      plain = this.#cipher.decrypt(value, this.#key, aad);
+      try {
+        plain = this.#cipher.decrypt(value, this.#key, aad);
+      } catch (error) {
+        if (!this.#damaged) throw error;
+        this.#damaged.push({ path, text: value });
+        return damagedMark;
+      }
       if (plain instanceof Comment) throw invalidFile(`The value at "${aad}" is an encrypted comment, not a value.`);
       out = plain;
     }
@@ -126,8 +146,15 @@ export interface CryptResult {
   mac: string;
 }
 
-function walk(mode: Mode, branches: readonly Branch[], cipher: ValueCipher, key: Uint8Array, rules: EncryptionRules): CryptResult {
-  const walker = new Walker(mode, cipher, key, rules);
+function walk(
+  mode: Mode,
+  branches: readonly Branch[],
+  cipher: ValueCipher,
+  key: Uint8Array,
+  rules: EncryptionRules,
+  damaged?: DamagedValue[],
+): CryptResult {
+  const walker = new Walker(mode, cipher, key, rules, damaged);
   const out = branches.map((b) => walker.branch(b, []));
   return { branches: out, mac: walker.hash.digest('hex').toUpperCase() };
 }
@@ -137,7 +164,16 @@ export function encryptBranches(branches: readonly Branch[], cipher: ValueCipher
   return walk('encrypt', branches, cipher, key, rules);
 }
 
-/** Decrypts the leaves the rules select; the MAC is computed over the decrypted values. */
-export function decryptBranches(branches: readonly Branch[], cipher: ValueCipher, key: Uint8Array, rules: EncryptionRules): CryptResult {
-  return walk('decrypt', branches, cipher, key, rules);
+/**
+ * Decrypts the leaves the rules select; the MAC is computed over the decrypted values. With `damaged`, a value that
+ * does not decrypt is collected there and left out of the result instead of failing the whole file.
+ */
+export function decryptBranches(
+  branches: readonly Branch[],
+  cipher: ValueCipher,
+  key: Uint8Array,
+  rules: EncryptionRules,
+  damaged?: DamagedValue[],
+): CryptResult {
+  return walk('decrypt', branches, cipher, key, rules, damaged);
 }

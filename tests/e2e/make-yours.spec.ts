@@ -1,6 +1,8 @@
 // "Make this repository yours" in Chromium, from your key to every file rotated.
 
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verify } from 'unixcrypt';
 import { test, expect } from './fixtures.ts';
@@ -8,6 +10,7 @@ import { sshPrivateKeyToAge } from '../../main/keys/ssh-to-age.ts';
 import { decryptFile } from '../../main/secrets/file-operations.ts';
 import { secretsHostsFlake } from '../support/repository-copy.ts';
 import { demoAdminIdentity } from '../support/secrets-flake.ts';
+import { demoSecretNeedles } from '../support/demo-secret-values.ts';
 import { startTestSshd } from '../support/test-sshd.ts';
 import type { TestSshd } from '../support/test-sshd.ts';
 
@@ -19,6 +22,17 @@ const demoVps = 'age1dsp2gt9au6dswg9w9cmr469ftnhtqvtkhfd095w0mvy23z3jhvsslvjzzk'
 const myLoginKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPYpjrFpJy6VWPTvYiwSDHUFhj3qQJkOgez8XM70tnjA me@laptop';
 const password = 'correct horse battery staple';
 const files = ['common.yaml', 'desktop.yaml', 'homelab.yaml', 'laptop.yaml', 'vps.yaml'].map((f) => `secrets/${f}`);
+
+/** A fresh ed25519 host key's public line, as `ssh-keygen` makes it for a host to be installed. */
+function newHostKey(host: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'flakedeck-e2e-hostkey-'));
+  try {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', host, '-f', join(dir, 'key')]);
+    return readFileSync(join(dir, 'key.pub'), 'utf8').trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Whether the file opens (MAC checked) with the identity. */
 async function opens(path: string, identity: string): Promise<boolean> {
@@ -70,6 +84,12 @@ test.describe('make this repository yours', () => {
     await vpsRow.getByLabel('Address of vps').fill(`127.0.0.1:${sshd.port}`);
     await vpsRow.getByRole('button', { name: 'ssh-keyscan' }).click();
     await expect(vpsRow.getByLabel('Real host key of vps')).toHaveValue(/^ssh-ed25519 AAAA/);
+    // The other hosts are not installed yet: their keys are made with ssh-keygen and pasted.
+    for (const host of ['desktop', 'laptop', 'homelab']) {
+      const row = flow.locator(`[data-testid="step-hosts"] tr[data-host="${host}"]`);
+      await expect(row.getByTestId('demo-host')).toHaveText('demo key');
+      await row.getByLabel(`Real host key of ${host}`).fill(newHostKey(host));
+    }
 
     // 3. Your login: your SSH public key and a new password replace the published demo ones.
     const login = flow.getByTestId('step-login');
@@ -100,7 +120,15 @@ test.describe('make this repository yours', () => {
     await expect(plan.getByTestId('plan-diff')).toContainText(`9 +   - &admin ${me.publicKey}`);
     await expect(plan.getByTestId('plan-files').locator('tbody tr')).toHaveCount(5);
     await expect(plan.getByTestId('plan-files')).toContainText('the demo admin key');
-    await expect(plan.getByTestId('plan-warnings')).toContainText('desktop keeps its published demo host key');
+    // Every published value is replaced: generated where any random value works, a placeholder where only you have it.
+    const values = plan.getByTestId('plan-values');
+    await expect(values.locator('tbody tr')).toHaveCount(19);
+    await expect(
+      values.locator('tr[data-file="secrets/homelab.yaml"][data-key="grafana/admin-password"]'),
+    ).toHaveAttribute('data-action', 'generated');
+    await expect(values.locator('tr[data-file="secrets/laptop.yaml"][data-key="wifi/home-psk"]')).toContainText(
+      'a placeholder: only you have the real value, put it in',
+    );
     await expect(plan.getByTestId('plan-login')).toContainText(
       'nix/users/alice.authorized_keys line 1: the published demo login key is replaced by yours',
     );
@@ -117,11 +145,13 @@ test.describe('make this repository yours', () => {
     await flow.getByTestId('apply-plan').click();
     const report = flow.getByTestId('make-yours-report');
     await expect(report).toContainText('Done: .sops.yaml rewritten and 5 files rotated', { timeout: 30_000 });
-    await expect(report.getByTestId('still-demo')).toContainText(
-      'Still on published demo host keys: desktop, homelab, laptop.',
-    );
+    // What is left to you: the placeholders to fill in, each a click from the editor, and the new SSH keys.
+    const fillIn = report.getByTestId('to-fill-in');
+    await expect(fillIn.locator('li')).toHaveCount(8);
+    await expect(report.getByTestId('new-ssh-keys').locator('li')).toHaveCount(4);
+    await expect(report.getByTestId('new-ssh-keys')).toContainText('secrets/vps.yaml restic/ssh-key: ssh-ed25519 AAAA');
     for (const file of files) {
-      await expect(report.locator(`li[data-file="${file}"]`)).toHaveText(
+      await expect(report.getByTestId('checked-files').locator(`li[data-file="${file}"]`)).toHaveText(
         `${file}: opens with your key, the demo key no longer opens it`,
       );
     }
@@ -146,15 +176,32 @@ test.describe('make this repository yours', () => {
     const hash = /password-hash: (\S+)/.exec(new TextDecoder().decode(common.store.writePlain(common.plaintext)))?.[1];
     expect(verify(password, hash ?? '')).toBe(true);
 
-    // The secrets view shows the new readers, and the editor opens the files with your key.
-    await flow.getByRole('button', { name: '← Secrets' }).click();
+    // No value the repository shipped is left in any file.
+    const demoValues = await demoSecretNeedles();
+    for (const file of files) {
+      const opened = await decryptFile(join(flakePath, file), { identities: [mine] });
+      const text = new TextDecoder().decode(opened.store.writePlain(opened.plaintext));
+      for (const value of demoValues) expect(text.includes(value), `${file} holds ${value}`).toBe(false);
+    }
+
+    // A placeholder opens in the editor with your key.
+    await fillIn.locator('li[data-key="wifi/home-psk"]').getByRole('button', { name: 'Open in the editor' }).click();
+    await expect(app.getByTestId('editor-file')).toHaveText('secrets/laptop.yaml');
+    await app
+      .locator('[data-testid="secret-node"][data-path="wifi/home-psk"] > .row')
+      .getByRole('button', { name: 'Reveal' })
+      .click();
+    await expect(app.locator('[data-testid="secret-node"][data-path="wifi/home-psk"]')).toContainText(
+      'FILL-IN-home-psk',
+    );
+    await app.screenshot({ path: testInfo.outputPath('make-yours-fill-in.png'), fullPage: true });
+
+    // The secrets view shows the new readers; nothing of the flake is a demo key any more, so nothing offers it.
+    await app.getByRole('button', { name: '← All files' }).click();
     const vpsFile = app.locator('[data-testid="secret-file"][data-file="secrets/vps.yaml"]');
     await expect(vpsFile.getByTestId('recipient').first()).toHaveAttribute('data-recipient', me.publicKey);
     await expect(vpsFile.getByTestId('recipient')).toHaveText(['admin', 'vps']);
-    // The hosts that kept their demo keys still read four files anyone can read.
-    await expect(demoWarning).toContainText('4 of 5 files can be read by anyone with this repository');
-    await expect(demoWarning).toContainText('(desktop, laptop, homelab)');
-    await vpsFile.getByRole('button', { name: 'secrets/vps.yaml' }).click();
-    await expect(app.getByTestId('secret-node')).toHaveCount(4);
+    await expect(demoWarning).toHaveCount(0);
+    await expect(app.getByTestId('make-yours')).toHaveCount(0);
   });
 });

@@ -2,9 +2,15 @@
 
 import { z } from 'zod';
 import { event, hostName, method, noParams, pathString } from '../define.ts';
-import type { EditorSession, RevealedValue, SecretFileList, SecretFileSummary } from '../../model/secrets.ts';
+import type {
+  EditorSession,
+  NewSecretFilePreview,
+  RevealedValue,
+  SecretFileList,
+  SecretFileSummary,
+} from '../../model/secrets.ts';
 import type { SecretChecks } from '../../model/secret-checks.ts';
-import type { MakeYoursPlan, MakeYoursReport } from '../../model/make-yours.ts';
+import type { DemoMaterial, MakeYoursPlan, MakeYoursReport } from '../../model/make-yours.ts';
 
 const sessionId = z.uuid();
 const document = z.number().int().min(0).default(0);
@@ -40,10 +46,18 @@ export const secretsMethods = {
   'secrets.remove': method<EditorSession>()(z.strictObject({ sessionId, document, path: secretPath.min(1) })),
   'secrets.save': method<EditorSession>()(z.strictObject({ sessionId })),
   'secrets.close': method<{ closed: true }>()(z.strictObject({ sessionId })),
+  /** Which creation rule of .sops.yaml a new file at this path gets and who can read it; refused with the reason. */
+  'secrets.previewNewFile': method<NewSecretFilePreview>()(z.strictObject({ file: pathString })),
+  /** Creates the file encrypted, with one first value; returns its path relative to the flake. */
+  'secrets.createFile': method<{ file: string }>()(
+    z.strictObject({ file: pathString, key: z.string().min(1).max(1024), value: z.string().max(1_000_000) }),
+  ),
   'secrets.updatekeys': method<SecretFileSummary>()(z.strictObject({ file: pathString })),
   'secrets.rotate': method<SecretFileSummary>()(z.strictObject({ file: pathString })),
   /** The hosts' declared secrets (their manifests) against the files: missing, unused, unreadable, outdated. */
   'secrets.checks': method<SecretChecks>()(noParams),
+  /** Where the flake still uses its published demo keys: "make this repository yours" is offered only then. */
+  'secrets.demoMaterial': method<DemoMaterial>()(noParams),
   /** Prepares everything in memory and writes nothing; `fingerprint` is what `makeYoursApply` confirms. */
   'secrets.makeYoursPlan': method<MakeYoursPlan>()(z.strictObject(makeYoursChoices)),
   'secrets.makeYoursApply': method<MakeYoursReport>()(

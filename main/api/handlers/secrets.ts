@@ -2,6 +2,8 @@
 
 import { relative } from 'node:path';
 import type { Services } from '../../services.ts';
+import { findDemoMaterial } from '../../secrets/demo-material.ts';
+import { createSecretFile, previewNewSecretFile } from '../../secrets/new-secret-file.ts';
 import type { HandlersFor } from '../router.ts';
 import type { secretsMethods } from '../../../common/api/namespaces/secrets.ts';
 
@@ -30,6 +32,12 @@ export function secretsHandlers({
       sessions.close(sessionId);
       return { closed: true };
     },
+    'secrets.previewNewFile': ({ file }) => previewNewSecretFile(flake.current().path, file),
+    'secrets.createFile': async ({ file, key, value }) => {
+      const created = await createSecretFile(flake.current().path, file, key, value);
+      events.emit('secrets.saved', { file: created });
+      return { file: created };
+    },
     'secrets.updatekeys': async ({ file }) => {
       const summary = await secrets.updateKeys(file);
       events.emit('secrets.saved', { file: summary.file });
@@ -41,6 +49,7 @@ export function secretsHandlers({
       return summary;
     },
     'secrets.checks': async () => secrets.checks(await manifests.inspect(flake.current().path, { freshness: 'fresh' })),
+    'secrets.demoMaterial': () => findDemoMaterial(flake.current().path),
     'secrets.makeYoursPlan': (choices) => makeYours.plan(choices),
     'secrets.makeYoursApply': async ({ fingerprint, keepDemoKey, ...choices }) => {
       const report = await makeYours.apply(choices, fingerprint, keepDemoKey);

@@ -4,7 +4,12 @@
 import type { FlakedeckApi } from '../../../common/api/contract.ts';
 import type { ApiError } from '../../../common/api/errors.ts';
 import type { HostRecipient, KeyIdentity } from '../../../common/model/keys.ts';
-import type { MakeYoursChoices, MakeYoursPlan, MakeYoursReport } from '../../../common/model/make-yours.ts';
+import type {
+  DemoMaterial,
+  MakeYoursChoices,
+  MakeYoursPlan,
+  MakeYoursReport,
+} from '../../../common/model/make-yours.ts';
 import { asApiError } from '../../lib/as-api-error.ts';
 
 export class MakeYoursState {
@@ -12,6 +17,8 @@ export class MakeYoursState {
   /** Why the keychain cannot be used, with what to do. */
   keychainProblem = $state<string | null>(null);
   hosts = $state.raw<HostRecipient[]>([]);
+  /** Where the flake still uses published demo keys; null until loaded. */
+  demo = $state.raw<DemoMaterial | null>(null);
   loadError = $state<ApiError | null>(null);
 
   /** The chosen identity's label. */
@@ -36,8 +43,6 @@ export class MakeYoursState {
   /** The choices the plan was made for: a plan for other choices cannot be applied. */
   planFor = $state<string | null>(null);
   report = $state.raw<MakeYoursReport | null>(null);
-  /** Hosts the applied plan left on published demo keys. */
-  stillDemo = $state.raw<string[]>([]);
   busy = $state<'plan' | 'apply' | 'generate' | null>(null);
   error = $state<ApiError | null>(null);
 
@@ -75,6 +80,11 @@ export class MakeYoursState {
     };
   }
 
+  /** Whether the host's key in the repository is a published demo key. */
+  hostIsDemo(host: string): boolean {
+    return !!this.demo?.places.some((p) => p.file === `hosts/${host}/ssh_host_ed25519_key.pub`);
+  }
+
   /** The plan shown is for the choices made now. */
   get current(): boolean {
     return !!this.plan && this.planFor === JSON.stringify(this.choices);
@@ -83,7 +93,12 @@ export class MakeYoursState {
   load = async (): Promise<void> => {
     this.loadError = null;
     try {
-      const [status, hosts] = await Promise.all([this.#api.keys.status(), this.#api.keys.hostRecipients({})]);
+      const [status, hosts, demo] = await Promise.all([
+        this.#api.keys.status(),
+        this.#api.keys.hostRecipients({}),
+        this.#api.secrets.demoMaterial(),
+      ]);
+      this.demo = demo;
       this.identities = status.identities;
       this.keychainProblem = status.reachable ? null : (status.problem ?? 'The keychain cannot be reached.');
       this.hosts = hosts;
@@ -145,7 +160,6 @@ export class MakeYoursState {
         fingerprint: plan.fingerprint,
         keepDemoKey: this.keepDemoKey,
       });
-      this.stillDemo = plan.hosts.filter((h) => h.demo).map((h) => h.host);
       this.plan = null;
       this.planFor = null;
       this.hostKeys = {};

@@ -4,6 +4,7 @@
 import type { FlakedeckApi } from '../../../common/api/contract.ts';
 import type { ApiError } from '../../../common/api/errors.ts';
 import type { HostRecipient } from '../../../common/model/keys.ts';
+import type { DemoMaterial } from '../../../common/model/make-yours.ts';
 import type { SecretChecks } from '../../../common/model/secret-checks.ts';
 import type { SecretFileSummary } from '../../../common/model/secrets.ts';
 import { asApiError } from '../../lib/as-api-error.ts';
@@ -13,6 +14,8 @@ import { SecretEditor } from './secret-editor.svelte.ts';
 export class SecretsStore {
   files = $state.raw<SecretFileSummary[]>([]);
   hosts = $state.raw<HostRecipient[]>([]);
+  /** Where the flake still uses published demo keys: "make this repository yours" is offered only then. */
+  demo = $state.raw<DemoMaterial | null>(null);
   status = $state<'loading' | 'ready' | 'error'>('loading');
   error = $state<ApiError | null>(null);
 
@@ -50,9 +53,14 @@ export class SecretsStore {
   load = async (): Promise<void> => {
     const generation = ++this.#generation;
     try {
-      const [list, hosts] = await Promise.all([this.#api.secrets.list(), this.#api.keys.hostRecipients({})]);
+      const [list, hosts, demo] = await Promise.all([
+        this.#api.secrets.list(),
+        this.#api.keys.hostRecipients({}),
+        this.#api.secrets.demoMaterial(),
+      ]);
       if (generation !== this.#generation) return;
       this.files = list.files;
+      this.demo = demo;
       this.hosts = hosts;
       this.error = null;
       this.status = 'ready';
