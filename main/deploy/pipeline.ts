@@ -30,6 +30,8 @@ export interface HostJob {
   folder: string;
   /** The machine: a remote host, or this one. */
   target: Target;
+  /** How long this machine asks "Keep this configuration?" (its runs only). */
+  keepSeconds: number;
 }
 
 /** Tries the confirmation until it is answered for good or the deadline passes; one terminal for every attempt. */
@@ -242,7 +244,7 @@ export class Pipeline {
         env.currentSystem,
         system,
         mode,
-        String(job.target.local ? env.keepSeconds : env.confirmSeconds),
+        String(job.target.local ? job.keepSeconds : env.confirmSeconds),
         generation === undefined ? '' : String(generation),
       ],
       { privileged: true, onMarker },
@@ -310,9 +312,9 @@ export class Pipeline {
     const record = run.beginStep('confirm');
     const target = job.target;
     // The machine's timer started when the switch ended, a moment ago; the question ends with it.
-    const answer = run.askToKeep(Date.now() + env.keepSeconds * 1000);
+    const answer = run.askToKeep(Date.now() + job.keepSeconds * 1000);
     const ended = target.run(activationArgv('wait', [env.stateDir, id]), {
-      timeoutMs: (env.keepSeconds + env.confirmGiveUpSeconds) * 1000,
+      timeoutMs: (job.keepSeconds + env.confirmGiveUpSeconds) * 1000,
     });
     const first = await Promise.race([answer, ended.then(() => null)]);
     if (first) {
@@ -341,10 +343,10 @@ export class Pipeline {
         wentBack('Reverted by you.');
         throw new RunFailure('rolled-back', `Reverted by you: ${job.host} went back${back}.`);
       case 'rolled-back':
-        wentBack(`No answer within ${env.keepSeconds} s.`);
+        wentBack(`No answer within ${job.keepSeconds} s.`);
         throw new RunFailure(
           'rolled-back',
-          `Reverted by timeout: nobody kept the configuration within ${env.keepSeconds} s, so ${job.host} went back${back}.`,
+          `Reverted by timeout: nobody kept the configuration within ${job.keepSeconds} s, so ${job.host} went back${back}.`,
         );
       case 'rollback-failed':
         run.endStep(record, 'failed', 'Going back failed.');
@@ -354,7 +356,7 @@ export class Pipeline {
         throw new RunFailure(
           'failed',
           `Could not follow the activation on this machine (${lastLine(result.stderr) || `status ${status ?? 'unknown'}`}); ` +
-            `without a Keep it goes back by itself after ${env.keepSeconds} s.`,
+            `without a Keep it goes back by itself after ${job.keepSeconds} s.`,
         );
     }
   }
@@ -433,12 +435,14 @@ export class Pipeline {
   }
 
   /** The system generations of the host's profile, newest last. */
-  async generations(job: HostJob): Promise<{ number: number; date: string; current: boolean; path: string | null }[]> {
-    const result = await job.target.run(activationArgv('generations', [this.#ctx.env.profile]), {
+  async generations(
+    target: Target,
+  ): Promise<{ number: number; date: string; current: boolean; path: string | null }[]> {
+    const result = await target.run(activationArgv('generations', [this.#ctx.env.profile]), {
       timeoutMs: 60_000,
       maxOutputBytes: 16 * 1024 * 1024,
     });
-    if (result.code !== 0) throw job.target.unreachable(result, 'list the generations');
+    if (result.code !== 0) throw target.unreachable(result, 'list the generations');
     const output = new RemoteOutput();
     for (const line of result.stdout.toString('utf8').split('\n')) output.line(line);
     return output.markers
