@@ -122,6 +122,8 @@ async function start(): Promise<void> {
   }
   await trayController.start();
   services.retention.schedule();
+  // Runs a quit, a kill or a crash interrupted while their activation went on: the targets say how they ended.
+  void services.deploy.reconcile();
   // For the Electron smoke test: the tray's menu model, read from the main process.
   Object.assign(globalThis, { flakedeckTrayMenu: () => trayController.menu() });
   const stopNotifications = notifyRunEnds(services.events, desktopNotifications, (runId) =>

@@ -17,7 +17,7 @@ import { Pipeline } from './pipeline.ts';
 import type { HostJob } from './pipeline.ts';
 import { expectedBuildMs } from './build-estimate.ts';
 import { explainFailure } from './failure-report.ts';
-import { interruptedMessage, interruptionOf } from './interruption.ts';
+import { interruptedMessage, interruptionOf, settledRun } from './interruption.ts';
 import { Run, RunFailure } from './run.ts';
 import type { KeepAnswer } from './run.ts';
 import { checkEnvironment, checkKeepSeconds } from './settings.ts';
@@ -226,6 +226,31 @@ export class DeployService {
     for (const run of [...this.#active.values()]) {
       run.interrupt(interruptedMessage(reason, interruptionOf(run.live, this.#deps.env.confirmSeconds)));
     }
+  }
+
+  /**
+   * Completes the runs that ended interrupted while their activation went on without Flakedeck (it quit, was killed
+   * or crashed): each target is asked how the activation ended (waiting while it still goes on), and the record
+   * says so, e.g. "Reverted by timeout". A target that cannot be asked now is asked again next time. Resolves with
+   * the number of runs completed.
+   */
+  async reconcile(): Promise<number> {
+    const settled = await Promise.all(
+      this.#deps.runs.unsettledActivations().map(async (run) => {
+        try {
+          const target = await this.#deps.targets.forHost(run.flake, run.host);
+          const end = await this.#pipeline.activationEnd(target, run.activation);
+          if (!end) return false;
+          const outcome = settledRun({ ...end, host: run.host, local: target.local });
+          this.#deps.runs.settleActivation(run.id, outcome);
+          return outcome !== null;
+        } catch {
+          // The flake or the host is gone, or Flakedeck stopped meanwhile: the record stays as it is.
+          return false;
+        }
+      }),
+    );
+    return settled.filter(Boolean).length;
   }
 
   /** Resolves with the run once it ended. */

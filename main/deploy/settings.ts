@@ -8,7 +8,10 @@ import type { TargetEnvironment } from '../targets/settings.ts';
 export interface DeployEnvironment extends TargetEnvironment {
   /** How long the target waits for a confirmation before it rolls back by itself. */
   confirmSeconds: number;
-  /** How long the app keeps trying to confirm (the switch itself may take this long before the timer starts). */
+  /**
+   * How long the app keeps trying to confirm past the target's window when it hears nothing from the target (a
+   * target that answers it is still switching or rolling back is asked for as long as that takes).
+   */
   confirmGiveUpSeconds: number;
   /**
    * How long this machine asks "Keep this configuration?" before it goes back by itself, when the user set no time

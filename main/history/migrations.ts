@@ -103,4 +103,7 @@ export const migrations: readonly string[] = [
      system      TEXT,
      PRIMARY KEY (flake_path, host, booted_at)
    ) STRICT;`,
+  // The activation a deploy started on its target (its id in the target's state folder): a run that ended without
+  // knowing how its activation ended (Flakedeck stopped, was killed) is completed from the target on the next start.
+  `ALTER TABLE runs ADD COLUMN activation TEXT;`,
 ];
