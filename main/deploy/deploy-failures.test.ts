@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../common/model/runs.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
-import { deployHost, deployTestbed, stepsOf } from '../../tests/support/deploy-services.ts';
+import { deployHost, openDeployTestbed, stepsOf } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 import { runCliInProcess } from '../../tests/support/run-cli.ts';
 import { startTcpProxy } from '../../tests/support/tcp-proxy.ts';
@@ -17,11 +17,7 @@ import { remoteCommand } from '../targets/ssh.ts';
 
 const cleanups = cleanupsAfterEach();
 
-async function setup(hosts?: string) {
-  const bed = await deployTestbed({ hosts });
-  cleanups.push(() => bed.close());
-  return bed;
-}
+const setup = (hosts?: string) => openDeployTestbed(cleanups, { hosts });
 
 /** Calls `then` once, when a run's step `name` starts. */
 function onStep(app: DeployServices, name: string, then: (run: LiveRun) => void): void {

@@ -9,17 +9,13 @@ import type { LiveRun, RunSummary } from '../../common/model/runs.ts';
 import { runCli } from '../cli.ts';
 import { awkwardPrefix, repoRoot } from '../../tests/support/fixture-flake.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
-import { deployTestbed } from '../../tests/support/deploy-services.ts';
+import { openDeployTestbed } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 
 const cleanups = cleanupsAfterEach();
 
-async function setup(hosts?: string) {
-  // In a folder whose name nix's flake references cannot hold as it is: every command must take it.
-  const bed = await deployTestbed({ hosts, folderPrefix: awkwardPrefix });
-  cleanups.push(() => bed.close());
-  return bed;
-}
+// In a folder whose name nix's flake references cannot hold as it is: every command must take it.
+const setup = (hosts?: string) => openDeployTestbed(cleanups, { hosts, folderPrefix: awkwardPrefix });
 
 /** The CLI in this process, with the test target's settings; --flake is the fixture (history takes none). */
 async function cli(app: DeployServices, folder: string | null, args: string[]) {

@@ -85,7 +85,11 @@ export function settledRun(end: ActivationEnd): SettledRun | null {
   const wentBack = (message: string): SettledRun => ({
     status: 'rolled-back',
     message: `${message} ${stopped}`,
-    step: { name: 'rollback', status: 'succeeded', message: `${local ? 'This machine' : host} went back${back} by itself.` },
+    step: {
+      name: 'rollback',
+      status: 'succeeded',
+      message: `${local ? 'This machine' : host} went back${back} by itself.`,
+    },
   });
   switch (end.status) {
     case 'rolled-back':
