@@ -278,7 +278,7 @@ export class Pipeline {
         failOpen(`switch-to-configuration ${mode} failed (exit ${output.last('switch-done')?.[0] ?? '?'}).`);
         throw new RunFailure(
           'rolled-back',
-          `switch-to-configuration ${mode} failed on ${job.host}; the target rolled back${previous ? ` to generation ${previous}` : ''}.`,
+          `switch-to-configuration ${mode} failed on ${job.host}; ${job.target.local ? 'this machine went back' : 'the target rolled back'}${previous ? ` to generation ${previous}` : ''}.`,
         );
       case 11:
         failOpen('Another activation runs on the target.');
