@@ -359,10 +359,10 @@ export class Pipeline {
           `Reverted by timeout: nobody kept the configuration within ${job.keepSeconds} s, so ${job.host} went back${back}.`,
         );
       case 'rollback-failed':
-        run.endStep(record, 'failed', 'Going back failed.');
+        couldNotGoBack(run, record, steps, output);
         throw new RunFailure(
           'failed',
-          `${job.host} went back, and that failed (${rollbackError(output)}): this machine needs attention.`,
+          `${job.host} tried to go back and could not (${rollbackError(output)}): this machine needs attention.`,
         );
       default:
         run.endStep(record, 'failed', lastLine(result.stderr) || `status ${status ?? 'unknown'}`);
@@ -431,7 +431,7 @@ export class Pipeline {
       );
     }
     if (answer === 'rollback-failed') {
-      run.endStep(record, 'failed', 'Not confirmed, and the rollback failed.');
+      couldNotGoBack(run, record, steps, output);
       throw new RunFailure(
         'failed',
         `${job.host} was not confirmed and its rollback could not run (${rollbackError(output)}): the host needs attention.`,
@@ -546,6 +546,15 @@ function noteFacts(run: Run, { name, words: [first = ''] }: Marker): void {
   else if (name === 'rollback-failed' || (name === 'confirm' && first === 'rollback-failed')) {
     run.facts.rollbackFailed = true;
   }
+}
+
+/** Ends the confirmation and the target's rollback (begun where the app saw it begin) as failed, with why. */
+function couldNotGoBack(run: Run, confirm: StepRecord, steps: { rollback?: StepRecord }, output: RemoteOutput): void {
+  run.facts.rollbackFailed = true;
+  run.endStep(confirm, 'failed', 'Not kept or confirmed in time, and going back failed.');
+  const rollback =
+    steps.rollback?.status === 'running' ? steps.rollback : run.beginStep('rollback', confirm.terminalId);
+  run.endStep(rollback, 'failed', `The rollback failed: ${rollbackError(output)}.`);
 }
 
 /** Why the target could not go back, as it said (one sentence or a few). */
