@@ -109,7 +109,7 @@ export function settledRun(end: ActivationEnd): SettledRun | null {
     case 'rollback-failed':
       return {
         status: 'failed',
-        message: `${host} tried to go back${back} by itself and could not (${end.rollbackError || 'no reason given'}): the host needs attention. ${stopped}`,
+        message: `${host} tried to go back${back} by itself and could not (${end.rollbackError.replace(/\.$/, '') || 'it gave no reason'}): the host needs attention. ${stopped}`,
         step: { name: 'rollback', status: 'failed', message: end.rollbackError || 'The rollback failed.' },
       };
     case 'failed':
