@@ -160,7 +160,10 @@ describe('deploy failures', () => {
     });
     const bad = await deployHost(app, fixture.repo.path);
 
-    expect(shared).toEqual([{ code: 3, output: '@flakedeck confirm stale-connection\n' }]);
+    // The target says how much of its window is left (from the end of its switch), then refuses the old connection.
+    expect(shared).toEqual([
+      { code: 3, output: expect.stringMatching(/^@flakedeck window-left \d+\n@flakedeck confirm stale-connection\n$/) },
+    ]);
     expect(bad.status).toBe('rolled-back');
     // Each new connection was refused until the target went back; the log says so once, not once a second.
     const confirmLog = stripAnsi(app.services.runs.log(bad.id)).split('── confirm ──')[1]!;

@@ -49,6 +49,9 @@ export interface DeployOptions {
   keepSeconds?: number;
 }
 
+/** How long a target remembers how an activation ended: activate.sh removes its folders after a week. */
+const activationKeptMs = 8 * 24 * 3600 * 1000;
+
 /** Finished runs kept for the deploy view after they end (the history has them all). */
 const keptFinished = 50;
 
@@ -237,6 +240,11 @@ export class DeployService {
   async reconcile(): Promise<number> {
     const settled = await Promise.all(
       this.#deps.runs.unsettledActivations().map(async (run) => {
+        // A target keeps an activation's folder for a week (activate.sh): after that, it has nothing to tell.
+        if (run.startedAt < Date.now() - activationKeptMs) {
+          this.#deps.runs.settleActivation(run.id, null);
+          return false;
+        }
         try {
           const target = await this.#deps.targets.forHost(run.flake, run.host);
           const end = await this.#pipeline.activationEnd(target, run.activation);
