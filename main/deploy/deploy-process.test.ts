@@ -119,7 +119,8 @@ describe('flakedeck build, deploy, generations, rollback, history', () => {
     const shown = await cli(app, null, ['history', String(runs[2]!.id)]);
     expect(shown.stdout).toMatch(/rollback +succeeded/);
     expect(shown.stdout).toMatch(/confirm|activate +failed/);
-  });
+    // Five activations, each a new ssh login and a switch: minutes on a loaded machine.
+  }, 600_000);
 
   it('asks before deploying, with what changes, and a no deploys nothing', async () => {
     const { target, fixture, app } = await setup();
