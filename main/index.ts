@@ -9,6 +9,7 @@ import { createHandlers } from './api/handlers/index.ts';
 import { dataDir } from './app-paths.ts';
 import { findFlakeUpwards } from './flake/flake-folder.ts';
 import { launchFlake } from './flake/launch-flake.ts';
+import { notifyKeepQuestions } from './notify/keep-notifier.ts';
 import { notifyRunEnds } from './notify/run-notifier.ts';
 import { createServices } from './services.ts';
 import { sshControlParent } from './targets/settings.ts';
@@ -22,7 +23,7 @@ import { askToQuit, chooseFlakeFolder, chooseFolder, confirmDeploy, showError } 
 import { attachIpc } from './shell/ipc-adapter.ts';
 import { LeaveGuard, leaveQuestion } from './shell/leave-guard.ts';
 import { createMainWindow } from './shell/main-window.ts';
-import { desktopNotifications } from './shell/notifications.ts';
+import { desktopNotifications, keepNotifications } from './shell/notifications.ts';
 import { openWithDefaultApp } from './shell/open-file.ts';
 import { openInBrowser } from './shell/open-in-browser.ts';
 import { hardenWebContents } from './shell/security.ts';
@@ -125,11 +126,18 @@ async function start(): Promise<void> {
   }
   await trayController.start();
   services.retention.schedule();
+  // Runs a quit, a kill or a crash interrupted while their activation went on: the targets say how they ended.
+  void services.deploy.reconcile();
   // For the Electron smoke test: the tray's menu model, read from the main process.
   Object.assign(globalThis, { flakedeckTrayMenu: () => trayController.menu() });
   const stopNotifications = notifyRunEnds(services.events, desktopNotifications, (runId) =>
     showWindow(`history/${runId}`),
   );
+  // "Keep this configuration?" also as a notification: the window may be hidden, or on a display the switch broke.
+  const stopKeepQuestions = notifyKeepQuestions(services.events, keepNotifications, {
+    answer: (runId, answer) => services.deploy.answerKeep(runId, answer),
+    openCountdown: (run) => showWindow(`deploy/${encodeURIComponent(run.host)}`),
+  });
 
   installAppMenu(
     {
@@ -168,6 +176,7 @@ async function start(): Promise<void> {
   });
   app.on('will-quit', () => {
     stopNotifications();
+    stopKeepQuestions();
     trayController.dispose();
     tray?.destroy();
     detachIpc();

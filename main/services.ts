@@ -132,6 +132,7 @@ export function createServices(config: ServiceConfig): Services {
     targets,
     terminals,
     runs,
+    settings,
     events,
     env,
     dataDir: config.dataDir,

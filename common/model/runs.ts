@@ -8,6 +8,20 @@ export type DeployMode = (typeof deployModes)[number];
 
 export type RunKind = 'build' | 'deploy' | 'rollback';
 
+/**
+ * How long a switch of this machine asks "Keep this configuration?" before it goes back by itself, in seconds: long
+ * enough to look at the screen and answer, short enough that a broken display is not a long wait.
+ */
+export const keepSecondsRange = { min: 10, max: 600, default: 60 } as const;
+
+/** Why `seconds` is not a time for "Keep this configuration?", or null when it is one (the window checks as it types). */
+export function keepSecondsProblem(seconds: unknown): string | null {
+  const { min, max } = keepSecondsRange;
+  if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= min && seconds <= max) return null;
+  const given = typeof seconds === 'number' && Number.isNaN(seconds) ? 'nothing' : JSON.stringify(seconds);
+  return `The time to answer "Keep this configuration?" is a whole number of seconds from ${min} to ${max}, not ${given}.`;
+}
+
 /** `rolled-back` is a failure: the target refused or lost the new configuration and returned to the previous one. */
 export const runStatuses = ['running', 'succeeded', 'failed', 'rolled-back', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof runStatuses)[number];

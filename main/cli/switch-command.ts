@@ -1,17 +1,21 @@
 // `flakedeck switch`: this machine, through the same pipeline as a deploy, then "Keep this configuration?".
 
 import { ApiError } from '../../common/api/errors.ts';
+import { keepSecondsRange } from '../../common/model/runs.ts';
 import type { DeployMode } from '../../common/model/runs.ts';
+import { checkKeepSeconds } from '../deploy/settings.ts';
 import type { Command } from './command.ts';
 import { followRuns, reportRuns } from './follow-runs.ts';
 
 const modes: readonly DeployMode[] = ['switch', 'boot', 'test'];
 
 export const switchCommand: Command = {
-  usage: `flakedeck switch [--flake PATH] [--mode ${modes.join('|')}] [--yes] [--rename]`,
+  // --keep-seconds: how long "Keep this configuration?" waits for this switch, instead of the window's setting.
+  usage: `flakedeck switch [--flake PATH] [--mode ${modes.join('|')}] [--yes] [--rename] [--keep-seconds ${keepSecondsRange.min}-${keepSecondsRange.max}]`,
   options: {
     flake: { type: 'string' },
     mode: { type: 'string' },
+    'keep-seconds': { type: 'string' },
     yes: { type: 'boolean', short: 'y' },
     rename: { type: 'boolean' },
   },
@@ -30,9 +34,15 @@ export const switchCommand: Command = {
         message: `--mode ${String(mode)}: the modes are ${modes.join(', ')}.`,
       });
     }
+    const given = values['keep-seconds'] as string | undefined;
+    // Checked before anything starts: "abc" and "1.5" are refused with the bounds, as the window's setting is.
+    const keepSeconds = given === undefined ? undefined : checkKeepSeconds(/^\d+$/.test(given) ? Number(given) : given);
     const folder = ctx.flakeFolder(values.flake as string | undefined);
     const services = await ctx.services();
-    const batch = await services.deploy.switchThisMachine(folder, mode, true, values.rename === true);
+    const batch = await services.deploy.switchThisMachine(folder, mode, true, {
+      allowRename: values.rename === true,
+      keepSeconds,
+    });
     const runs = await followRuns(services, ctx.io, batch, { yes: values.yes === true, action: `Switch (${mode})` });
     return reportRuns(ctx.io, runs);
   },

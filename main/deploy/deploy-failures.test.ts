@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../common/model/runs.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
-import { deployHost, deployTestbed, stepsOf } from '../../tests/support/deploy-services.ts';
+import { deployHost, openDeployTestbed, stepsOf } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 import { runCliInProcess } from '../../tests/support/run-cli.ts';
 import { startTcpProxy } from '../../tests/support/tcp-proxy.ts';
@@ -17,11 +17,7 @@ import { remoteCommand } from '../targets/ssh.ts';
 
 const cleanups = cleanupsAfterEach();
 
-async function setup(hosts?: string) {
-  const bed = await deployTestbed({ hosts });
-  cleanups.push(() => bed.close());
-  return bed;
-}
+const setup = (hosts?: string) => openDeployTestbed(cleanups, { hosts });
 
 /** Calls `then` once, when a run's step `name` starts. */
 function onStep(app: DeployServices, name: string, then: (run: LiveRun) => void): void {
@@ -164,7 +160,10 @@ describe('deploy failures', () => {
     });
     const bad = await deployHost(app, fixture.repo.path);
 
-    expect(shared).toEqual([{ code: 3, output: '@flakedeck confirm stale-connection\n' }]);
+    // The target says how much of its window is left (from the end of its switch), then refuses the old connection.
+    expect(shared).toEqual([
+      { code: 3, output: expect.stringMatching(/^@flakedeck window-left \d+\n@flakedeck confirm stale-connection\n$/) },
+    ]);
     expect(bad.status).toBe('rolled-back');
     // Each new connection was refused until the target went back; the log says so once, not once a second.
     const confirmLog = stripAnsi(app.services.runs.log(bad.id)).split('── confirm ──')[1]!;

@@ -9,17 +9,13 @@ import type { LiveRun, RunSummary } from '../../common/model/runs.ts';
 import { runCli } from '../cli.ts';
 import { awkwardPrefix, repoRoot } from '../../tests/support/fixture-flake.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
-import { deployTestbed } from '../../tests/support/deploy-services.ts';
+import { openDeployTestbed } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 
 const cleanups = cleanupsAfterEach();
 
-async function setup(hosts?: string) {
-  // In a folder whose name nix's flake references cannot hold as it is: every command must take it.
-  const bed = await deployTestbed({ hosts, folderPrefix: awkwardPrefix });
-  cleanups.push(() => bed.close());
-  return bed;
-}
+// In a folder whose name nix's flake references cannot hold as it is: every command must take it.
+const setup = (hosts?: string) => openDeployTestbed(cleanups, { hosts, folderPrefix: awkwardPrefix });
 
 /** The CLI in this process, with the test target's settings; --flake is the fixture (history takes none). */
 async function cli(app: DeployServices, folder: string | null, args: string[]) {
@@ -123,7 +119,8 @@ describe('flakedeck build, deploy, generations, rollback, history', () => {
     const shown = await cli(app, null, ['history', String(runs[2]!.id)]);
     expect(shown.stdout).toMatch(/rollback +succeeded/);
     expect(shown.stdout).toMatch(/confirm|activate +failed/);
-  });
+    // Five activations, each a new ssh login and a switch: minutes on a loaded machine.
+  }, 600_000);
 
   it('asks before deploying, with what changes, and a no deploys nothing', async () => {
     const { target, fixture, app } = await setup();

@@ -2,10 +2,8 @@
 // interrupted with why and its log up to the quit, the database closes whole, and an activation goes on by itself.
 
 import { describe, expect, it } from 'vitest';
-import type { LiveRun } from '../../common/model/runs.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
-import { deployTestbed } from '../../tests/support/deploy-services.ts';
-import type { DeployServices } from '../../tests/support/deploy-services.ts';
+import { openDeployTestbed, runReaches, stepRunning } from '../../tests/support/deploy-services.ts';
 import { historyFile } from '../app-paths.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
 import { openHistoryDatabase } from '../history/database.ts';
@@ -13,24 +11,6 @@ import { RunStore } from '../history/run-store.ts';
 import { quitQuestion } from '../quit/quit-guard.ts';
 
 const cleanups = cleanupsAfterEach();
-
-/** Resolves when a run reaches the state `until` looks for (or has already). */
-function reaches(app: DeployServices, runId: number, until: (run: LiveRun) => boolean): Promise<LiveRun> {
-  return new Promise((resolve) => {
-    const check = (run: LiveRun | undefined) => {
-      if (!run || run.id !== runId || !until(run)) return false;
-      stop();
-      resolve(structuredClone(run));
-      return true;
-    };
-    const stop = app.services.events.connect((channel, payload) => {
-      if (channel === 'run.progress') check(payload as LiveRun);
-    });
-    check(app.services.deploy.status().find((r) => r.id === runId));
-  });
-}
-
-const running = (name: string) => (run: LiveRun) => run.steps.some((s) => s.name === name && s.status === 'running');
 
 async function until(probe: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -48,13 +28,11 @@ describe('quitting with runs in flight', () => {
       web = { packages = { ripgrep = "14.1.0"; }; };
       db = { switch = "${dbSwitch}"; generation = "${unique}-${dbSwitch}"; packages = { postgresql = "16.3"; }; };
     }`;
-    const bed = await deployTestbed({
+    const { target, fixture, app } = await openDeployTestbed(cleanups, {
       hosts: hosts('ok'),
       // Long enough that the confirmation is still being tried when the app quits, however slow the machine.
       env: { confirmSeconds: 30 },
     });
-    cleanups.push(() => bed.close());
-    const { target, fixture, app } = bed;
     const folder = fixture.repo.path;
     const deploy = app.services.deploy;
     // The target runs a good system first: the one it goes back to.
@@ -65,13 +43,13 @@ describe('quitting with runs in flight', () => {
 
     // web: a deploy that waits for the user's approval (its diff read the target before db locks ssh out).
     const web = (await deploy.deploy(folder, ['web'], 'switch', true)).runs[0]!;
-    await reaches(app, web.id, (r) => r.awaitingApproval);
+    await runReaches(app, web.id, (r) => r.awaitingApproval);
     // slow: a build under way.
     const slow = (await deploy.build(folder, ['slow'])).runs[0]!;
-    await reaches(app, slow.id, (r) => (r.progress?.running.length ?? 0) > 0);
+    await runReaches(app, slow.id, (r) => (r.progress?.running.length ?? 0) > 0);
     // db: switched to a configuration that locks new connections out, so its confirmation keeps being tried.
     const db = (await deploy.deploy(folder, ['db'], 'switch', false)).runs[0]!;
-    await reaches(app, db.id, running('confirm'));
+    await runReaches(app, db.id, stepRunning('confirm'));
 
     const question = quitQuestion(deploy.inFlight(), deploy.confirmSeconds);
     expect(question.message).toBe('Quit Flakedeck while 3 runs are going on?');

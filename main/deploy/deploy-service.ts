@@ -9,6 +9,7 @@ import type { EventHub } from '../events/event-hub.ts';
 import type { ManifestService } from '../flake/manifest-cache.ts';
 import type { Nix } from '../flake/nix.ts';
 import type { RunStore } from '../history/run-store.ts';
+import type { Settings } from '../history/settings.ts';
 import type { TerminalHost } from '../terminal/terminal-types.ts';
 import { flakeRevision } from './flake-revision.ts';
 import { Limiter } from './limiter.ts';
@@ -16,10 +17,10 @@ import { Pipeline } from './pipeline.ts';
 import type { HostJob } from './pipeline.ts';
 import { expectedBuildMs } from './build-estimate.ts';
 import { explainFailure } from './failure-report.ts';
-import { interruptedMessage, interruptionOf } from './interruption.ts';
+import { interruptedMessage, interruptionOf, settledRun } from './interruption.ts';
 import { Run, RunFailure } from './run.ts';
 import type { KeepAnswer } from './run.ts';
-import { checkEnvironment } from './settings.ts';
+import { checkEnvironment, checkKeepSeconds } from './settings.ts';
 import type { DeployEnvironment } from './settings.ts';
 import type { Target } from '../targets/target.ts';
 import type { Targets } from '../targets/targets.ts';
@@ -32,12 +33,24 @@ export interface DeployServiceDeps {
   targets: Targets;
   terminals: TerminalHost;
   runs: RunStore;
+  /** The user's settings: how long a switch of this machine asks "Keep this configuration?". */
+  settings: Settings;
   events: EventHub;
   env: DeployEnvironment;
   dataDir: string;
 }
 
 export type OutputListener = (run: LiveRun, text: string) => void;
+
+export interface DeployOptions {
+  /** Lets this machine take a system built for another host name (a rename the user confirmed). */
+  allowRename?: boolean;
+  /** How long this machine asks "Keep this configuration?" for this run, instead of the setting. */
+  keepSeconds?: number;
+}
+
+/** How long a target remembers how an activation ended: activate.sh removes its folders after a week. */
+const activationKeptMs = 8 * 24 * 3600 * 1000;
 
 /** Finished runs kept for the deploy view after they end (the history has them all). */
 const keptFinished = 50;
@@ -72,32 +85,41 @@ export class DeployService {
 
   /**
    * build → diff → approve → copy → profile → activate → confirm, for each host. On this machine the confirmation
-   * is the person's Keep; `allowRename` lets this machine take a system with another host name.
+   * is the person's Keep, asked for `options.keepSeconds` or the setting's time.
    */
   async deploy(
     folder: string,
     hosts: readonly string[],
     mode: DeployMode,
     requireApproval: boolean,
-    allowRename = false,
+    options: DeployOptions = {},
   ): Promise<BatchStarted> {
-    const machines = await this.#machines(folder, hosts, allowRename);
-    return this.#start('deploy', folder, hosts, mode, machines, async (run, job) => {
-      const onTarget = job.target.settings.buildOn === 'remote' && !job.target.local;
-      const out = await this.#limiter.run(async () => {
-        const built = await this.#pipeline.build(run, job);
-        await this.#pipeline.diff(run, job, built, onTarget);
-        return built;
-      });
-      // Waiting for the user holds no slot: other hosts go on meanwhile.
-      await this.#pipeline.approve(run, requireApproval);
-      await this.#limiter.run(async () => {
-        if (onTarget) run.skip('copy', `Built on ${job.target.address}: nothing to copy.`);
-        else await this.#pipeline.copy(run, job, out);
-        await this.#pipeline.activate(run, job, out, mode);
-      });
-      return deployedMessage(job.host, mode, out);
-    });
+    const keepSeconds = options.keepSeconds === undefined ? this.keepSeconds : checkKeepSeconds(options.keepSeconds);
+    const machines = await this.#machines(folder, hosts, options.allowRename);
+    return this.#start(
+      'deploy',
+      folder,
+      hosts,
+      mode,
+      machines,
+      async (run, job) => {
+        const onTarget = job.target.settings.buildOn === 'remote' && !job.target.local;
+        const out = await this.#limiter.run(async () => {
+          const built = await this.#pipeline.build(run, job);
+          await this.#pipeline.diff(run, job, built, onTarget);
+          return built;
+        });
+        // Waiting for the user holds no slot: other hosts go on meanwhile.
+        await this.#pipeline.approve(run, requireApproval);
+        await this.#limiter.run(async () => {
+          if (onTarget) run.skip('copy', `Built on ${job.target.address}: nothing to copy.`);
+          else await this.#pipeline.copy(run, job, out);
+          await this.#pipeline.activate(run, job, out, mode);
+        });
+        return deployedMessage(job.host, mode, out);
+      },
+      keepSeconds,
+    );
   }
 
   /** Switches this machine (the host of the flake that it is) through the same pipeline. */
@@ -105,7 +127,7 @@ export class DeployService {
     folder: string,
     mode: DeployMode,
     requireApproval: boolean,
-    allowRename = false,
+    options: DeployOptions = {},
   ): Promise<BatchStarted> {
     const host = await this.#deps.targets.thisMachine(folder);
     if (!host) {
@@ -115,14 +137,14 @@ export class DeployService {
         hint: "Set that host's networking.hostName to this machine's host name, or its deploy target to localhost.",
       });
     }
-    return this.deploy(folder, [host], mode, requireApproval, allowRename);
+    return this.deploy(folder, [host], mode, requireApproval, options);
   }
 
   /** Returns a host to one of its system generations, with the same activation, confirmation and self-rollback. */
   async rollback(folder: string, host: string, generation: number, requireApproval: boolean): Promise<BatchStarted> {
     const { targets, hostNames } = await this.#machines(folder, [host]);
     const machine = orThrow(targets[0]!);
-    const generations = await this.#pipeline.generations({ host, folder, target: machine });
+    const generations = await this.#pipeline.generations(machine);
     const target = generations.find((g) => g.number === generation);
     if (!target?.path) {
       throw new ApiError({
@@ -151,7 +173,7 @@ export class DeployService {
 
   async generations(folder: string, host: string): Promise<GenerationList> {
     const target = orThrow((await this.#machines(folder, [host])).targets[0]!);
-    const generations = await this.#pipeline.generations({ host, folder, target });
+    const generations = await this.#pipeline.generations(target);
     return { host, target: target.address, generations };
   }
 
@@ -184,6 +206,16 @@ export class DeployService {
     return [...this.#active.values()].map((r) => r.live);
   }
 
+  /** How long a switch of this machine asks "Keep this configuration?": the user's setting, else the default. */
+  get keepSeconds(): number {
+    return this.#deps.settings.get('keepSeconds') ?? this.#deps.env.keepSeconds;
+  }
+
+  /** Sets how long a switch of this machine asks "Keep this configuration?" (the window, the tray, the CLI). */
+  setKeepSeconds(seconds: number): void {
+    this.#deps.settings.set('keepSeconds', checkKeepSeconds(seconds));
+  }
+
   /** How long an unconfirmed target waits before it rolls back by itself. */
   get confirmSeconds(): number {
     return this.#deps.env.confirmSeconds;
@@ -199,6 +231,36 @@ export class DeployService {
     for (const run of [...this.#active.values()]) {
       run.interrupt(interruptedMessage(reason, interruptionOf(run.live, this.#deps.env.confirmSeconds)));
     }
+  }
+
+  /**
+   * Completes the runs that ended interrupted while their activation went on without Flakedeck (it quit, was killed
+   * or crashed): each target is asked how the activation ended (waiting while it still goes on), and the record
+   * says so, e.g. "Reverted by timeout". A target that cannot be asked now is asked again next time. Resolves with
+   * the number of runs completed.
+   */
+  async reconcile(): Promise<number> {
+    const settled = await Promise.all(
+      this.#deps.runs.unsettledActivations().map(async (run) => {
+        // A target keeps an activation's folder for a week (activate.sh): after that, it has nothing to tell.
+        if (run.startedAt < Date.now() - activationKeptMs) {
+          this.#deps.runs.settleActivation(run.id, null);
+          return false;
+        }
+        try {
+          const target = await this.#deps.targets.forHost(run.flake, run.host);
+          const end = await this.#pipeline.activationEnd(target, run.activation);
+          if (!end) return false;
+          const outcome = settledRun({ ...end, host: run.host, local: target.local });
+          this.#deps.runs.settleActivation(run.id, outcome);
+          return outcome !== null;
+        } catch {
+          // The flake or the host is gone, or Flakedeck stopped meanwhile: the record stays as it is.
+          return false;
+        }
+      }),
+    );
+    return settled.filter(Boolean).length;
   }
 
   /** Resolves with the run once it ended. */
@@ -222,6 +284,7 @@ export class DeployService {
     mode: DeployMode | null,
     { targets, hostNames }: Machines,
     work: (run: Run, job: HostJob) => Promise<string>,
+    keepSeconds = this.keepSeconds,
   ): Promise<BatchStarted> {
     this.#refuseWhileStopping();
     const hosts = [...new Set(requested)];
@@ -258,7 +321,7 @@ export class DeployService {
       const target = targets[i]!;
       // A host that does not evaluate is still a run, recorded with why it failed.
       if (target instanceof ApiError) void this.#drive(run, () => failBeforeBuild(run, target));
-      else void this.#drive(run, () => work(run, { host: hosts[i]!, folder, target, hostNames }));
+      else void this.#drive(run, () => work(run, { host: hosts[i]!, folder, target, hostNames, keepSeconds }));
       return run.live;
     });
     return { batch, runs };

@@ -4,7 +4,7 @@ import { lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
-import { deployHost, deployTestbed, stepsOf } from '../../tests/support/deploy-services.ts';
+import { deployHost, openDeployTestbed, stepsOf } from '../../tests/support/deploy-services.ts';
 import { makeSudoUser, sudoPassword, sudoUserName, typeAtSudoPrompts } from '../../tests/support/sudo-user.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
@@ -22,9 +22,7 @@ describe('deploy through sudo', () => {
     const uid = sudoUser();
     const host = (generation: string) =>
       `{ web = { deploy.targetUser = "${user}"; generation = "${generation}"; packages = { ripgrep = "14.1.0"; }; }; }`;
-    const bed = await deployTestbed({ user, hosts: host('1') });
-    cleanups.push(() => bed.close());
-    const { target, fixture, app } = bed;
+    const { target, fixture, app } = await openDeployTestbed(cleanups, { user, hosts: host('1') });
     let typed = password;
     const asked = typeAtPrompts(app, () => typed);
 

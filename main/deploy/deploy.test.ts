@@ -10,36 +10,18 @@ import { stripAnsi } from '../flake/nix-errors.ts';
 import { describeDiff } from './closure-diff.ts';
 import type { DeployEnvironment } from './settings.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
-import { deployHost, deployTestbed, stepsOf } from '../../tests/support/deploy-services.ts';
-import type { DeployServices } from '../../tests/support/deploy-services.ts';
+import { deployHost, openDeployTestbed, runReaches, stepsOf } from '../../tests/support/deploy-services.ts';
 
 const cleanups = cleanupsAfterEach();
 
-async function setup(hosts?: string, env: Partial<DeployEnvironment> = {}) {
-  const bed = await deployTestbed({ hosts, env });
-  cleanups.push(() => bed.close());
-  return bed;
-}
-
-/** Resolves when a run reaches the state `until` looks for. */
-function waitFor(app: DeployServices, runId: number, until: (run: LiveRun) => boolean): Promise<LiveRun> {
-  return new Promise((resolve) => {
-    const stop = app.services.events.connect((channel, payload) => {
-      const run = payload as LiveRun;
-      if (channel === 'run.progress' && run.id === runId && until(run)) {
-        stop();
-        resolve(structuredClone(run));
-      }
-    });
-  });
-}
+const setup = (hosts?: string, env: Partial<DeployEnvironment> = {}) => openDeployTestbed(cleanups, { hosts, env });
 
 describe('deploy', () => {
   it('runs every step, records it, and leaves the target on the new system in its own store', async () => {
     const { target, fixture, app } = await setup();
     const folder = fixture.repo.path;
     const { runs } = await app.services.deploy.deploy(folder, ['web'], 'switch', true);
-    const waiting = await waitFor(app, runs[0]!.id, (r) => r.awaitingApproval);
+    const waiting = await runReaches(app, runs[0]!.id, (r) => r.awaitingApproval);
     // Nothing is on the target before the user said yes.
     expect(target.profileTarget()).toBeNull();
     expect(waiting.diff).toMatchObject({
@@ -284,7 +266,7 @@ describe('deploy', () => {
       `{ web = { buildSeconds = 60; generation = "cancel-${process.pid}-${Date.now()}"; }; }`,
     );
     const { runs } = await app.services.deploy.deploy(fixture.repo.path, ['web'], 'switch', false);
-    await waitFor(app, runs[0]!.id, (r) => (r.progress?.running.length ?? 0) > 0);
+    await runReaches(app, runs[0]!.id, (r) => (r.progress?.running.length ?? 0) > 0);
     const started = Date.now();
     // The page shows it as stopping at once, while the build winds down.
     const cancelling = waitFor(app, runs[0]!.id, (r) => r.cancelling === true && r.status === 'running');

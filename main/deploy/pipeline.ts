@@ -12,6 +12,7 @@ import { quietRetries } from './confirm-output.ts';
 import { closureDiff, describeDiff, parsePathInfo } from './closure-diff.ts';
 import type { ClosurePath } from './closure-diff.ts';
 import { NixLogParser } from './nix-log.ts';
+import type { ActivationEnd } from './interruption.ts';
 import { RemoteOutput } from './remote-output.ts';
 import type { Marker } from './remote-output.ts';
 import { Run, RunFailure } from './run.ts';
@@ -33,13 +34,23 @@ export interface HostJob {
   target: Target;
   /** Each host of the flake with its networking.hostName: whose system the target runs now, by its name. */
   hostNames?: Readonly<Record<string, string | null>>;
+  /** How long this machine asks "Keep this configuration?" (its runs only). */
+  keepSeconds: number;
 }
 
-/** Tries the confirmation until it is answered for good or the deadline passes; one terminal for every attempt. */
-const confirmLoop = `deadline="$1"; shift
+/**
+ * Tries the confirmation until it is answered for good, or until nothing has been heard from the target for
+ * `giveup` seconds: while the target says it is still switching or rolling back (6), however slowly, the app keeps
+ * asking, since the target's own window only starts when its switch ends. One terminal for every attempt.
+ */
+const confirmLoop = `giveup="$1"; shift
+deadline=$(($(date +%s) + giveup))
 while :; do
   "$@"; rc=$?
-  case "$rc" in 0 | 5 | 7 | 12) exit "$rc" ;; esac
+  case "$rc" in
+    0 | 5 | 7 | 12) exit "$rc" ;;
+    6) deadline=$(($(date +%s) + giveup)) ;;
+  esac
   if [ "$(date +%s)" -ge "$deadline" ]; then exit 124; fi
   sleep 1
 done`;
@@ -221,6 +232,7 @@ export class Pipeline {
     const { env } = this.#ctx;
     run.pointOfNoReturn();
     const id = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+    run.setActivation(id);
     const changesProfile = mode === 'switch' || mode === 'boot';
     if (!changesProfile) run.skip('profile', `${mode} leaves the system profile as it is.`);
     const steps: { profile?: StepRecord; activate?: StepRecord; rollback?: StepRecord } = {};
@@ -239,7 +251,7 @@ export class Pipeline {
       } else if (name === 'rollback-done' && steps.rollback) {
         run.endStep(steps.rollback, 'succeeded', `Back at generation ${words[0] || '(none)'}.`);
       } else if (name === 'rollback-failed' && steps.rollback) {
-        run.endStep(steps.rollback, 'failed', 'The rollback failed.');
+        run.endStep(steps.rollback, 'failed', `The rollback failed: ${words.join(' ') || 'see its terminal'}`);
       }
     };
     const started = await this.#remote(
@@ -255,7 +267,7 @@ export class Pipeline {
         env.currentSystem,
         system,
         mode,
-        String(job.target.local ? env.keepSeconds : env.confirmSeconds),
+        String(job.target.local ? job.keepSeconds : env.confirmSeconds),
         generation === undefined ? '' : String(generation),
       ],
       { privileged: true, onMarker },
@@ -279,7 +291,7 @@ export class Pipeline {
         failOpen(`switch-to-configuration ${mode} failed (exit ${output.last('switch-done')?.[0] ?? '?'}).`);
         throw new RunFailure(
           'rolled-back',
-          `switch-to-configuration ${mode} failed on ${job.host}; the target rolled back${previous ? ` to generation ${previous}` : ''}.`,
+          `switch-to-configuration ${mode} failed on ${job.host}; ${job.target.local ? 'this machine went back' : 'the target rolled back'}${previous ? ` to generation ${previous}` : ''}.`,
         );
       case 11:
         failOpen('Another activation runs on the target.');
@@ -288,7 +300,7 @@ export class Pipeline {
         failOpen('The switch and then the rollback failed.');
         throw new RunFailure(
           'failed',
-          `The switch failed on ${job.host} and so did the rollback: the host needs attention.`,
+          `The switch failed on ${job.host} and so did the rollback (${rollbackError(output)}): the host needs attention.`,
         );
       case 255:
         if (!output.has('detached')) {
@@ -323,9 +335,9 @@ export class Pipeline {
     const record = run.beginStep('confirm');
     const target = job.target;
     // The machine's timer started when the switch ended, a moment ago; the question ends with it.
-    const answer = run.askToKeep(Date.now() + env.keepSeconds * 1000);
+    const answer = run.askToKeep(Date.now() + job.keepSeconds * 1000);
     const ended = target.run(activationArgv('wait', [env.stateDir, id]), {
-      timeoutMs: (env.keepSeconds + env.confirmGiveUpSeconds) * 1000,
+      timeoutMs: (job.keepSeconds + env.confirmGiveUpSeconds) * 1000,
     });
     const first = await Promise.race([answer, ended.then(() => null)]);
     if (first) {
@@ -354,20 +366,23 @@ export class Pipeline {
         wentBack('Reverted by you.');
         throw new RunFailure('rolled-back', `Reverted by you: ${job.host} went back${back}.`);
       case 'rolled-back':
-        wentBack(`No answer within ${env.keepSeconds} s.`);
+        wentBack(`No answer within ${job.keepSeconds} s.`);
         throw new RunFailure(
           'rolled-back',
-          `Reverted by timeout: nobody kept the configuration within ${env.keepSeconds} s, so ${job.host} went back${back}.`,
+          `Reverted by timeout: nobody kept the configuration within ${job.keepSeconds} s, so ${job.host} went back${back}.`,
         );
       case 'rollback-failed':
-        run.endStep(record, 'failed', 'Going back failed.');
-        throw new RunFailure('failed', `${job.host} went back, and that failed: this machine needs attention.`);
+        couldNotGoBack(run, record, steps, output);
+        throw new RunFailure(
+          'failed',
+          `${job.host} tried to go back and could not (${rollbackError(output)}): this machine needs attention.`,
+        );
       default:
         run.endStep(record, 'failed', lastLine(result.stderr) || `status ${status ?? 'unknown'}`);
         throw new RunFailure(
           'failed',
           `Could not follow the activation on this machine (${lastLine(result.stderr) || `status ${status ?? 'unknown'}`}); ` +
-            `without a Keep it goes back by itself after ${env.keepSeconds} s.`,
+            `without a Keep it goes back by itself after ${job.keepSeconds} s.`,
         );
     }
   }
@@ -381,21 +396,22 @@ export class Pipeline {
   ): Promise<void> {
     const { env } = this.#ctx;
     const record = run.beginStep('confirm');
-    const deadline = Math.ceil(Date.now() / 1000) + env.confirmGiveUpSeconds;
-    const output = new RemoteOutput();
+    // Heard nothing for this long, the app stops asking: the whole window (had the switch just ended) and then some.
+    const giveUpSeconds = env.confirmSeconds + env.confirmGiveUpSeconds;
+    // Until the target says how much of its window is left (counted from the end of its switch there).
     const window = {
       endsAt: record.startedAt + env.confirmSeconds * 1000,
       seconds: env.confirmSeconds,
-      giveUpAt: deadline * 1000,
+      giveUpAt: record.startedAt + giveUpSeconds * 1000,
     };
-    const lines = recorder(
-      quietRetries((line) => {
-        const shown = output.line(line);
-        const answer = output.last('confirm')?.[0];
-        if (answer) noteFacts(run, { name: 'confirm', words: [answer] });
-        return shown;
-      }, window),
-    );
+    const output = new RemoteOutput(({ name, words: [first = ''] }) => {
+      if (name === 'window-left') {
+        window.endsAt = Date.now() + Number(first) * 1000;
+        window.giveUpAt = Math.max(window.giveUpAt, Date.now() + giveUpSeconds * 1000);
+      }
+      if (name === 'confirm') noteFacts(run, { name, words: [first] });
+    });
+    const lines = recorder(quietRetries((line) => output.line(line), window));
     const confirm = job.target.command(activationArgv('confirm', [env.stateDir, id]), {
       fresh: true,
       connectTimeoutSeconds: 10,
@@ -404,7 +420,7 @@ export class Pipeline {
       record,
       {
         file: '/bin/sh',
-        args: ['-c', confirmLoop, 'confirm', String(deadline), confirm.file, ...confirm.args],
+        args: ['-c', confirmLoop, 'confirm', String(giveUpSeconds), confirm.file, ...confirm.args],
         title: `confirm ${job.host}`,
         read: lines.read,
       },
@@ -428,15 +444,15 @@ export class Pipeline {
       );
     }
     if (answer === 'rollback-failed') {
-      run.endStep(record, 'failed', 'Not confirmed, and the rollback failed.');
+      couldNotGoBack(run, record, steps, output);
       throw new RunFailure(
         'failed',
-        `${job.host} was not confirmed and its rollback failed: the host needs attention.`,
+        `${job.host} was not confirmed and its rollback could not run (${rollbackError(output)}): the host needs attention.`,
       );
     }
     const reason =
       status.exitCode === 124
-        ? `no new connection reached ${job.target.address} for ${env.confirmGiveUpSeconds} s`
+        ? `no new connection reached ${job.target.address} for ${giveUpSeconds} s`
         : lines.tail() || `exit ${status.exitCode}`;
     run.endStep(record, 'failed', reason);
     throw new RunFailure(
@@ -445,13 +461,43 @@ export class Pipeline {
     );
   }
 
+  /**
+   * How an activation ended on its target, waiting while it still goes on (its window, then its rollback); null when
+   * the target cannot be asked now.
+   */
+  async activationEnd(target: Target, id: string): Promise<Omit<ActivationEnd, 'host' | 'local'> | null> {
+    const { env } = this.#ctx;
+    const ask = async (action: 'status' | 'wait', timeoutMs: number) => {
+      const result = await target.run(activationArgv(action, [env.stateDir, id]), { timeoutMs });
+      if (result.code !== 0) return null;
+      const output = new RemoteOutput();
+      for (const line of result.stdout.toString('utf8').split('\n')) output.line(line);
+      return output;
+    };
+    const now = await ask('status', 30_000);
+    const status = now?.last('status')?.[0];
+    if (!now || !status) return null;
+    const seconds = Number(now.last('window')?.[0] ?? 0);
+    const ongoing = ['switching', 'switched', 'rolling-back'].includes(status);
+    const last = ongoing ? await ask('wait', (seconds + env.confirmGiveUpSeconds) * 1000) : now;
+    if (!last) return null;
+    return {
+      status: last.last('status')?.[0] ?? 'unknown',
+      previous: now.last('previous')?.[0] ?? '',
+      seconds,
+      rollbackError: last.last('rollback-error')?.join(' ') ?? '',
+    };
+  }
+
   /** The system generations of the host's profile, newest last. */
-  async generations(job: HostJob): Promise<{ number: number; date: string; current: boolean; path: string | null }[]> {
-    const result = await job.target.run(activationArgv('generations', [this.#ctx.env.profile]), {
+  async generations(
+    target: Target,
+  ): Promise<{ number: number; date: string; current: boolean; path: string | null }[]> {
+    const result = await target.run(activationArgv('generations', [this.#ctx.env.profile]), {
       timeoutMs: 60_000,
       maxOutputBytes: 16 * 1024 * 1024,
     });
-    if (result.code !== 0) throw job.target.unreachable(result, 'list the generations');
+    if (result.code !== 0) throw target.unreachable(result, 'list the generations');
     const output = new RemoteOutput();
     for (const line of result.stdout.toString('utf8').split('\n')) output.line(line);
     return output.markers
@@ -513,6 +559,21 @@ function noteFacts(run: Run, { name, words: [first = ''] }: Marker): void {
   else if (name === 'rollback-failed' || (name === 'confirm' && first === 'rollback-failed')) {
     run.facts.rollbackFailed = true;
   }
+}
+
+/** Ends the confirmation and the target's rollback (begun where the app saw it begin) as failed, with why. */
+function couldNotGoBack(run: Run, confirm: StepRecord, steps: { rollback?: StepRecord }, output: RemoteOutput): void {
+  run.facts.rollbackFailed = true;
+  run.endStep(confirm, 'failed', 'Not kept or confirmed in time, and going back failed.');
+  const rollback =
+    steps.rollback?.status === 'running' ? steps.rollback : run.beginStep('rollback', confirm.terminalId);
+  run.endStep(rollback, 'failed', `The rollback failed: ${rollbackError(output)}.`);
+}
+
+/** Why the target could not go back, as it said (one sentence or a few). */
+function rollbackError(output: RemoteOutput): string {
+  const why = (output.last('rollback-error') ?? output.last('rollback-failed'))?.join(' ').replace(/\.$/, '');
+  return why || 'the target gave no reason; its activation log says more';
 }
 
 /** A chroot store stands in for a remote host's store in tests; this machine's is its own. */

@@ -37,7 +37,9 @@ function describe({ name, words }: Marker): string | null {
     case 'rollback-done':
       return `rolled back${first ? ` to generation ${first}` : ''}`;
     case 'rollback-failed':
-      return red('the rollback failed');
+      return red(words.length ? `the rollback failed: ${words.join(' ')}` : 'the rollback failed');
+    case 'rollback-error':
+      return red(`the rollback had failed: ${words.join(' ')}`);
     case 'busy':
       return red(`another activation (${first}) is running on the target`);
     case 'confirm':

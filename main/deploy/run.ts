@@ -217,6 +217,11 @@ export class Run {
     this.#changed();
   }
 
+  /** The activation started on the target (its id there), recorded before it starts. */
+  setActivation(id: string): void {
+    if (!this.#ended) this.#store.setActivation(this.id, id);
+  }
+
   setDiff(diff: NonNullable<LiveRun['diff']>): void {
     if (this.#ended) return;
     this.live.diff = diff;

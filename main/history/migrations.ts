@@ -105,4 +105,7 @@ export const migrations: readonly string[] = [
    ) STRICT;`,
   // A short hash of a dirty tree's changes, so that two dirty runs on one commit tell apart.
   `ALTER TABLE runs ADD COLUMN dirty_hash TEXT;`,
+  // The activation a deploy started on its target (its id in the target's state folder): a run that ended without
+  // knowing how its activation ended (Flakedeck stopped, was killed) is completed from the target on the next start.
+  `ALTER TABLE runs ADD COLUMN activation TEXT;`,
 ];

@@ -285,6 +285,47 @@ export class RunStore {
     return this.#logs.chunks(runId);
   }
 
+  /** The activation the run started on its target, for finding out how it ended should Flakedeck stop first. */
+  setActivation(runId: number, activation: string): void {
+    this.#db.prepare('UPDATE runs SET activation = ? WHERE id = ?').run(activation, runId);
+  }
+
+  /** Interrupted runs whose activation went on without Flakedeck: how it ended is still to be asked. */
+  unsettledActivations(): (RunSummary & { activation: string })[] {
+    return this.#db
+      .prepare<[], RunRow & { activation: string }>(
+        "SELECT * FROM runs WHERE status = 'interrupted' AND activation IS NOT NULL ORDER BY id",
+      )
+      .all()
+      .map((row) => ({ ...summary(row), activation: row.activation }));
+  }
+
+  /**
+   * Completes an interrupted run with how its activation ended on the target (`outcome`), or, with null, only
+   * notes that nothing more can be learned. A step (the target's rollback, say) is added after the others.
+   */
+  settleActivation(
+    runId: number,
+    outcome: {
+      status: Exclude<RunStatus, 'running'>;
+      message: string;
+      step?: { name: StepName; status: StepStatus; message: string };
+    } | null,
+    now = Date.now(),
+  ): void {
+    this.#db.transaction(() => {
+      this.#db.prepare('UPDATE runs SET activation = NULL WHERE id = ?').run(runId);
+      if (!outcome) return;
+      if (outcome.step) {
+        const seq = this.startStep(runId, outcome.step.name, now);
+        this.finishStep(runId, seq, outcome.step.status, outcome.step.message, now);
+      }
+      this.#db
+        .prepare('UPDATE runs SET status = ?, message = ? WHERE id = ?')
+        .run(outcome.status, outcome.message, runId);
+    })();
+  }
+
   close(): void {
     this.#logs.flush();
   }

@@ -9,6 +9,8 @@ export interface SettingsShape {
   retention: RetentionPolicy;
   /** Seconds between automatic checks of the hosts' live state; 0: only when asked. */
   fleetRefreshSeconds: number;
+  /** How long a switch of this machine asks "Keep this configuration?" (keepSecondsRange). */
+  keepSeconds: number;
 }
 
 export class Settings {

@@ -101,36 +101,51 @@ release_lock() {
   if [ "$(cat "$state/lock/id" 2>/dev/null)" = "$id" ]; then rm -rf "$state/lock"; fi
 }
 
-# Back to what ran before: the previous generation of the profile, and the previous system switched to again.
+# Back to what ran before: the previous generation of the profile, and the previous system switched to again. What
+# could not be done is kept in rollback-error, one sentence each, for the app to say why the host needs attention.
 roll_back() {
   mark rollback-start
-  ok=1
+  why=''
   load prev_gen new_gen prev_system made_generation
   # shellcheck disable=SC2154 # set by load
   if [ -n "$new_gen" ]; then
     if [ -n "$prev_gen" ]; then
-      nixenv -p "$profile" --switch-generation "$prev_gen" || ok=0
+      nixenv -p "$profile" --switch-generation "$prev_gen" ||
+        why="$why nix-env could not set $profile back to generation $prev_gen (exit $?)."
       # A generation made by this deploy is deleted, so neither the boot menu nor a later rollback offers it.
       if [ "$made_generation" = 1 ] && [ "$new_gen" != "$prev_gen" ]; then
-        nixenv -p "$profile" --delete-generations "$new_gen" || ok=0
+        nixenv -p "$profile" --delete-generations "$new_gen" ||
+          why="$why nix-env could not delete generation $new_gen of $profile (exit $?)."
       fi
     else
-      echo "flakedeck: the profile had no generation before this deploy; it is left as it is" >&2
-      ok=0
+      why="$why The profile had no generation before this deploy, so there is none to go back to."
     fi
   fi
   case "$mode" in
     switch | test)
       if [ -n "$prev_system" ] && [ -x "$(real "$prev_system")/bin/switch-to-configuration" ]; then
-        "$(real "$prev_system")/bin/switch-to-configuration" "$mode" || ok=0
+        "$(real "$prev_system")/bin/switch-to-configuration" "$mode" ||
+          why="$why switch-to-configuration $mode of the previous system $prev_system exited $?."
       else
-        echo "flakedeck: no previous system to switch back to" >&2
-        ok=0
+        why="$why There was no previous system to switch back to."
       fi
       ;;
   esac
-  if [ "$ok" = 1 ]; then mark rollback-done "$prev_gen"; else mark rollback-failed; fi
-  [ "$ok" = 1 ]
+  if [ -z "$why" ]; then
+    mark rollback-done "$prev_gen"
+    return 0
+  fi
+  why=${why# }
+  printf '%s\n' "$why" > "$d/rollback-error"
+  printf 'flakedeck: the rollback failed: %s\n' "$why" >&2
+  mark rollback-failed "$why"
+  return 1
+}
+
+# How an activation that is over ended, for whoever asks after it: its status, and why a rollback failed.
+tell_end() {
+  mark status "$1"
+  [ "$1" != rollback-failed ] || mark rollback-error "$(cat "$d/rollback-error" 2> /dev/null)"
 }
 
 case "$action" in
@@ -291,6 +306,7 @@ worker)
   set_status switched
   mark awaiting-confirmation "$timeout"
   deadline=$(($(date +%s) + timeout))
+  save deadline "$deadline"
   while [ -e "$d/confirm/canary" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
   # Whoever renames the canary first wins: the confirmation, a revert asked for, or this timeout.
   if mv "$d/confirm/canary" "$d/confirm/canary.expired" 2> /dev/null; then
@@ -319,15 +335,19 @@ confirm)
     switching | rolling-back) mark confirm "$st"; exit 6 ;;
     switched) ;;
     confirmed | done) mark confirm "$st"; exit 0 ;;
-    *) mark confirm "$st"; exit 5 ;;
+    *) mark confirm "$st"; tell_end "$st"; exit 5 ;;
   esac
+  # The target's window is counted from the end of its switch: how much of it is left, on the target's own clock.
+  mark window-left $(($(cat "$d/deadline") - $(date +%s)))
   opened=$(connection_ticks) || { mark confirm no-connection; exit 3; }
   if [ "$opened" -le "$(cat "$d/switched-at")" ]; then
     mark confirm stale-connection
     exit 3
   fi
   if mv "$d/confirm/canary" "$d/confirm/canary.confirmed" 2> /dev/null; then mark confirm confirmed; exit 0; fi
-  mark confirm "$(cat "$d/status")"
+  st=$(cat "$d/status")
+  mark confirm "$st"
+  tell_end "$st"
   exit 5
   ;;
 
@@ -353,13 +373,19 @@ wait)
     read -r st < "$d/status"
     case "$st" in switching | switched | rolling-back) sleep 0.2 ;; *) break ;; esac
   done
-  mark status "$st"
+  tell_end "$st"
   ;;
 
 status)
+  # status STATE ID: where the activation is, and what it went back to or would (for a record made after the app
+  # that started it stopped).
   state="$1"; id="$2"
   check_path "$state"; check_id "$id"
-  mark status "$(cat "$state/$id/status" 2>/dev/null || echo unknown)"
+  d="$state/$id"
+  [ -d "$d" ] || { mark status unknown; exit 0; }
+  mark previous "$(cat "$d/prev_gen")" "$(cat "$d/prev_system")"
+  mark window "$(cat "$d/timeout")"
+  tell_end "$(cat "$d/status")"
   ;;
 
 generations)

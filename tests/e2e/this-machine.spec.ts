@@ -77,6 +77,23 @@ test('this machine comes first on Hosts and Deploy, marked as such', async ({ ap
   await expect(choices.first()).toContainText('web');
   await expect(choices.first().getByTestId('this-machine')).toBeVisible();
   await expect(choices.nth(1)).toContainText('db');
+
+  // How long "Keep this configuration?" waits: a setting beside the mode, checked against its bounds as it is typed.
+  const keepSeconds = app.getByTestId('keep-seconds');
+  await expect(keepSeconds).toHaveValue('120');
+  await keepSeconds.fill('5');
+  await keepSeconds.press('Enter');
+  await expect(app.getByTestId('keep-seconds-error')).toHaveText(
+    'The time to answer "Keep this configuration?" is a whole number of seconds from 10 to 600, not 5.',
+  );
+  await expect(keepSeconds).toHaveAttribute('aria-invalid', 'true');
+  await app.screenshot({ path: testInfo.outputPath('deploy-keep-seconds-error.png'), fullPage: true });
+  await keepSeconds.fill('90');
+  await keepSeconds.press('Enter');
+  await expect(app.getByTestId('keep-seconds-error')).toHaveCount(0);
+  // Kept in the settings: the page shows it again after a reload.
+  await app.reload();
+  await expect(app.getByTestId('keep-seconds')).toHaveValue('90');
 });
 
 test('a switch of this machine asks to keep it, counting down; Keep keeps it and Revert goes back', async ({
@@ -92,6 +109,8 @@ test('a switch of this machine asks to keep it, counting down; Keep keeps it and
   const dialog = card.getByTestId('keep-dialog');
   await expect(dialog).toBeVisible({ timeout: 60_000 });
   await expect(dialog.getByRole('heading')).toHaveText('Keep this configuration?');
+  // It takes the focus, so the keyboard answers it at once.
+  await expect(dialog).toBeFocused();
   const first = await dialog.getByTestId('keep-countdown').textContent();
   // The countdown runs: a later reading is lower.
   await expect

@@ -82,6 +82,8 @@ const examples: { [C in MethodChannel]: () => Params<C> } = {
   'deploy.start': () => ({ hosts: ['vps'], mode: 'switch' }),
   'deploy.approve': () => ({ runId: seen.runId }),
   'deploy.cancel': () => ({ runId: seen.runId }),
+  'deploy.keepSeconds': () => ({}),
+  'deploy.setKeepSeconds': () => ({ seconds: 90 }),
   'deploy.keep': () => ({ runId: seen.runId }),
   'deploy.revert': () => ({ runId: seen.runId }),
   'deploy.status': () => ({}),

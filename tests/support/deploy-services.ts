@@ -83,6 +83,36 @@ export async function deployTestbed(
   };
 }
 
+/** A testbed that is closed when the test ends (`cleanups`: the test file's, from cleanupsAfterEach). */
+export async function openDeployTestbed(
+  cleanups: (() => unknown)[],
+  options: Parameters<typeof deployTestbed>[0] = {},
+): Promise<DeployTestbed> {
+  const bed = await deployTestbed(options);
+  cleanups.push(() => bed.close());
+  return bed;
+}
+
+/** Resolves when a run reaches the state `until` looks for (or has already), as `run.progress` tells it. */
+export function runReaches(app: DeployServices, runId: number, until: (run: LiveRun) => boolean): Promise<LiveRun> {
+  return new Promise((resolve) => {
+    const check = (run: LiveRun | undefined) => {
+      if (!run || run.id !== runId || !until(run)) return false;
+      stop();
+      resolve(structuredClone(run));
+      return true;
+    };
+    const stop = app.services.events.connect((channel, payload) => {
+      if (channel === 'run.progress') check(payload as LiveRun);
+    });
+    check(app.services.deploy.status().find((r) => r.id === runId));
+  });
+}
+
+/** Whether a run's step `name` is going on now (for runReaches). */
+export const stepRunning = (name: string) => (run: LiveRun) =>
+  run.steps.some((s) => s.name === name && s.status === 'running');
+
 /** Deploys one host of `folder` without asking, and resolves with the run as it ended. */
 export async function deployHost(
   app: DeployServices,

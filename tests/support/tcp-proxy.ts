@@ -7,6 +7,8 @@ export interface TcpProxy {
   port: number;
   /** Connections opened from now on are cut once this many bytes went from client to server; null: never. */
   cutAfter(bytes: number | null): void;
+  /** Cuts every connection open now, as a network that drops for a moment; new ones go through. */
+  cutOpen(): void;
   /** How many connections were cut so far. */
   readonly cuts: number;
   close(): Promise<void>;
@@ -43,6 +45,9 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     port: (server.address() as { port: number }).port,
     cutAfter(bytes) {
       limit = bytes;
+    },
+    cutOpen() {
+      for (const s of sockets) s.destroy();
     },
     get cuts() {
       return cuts;

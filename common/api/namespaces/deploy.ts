@@ -27,6 +27,10 @@ export const deployMethods = {
   /** The host of the opened flake that is this machine, if one is. */
   'deploy.thisMachine': method<{ host: string | null }>()(noParams),
   'deploy.approve': method<void>()(runId),
+  /** How long a switch of this machine asks "Keep this configuration?" before it goes back by itself. */
+  'deploy.keepSeconds': method<{ seconds: number }>()(noParams),
+  /** Sets that time, in seconds within keepSecondsRange (checked by the service, which says the bounds). */
+  'deploy.setKeepSeconds': method<void>()(z.strictObject({ seconds: z.number() })),
   /** The answer to "Keep this configuration?" after a switch of this machine (no answer in time reverts). */
   'deploy.keep': method<void>()(runId),
   'deploy.revert': method<void>()(runId),

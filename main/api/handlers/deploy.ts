@@ -8,9 +8,11 @@ export function deployHandlers({ flake, deploy, targets, fleet }: Services): Han
   return {
     'build.start': ({ hosts }) => deploy.build(flake.current().path, hosts),
     'deploy.start': ({ hosts, mode, requireApproval, allowRename }) =>
-      deploy.deploy(flake.current().path, hosts, mode, requireApproval, allowRename),
+      deploy.deploy(flake.current().path, hosts, mode, requireApproval, { allowRename }),
     'deploy.thisMachine': async () => ({ host: await targets.thisMachine(flake.current().path) }),
     'deploy.approve': ({ runId }) => deploy.approve(runId),
+    'deploy.keepSeconds': () => ({ seconds: deploy.keepSeconds }),
+    'deploy.setKeepSeconds': ({ seconds }) => deploy.setKeepSeconds(seconds),
     'deploy.keep': ({ runId }) => deploy.answerKeep(runId, 'keep'),
     'deploy.revert': ({ runId }) => deploy.answerKeep(runId, 'revert'),
     'deploy.cancel': ({ runId }) => deploy.cancel(runId),

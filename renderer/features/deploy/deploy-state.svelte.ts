@@ -2,9 +2,10 @@
 // a host's generations and a rollback to one of them.
 
 import type { FlakedeckApi } from '../../../common/api/contract.ts';
-import type { ApiError } from '../../../common/api/errors.ts';
+import { ApiError } from '../../../common/api/errors.ts';
 import { batchesOf } from '../../../common/model/run-batches.ts';
 import type { RunBatch } from '../../../common/model/run-batches.ts';
+import { keepSecondsProblem } from '../../../common/model/runs.ts';
 import type { DeployMode, GenerationList, LiveRun } from '../../../common/model/runs.ts';
 import { asApiError } from '../../lib/as-api-error.ts';
 import { LiveRuns } from '../../state/live-runs.svelte.ts';
@@ -21,6 +22,10 @@ export class DeployState {
   generationsHost = $state<string | null>(null);
   generationsLoading = $state(false);
   generationsError = $state<ApiError | null>(null);
+  /** How long a switch of this machine asks "Keep this configuration?" (the setting); null until read. */
+  keepSeconds = $state<number | null>(null);
+  /** Why the time typed was not taken (out of bounds), shown beside it. */
+  keepSecondsError = $state<ApiError | null>(null);
 
   readonly #api: FlakedeckApi;
 
@@ -55,6 +60,24 @@ export class DeployState {
 
   keep = (runId: number, keep: boolean): Promise<void> =>
     this.#call(() => (keep ? this.#api.deploy.keep({ runId }) : this.#api.deploy.revert({ runId })));
+
+  loadKeepSeconds = (): Promise<void> =>
+    this.#call(async () => {
+      this.keepSeconds = (await this.#api.deploy.keepSeconds()).seconds;
+    });
+
+  /** Saves the time; one the service refuses is kept out of the setting, and why is shown. */
+  setKeepSeconds = async (seconds: number): Promise<void> => {
+    const problem = keepSecondsProblem(seconds);
+    this.keepSecondsError = problem === null ? null : new ApiError({ code: 'INVALID_ARGUMENTS', message: problem });
+    if (problem !== null) return;
+    try {
+      await this.#api.deploy.setKeepSeconds({ seconds });
+      this.keepSeconds = seconds;
+    } catch (error) {
+      this.keepSecondsError = asApiError(error);
+    }
+  };
 
   cancel = (runId: number): Promise<void> => this.#call(() => this.#api.deploy.cancel({ runId }));
 
