@@ -269,7 +269,7 @@ describe('deploy', () => {
     await runReaches(app, runs[0]!.id, (r) => (r.progress?.running.length ?? 0) > 0);
     const started = Date.now();
     // The page shows it as stopping at once, while the build winds down.
-    const cancelling = waitFor(app, runs[0]!.id, (r) => r.cancelling === true && r.status === 'running');
+    const cancelling = runReaches(app, runs[0]!.id, (r) => r.cancelling === true && r.status === 'running');
     app.services.deploy.cancel(runs[0]!.id);
     await cancelling;
     const run = await app.services.deploy.finished(runs[0]!.id);

@@ -19,6 +19,7 @@ function run(keepUntil: number | null, id = 7): LiveRun {
     flake: '/flake',
     revision: null,
     dirty: null,
+    dirtyHash: null,
     mode: 'switch',
     target: 'this machine',
     outPath: '/nix/store/x-nixos-system-laptop',

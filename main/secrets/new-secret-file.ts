@@ -7,12 +7,11 @@ import { ApiError } from '../../common/api/errors.ts';
 import type { NewSecretFilePreview } from '../../common/model/secrets.ts';
 import { writeAtomically } from './atomic-file.ts';
 import { demoKeys } from './demo-keys.ts';
-import { checkWritten } from './file-operations.ts';
 import { recipientNames } from './recipients-view.ts';
 import { findSopsConfig, loadSopsConfig, ruleForFile } from './sops-config.ts';
 import type { CreationRule, SopsConfig } from './sops-config.ts';
 import { newDataKey } from './data-key.ts';
-import { encryptPlain } from './sops-file.ts';
+import { checkWritten, encryptPlain } from './sops-file.ts';
 import { formatForPath, storeFor } from './stores/index.ts';
 import { Branch } from './tree.ts';
 
