@@ -4,7 +4,7 @@ import { lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
-import { deployHost, openDeployTestbed, stepsOf } from '../../tests/support/deploy-services.ts';
+import { deployHost, openDeployTestbed, stepsOf, unattendedDeploySteps } from '../../tests/support/deploy-services.ts';
 import { makeSudoUser, sudoPassword, sudoUserName, typeAtSudoPrompts } from '../../tests/support/sudo-user.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
@@ -29,15 +29,7 @@ describe('deploy through sudo', () => {
     const deploy = () => deployHost(app, fixture.repo.path);
     const run = await deploy();
     expect(run.status, run.message ?? '').toBe('succeeded');
-    expect(stepsOf(run)).toEqual([
-      'build:succeeded',
-      'diff:succeeded',
-      'approve:skipped',
-      'copy:succeeded',
-      'profile:succeeded',
-      'activate:succeeded',
-      'confirm:succeeded',
-    ]);
+    expect(stepsOf(run)).toEqual(unattendedDeploySteps);
     // Asked once, in the activation's terminal; the confirmation needs no sudo.
     expect(asked).toEqual(['activate web']);
     expect(app.services.runs.get(run.id).target).toBe(`${user}@127.0.0.1:${target.sshd.port}`);

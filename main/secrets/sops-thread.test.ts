@@ -68,7 +68,8 @@ describe('the sops worker thread', () => {
     const file = new TextDecoder().decode(await encrypt('password: hunter2\n')).replace(/type:str\]/, 'type:int]');
     const failure = await openInWorker(new TextEncoder().encode(file), 'yaml', { identities: [], dataKey, file: 'f.yaml' }, { thread }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ApiError);
-    expect(failure).toMatchObject({ code: 'INVALID_SOPS_FILE', message: expect.stringContaining('is not an int'), hint: expect.any(String) });
+    // A value relabelled as another type is a damaged value: named by its key, with what to do.
+    expect(failure).toMatchObject({ code: 'MAC_MISMATCH', message: expect.stringContaining('The value of password in f.yaml'), hint: expect.stringContaining('read-only') });
     expect(JSON.stringify({ ...(failure as ApiError), message: (failure as ApiError).message })).not.toContain('hunter2');
   });
 

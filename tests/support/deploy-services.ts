@@ -126,3 +126,14 @@ export async function deployHost(
 
 /** A run's steps as `name:status`, in order. */
 export const stepsOf = (run: LiveRun): string[] => run.steps.map((s) => `${s.name}:${s.status}`);
+
+/** The steps of a remote deploy that needed no approval and went through, as `stepsOf` gives them. */
+export const unattendedDeploySteps = [
+  'build:succeeded',
+  'diff:succeeded',
+  'approve:skipped',
+  'copy:succeeded',
+  'profile:succeeded',
+  'activate:succeeded',
+  'confirm:succeeded',
+];
