@@ -163,7 +163,7 @@ export class ManifestService {
   async #evaluateNow(folder: string): Promise<Inspection> {
     // The watch starts before the files are read: a change from here on shows when the evaluation ends.
     const watched = this.#watchSources ? await this.#watchOf(folder) : undefined;
-    const source = readGitSource(folder);
+    const source = watched ? watched.watch.source : readGitSource(folder);
     if (!source) return this.#evaluateByNarHash(folder);
     // A git flake: one nix process evaluates every host while its files are read here for the fingerprint and the
     // narHash (nix metadata only when the computed store path is not one nix made).
