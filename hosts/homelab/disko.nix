@@ -2,6 +2,9 @@
 # install), and the source of the file systems NixOS mounts from it. UEFI (OVMF) with an EFI system partition and an
 # ext4 root: the hypervisor snapshots this disk. The media disk is not here on purpose: a reinstall must not format
 # it; it stays in hardware-configuration.nix.
+let
+  parts = import ../../nix/disko/parts.nix;
+in
 {
   disko.devices.disk.main = {
     type = "disk";
@@ -9,19 +12,7 @@
     content = {
       type = "gpt";
       partitions = {
-        ESP = {
-          size = "1G";
-          type = "EF00";
-          content = {
-            type = "filesystem";
-            format = "vfat";
-            mountpoint = "/boot";
-            mountOptions = [
-              "fmask=0077"
-              "dmask=0077"
-            ];
-          };
-        };
+        ESP = parts.esp;
         root = {
           size = "100%";
           content = {

@@ -2,6 +2,9 @@
 # the source of the file systems NixOS mounts (disko derives fileSystems and GRUB's boot device from it, so they
 # cannot disagree). BIOS boot with GRUB, as most providers offer; no LUKS, since nobody is there to type a passphrase
 # at a reboot. btrfs with `nix` and `persist` subvolumes; / is a tmpfs (nix/modules/persist.nix).
+let
+  parts = import ../../nix/disko/parts.nix;
+in
 {
   disko.devices.disk.main = {
     type = "disk";
@@ -24,26 +27,7 @@
         };
         root = {
           size = "100%";
-          content = {
-            type = "btrfs";
-            extraArgs = [ "-f" ];
-            subvolumes = {
-              nix = {
-                mountpoint = "/nix";
-                mountOptions = [
-                  "compress=zstd"
-                  "noatime"
-                ];
-              };
-              persist = {
-                mountpoint = "/persist";
-                mountOptions = [
-                  "compress=zstd"
-                  "noatime"
-                ];
-              };
-            };
-          };
+          content = parts.nixAndPersist;
         };
       };
     };

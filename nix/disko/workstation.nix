@@ -3,6 +3,9 @@
 # fileSystems and the LUKS device from it, so the two cannot disagree). One NVMe: an EFI system partition, and LUKS
 # holding btrfs with two subvolumes, `nix` (the store) and `persist` (what survives a reboot); / is a tmpfs
 # (nix/modules/persist.nix).
+let
+  parts = import ./parts.nix;
+in
 {
   disko.devices.disk.main = {
     type = "disk";
@@ -11,19 +14,7 @@
     content = {
       type = "gpt";
       partitions = {
-        ESP = {
-          size = "1G";
-          type = "EF00";
-          content = {
-            type = "filesystem";
-            format = "vfat";
-            mountpoint = "/boot";
-            mountOptions = [
-              "fmask=0077"
-              "dmask=0077"
-            ];
-          };
-        };
+        ESP = parts.esp;
         cryptroot = {
           size = "100%";
           content = {
@@ -32,26 +23,7 @@
             # Asked once at install (nixos-anywhere --disk-encryption-keys /tmp/secret.key <file>), then at boot.
             passwordFile = "/tmp/secret.key";
             settings.allowDiscards = true;
-            content = {
-              type = "btrfs";
-              extraArgs = [ "-f" ];
-              subvolumes = {
-                nix = {
-                  mountpoint = "/nix";
-                  mountOptions = [
-                    "compress=zstd"
-                    "noatime"
-                  ];
-                };
-                persist = {
-                  mountpoint = "/persist";
-                  mountOptions = [
-                    "compress=zstd"
-                    "noatime"
-                  ];
-                };
-              };
-            };
+            content = parts.nixAndPersist;
           };
         };
       };
