@@ -23,7 +23,7 @@ import { makeFlakeRepo } from '../tests/support/fixture-flake.ts';
 const repoRoot = resolve(import.meta.dirname, '..');
 const payloadMiB = 16;
 /** App and bare xterm, back to back in alternating order, after one warm-up pair. */
-const pairs = 7;
+const pairs = 5;
 const interruptRuns = 7;
 const exits = 20;
 const endMarker = 'END-OF-PAYLOAD';
@@ -181,7 +181,7 @@ export const benchmark: Benchmark = {
       await page.addInitScript(harness.initScript);
       await page.addInitScript(baseline);
       await page.goto(`${harness.url}#terminals`);
-      await page.getByText('No terminals yet').waitFor();
+      await page.getByRole('button', { name: 'New shell' }).first().waitFor();
       return page;
     };
 
@@ -293,6 +293,7 @@ export const benchmark: Benchmark = {
         );
         toScreen.push(performance.now() - start);
       }
+      terminals.close(shellId);
       return { toPrompt, toScreen };
     };
 
