@@ -19,9 +19,12 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      // Without WebGL, terminals draw with xterm's DOM renderer, whose rows the specs read; the WebGL renderer, the
+      // app's where WebGL is offered, has its own spec (terminal-webgl.spec.ts) that gives WebGL back.
       args: [
         '--no-sandbox',
         '--disable-gpu',
+        '--disable-webgl',
         '--disable-quic',
         '--disable-background-networking',
         '--disable-component-update',

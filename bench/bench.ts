@@ -48,8 +48,28 @@ export interface PairedRatio {
 }
 
 /**
- * Times `subject` against `baseline` in pairs run back to back, in alternating order, so both sides of a pair see the
- * same load on the machine; the figure is the median of the pairs' ratios, which one busy moment cannot decide.
+ * Runs `subject` and `baseline` in pairs, back to back in alternating order, so both sides of a pair see the same
+ * load on the machine; each returns its own measure (a time, a throughput).
+ */
+export async function alternatingPairs<T>(
+  pairs: number,
+  subject: () => Promise<T>,
+  baseline: () => Promise<T>,
+): Promise<{ subject: T; baseline: T }[]> {
+  const measured: { subject: T; baseline: T }[] = [];
+  for (let i = 0; i < pairs; i++) {
+    if (i % 2 === 0) measured.push({ subject: await subject(), baseline: await baseline() });
+    else {
+      const base = await baseline();
+      measured.push({ subject: await subject(), baseline: base });
+    }
+  }
+  return measured;
+}
+
+/**
+ * Times `subject` against `baseline` in alternating pairs; the figure is the median of the pairs' ratios, which one
+ * busy moment cannot decide.
  */
 export async function pairedRatio(
   pairs: number,
@@ -57,19 +77,11 @@ export async function pairedRatio(
   baseline: () => Promise<unknown> | unknown,
   before: () => Promise<unknown> | unknown = () => undefined,
 ): Promise<PairedRatio> {
-  const timed = async (work: () => Promise<unknown> | unknown) => {
+  const timed = (work: () => Promise<unknown> | unknown) => async () => {
     await before();
     return timedMs(work);
   };
-  const measured: { subject: number; baseline: number }[] = [];
-  for (let i = 0; i < pairs; i++) {
-    if (i % 2 === 0) measured.push({ subject: await timed(subject), baseline: await timed(baseline) });
-    else {
-      const base = await timed(baseline);
-      measured.push({ subject: await timed(subject), baseline: base });
-    }
-  }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const measured = await alternatingPairs(pairs, timed(subject), timed(baseline));
   return {
     ratio: median(measured.map((p) => p.subject / p.baseline)),
     subjectMs: median(measured.map((p) => p.subject)),

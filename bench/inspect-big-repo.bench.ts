@@ -19,7 +19,7 @@ import type { Benchmark } from './bench.ts';
 const run = promisify(execFile);
 const files = 50_000;
 const perFolder = 100;
-const pairs = 3;
+const pairs = 5;
 
 export const benchmark: Benchmark = {
   name: `inspect: a four-host flake in a ${files.toLocaleString('en')}-file repository`,

@@ -1,8 +1,10 @@
-// Benchmark page script: a bare xterm.js terminal like the app's, fed as fast as it takes text (the baseline).
+// Benchmark page script: a bare xterm.js terminal like the app's, with the renderer asked for, fed as fast as it takes
+// text (the baseline).
 
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import { terminalOptions } from '../../renderer/features/terminals/terminal-options.ts';
+import { loadWebglRenderer } from '../../renderer/features/terminals/webgl-renderer.ts';
 
 /** Text queued in xterm at most: enough that its parser never waits, far below its 50 MB discard limit. */
 const inFlightLimit = 4 << 20;
@@ -11,13 +13,21 @@ const pieceSize = 64 << 10;
 interface Baseline {
   load(chunk: string): void;
   /**
-   * Lays a terminal over `rect` (the app's terminal) and writes everything loaded; resolves once parsed. Without
-   * `rect`, the terminal is never opened: xterm parses into its buffer and draws nothing.
+   * Lays a terminal over `rect` (the app's terminal), drawn by WebGL if asked for and offered, and writes everything
+   * loaded; resolves once parsed, with the renderer that draws it. Without `rect`, the terminal is never opened: xterm
+   * parses into its buffer and draws nothing.
    */
-  replay(rect?: { x: number; y: number; width: number; height: number }): Promise<void>;
+  replay(rect?: Rect, webgl?: boolean): Promise<'webgl' | 'dom' | 'none'>;
   /** Removes the terminal; what was loaded stays for another replay. */
   dispose(): void;
   unload(): void;
+}
+
+interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 declare global {
@@ -30,7 +40,7 @@ let chunks: string[] = [];
 let terminal: Terminal | undefined;
 let host: HTMLDivElement | undefined;
 
-function open(rect: { x: number; y: number; width: number; height: number }): Terminal {
+function open(rect: Rect, webgl: boolean): { term: Terminal; drawnWith: 'webgl' | 'dom' } {
   host = document.createElement('div');
   host.dataset.testid = 'xterm-baseline';
   Object.assign(host.style, {
@@ -46,8 +56,9 @@ function open(rect: { x: number; y: number; width: number; height: number }): Te
   const fit = new FitAddon();
   term.loadAddon(fit);
   term.open(host);
+  const drawnWith = webgl && loadWebglRenderer(term) ? 'webgl' : 'dom';
   fit.fit();
-  return term;
+  return { term, drawnWith };
 }
 
 window.xtermBaseline = {
@@ -55,8 +66,10 @@ window.xtermBaseline = {
     chunks.push(chunk);
   },
 
-  async replay(rect) {
-    const term = rect ? open(rect) : new Terminal(terminalOptions());
+  async replay(rect, webgl = false) {
+    const { term, drawnWith } = rect
+      ? open(rect, webgl)
+      : { term: new Terminal(terminalOptions()), drawnWith: 'none' as const };
     terminal = term;
     let inFlight = 0;
     let drained: (() => void) | undefined;
@@ -72,6 +85,7 @@ window.xtermBaseline = {
       }
     }
     await new Promise<void>((resolve) => term.write('', resolve));
+    return drawnWith;
   },
 
   dispose() {

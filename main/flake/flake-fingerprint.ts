@@ -21,6 +21,32 @@ export function gitDirOf(root: string): string | undefined {
   return isAbsolute(dir) ? dir : resolve(root, dir);
 }
 
+/** A git flake's tracked files as git's index lists them, with what is needed to trust the stat data it cached. */
+export interface GitSource {
+  /** The flake's folder. */
+  folder: string;
+  /** The repository's working tree: what nix copies. */
+  root: string;
+  entries: readonly IndexEntry[];
+  /** When the index was written: a file written in the same instant may have changed without its stat changing. */
+  indexMtimeNs: bigint;
+}
+
+/** Undefined when the folder is not in a git repository this can read; the caller asks nix instead. */
+export function readGitSource(folder: string): GitSource | undefined {
+  const root = sourceRootOf(folder);
+  const gitDir = gitDirOf(root);
+  if (!gitDir) return undefined;
+  const indexFile = join(gitDir, 'index');
+  try {
+    const indexMtimeNs = statSync(indexFile, { bigint: true }).mtimeNs;
+    const index = parseGitIndex(readFileSync(indexFile));
+    return index && { folder, root, entries: index.entries, indexMtimeNs };
+  } catch {
+    return undefined;
+  }
+}
+
 const seconds = (ns: bigint) => Number((ns / 1_000_000_000n) & 0xffffffffn);
 const nanoseconds = (ns: bigint) => Number(ns % 1_000_000_000n);
 
@@ -42,43 +68,55 @@ function unchangedSinceIndexed(entry: IndexEntry, stat: BigIntStats, indexMtimeN
   );
 }
 
-/** git's blob id of the file as it is now, so an edit undone later gives back the index's id. */
-function blobId(path: string, stat: BigIntStats): { mode: number; oid: string } {
-  const content = stat.isSymbolicLink() ? Buffer.from(readlinkSync(path)) : readFileSync(path);
-  const oid = createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
-  const mode = stat.isSymbolicLink() ? 0o120000 : Number(stat.mode) & 0o100 ? 0o100755 : 0o100644;
-  return { mode, oid };
+/** What nix copies of a tracked path: a regular file or a symlink; anything else (or nothing) is left out. */
+export function isCopied(stat: BigIntStats | undefined): stat is BigIntStats {
+  return !!stat && (stat.isFile() || stat.isSymbolicLink());
 }
 
-/** Undefined when the folder is not in a git repository this can read; the caller asks nix instead. */
-export function flakeFingerprint(folder: string): string | undefined {
-  const root = sourceRootOf(folder);
-  const gitDir = gitDirOf(root);
-  if (!gitDir) return undefined;
-  const indexFile = join(gitDir, 'index');
-  let index;
-  let indexMtimeNs: bigint;
-  try {
-    indexMtimeNs = statSync(indexFile, { bigint: true }).mtimeNs;
-    index = parseGitIndex(readFileSync(indexFile));
-  } catch {
-    return undefined;
+/** The content git hashes for a path: a file's bytes, or a symlink's target. */
+export function contentOf(path: string, stat: BigIntStats): Buffer {
+  return stat.isSymbolicLink() ? Buffer.from(readlinkSync(path)) : readFileSync(path);
+}
+
+/**
+ * One tracked path's part of the fingerprint, from its stat now (undefined: not there). `content` is asked for only
+ * when the stat differs from the index's: git's blob id of the content as it is now, so an edit undone later gives
+ * back the index's id.
+ */
+export function fingerprintPart(
+  source: GitSource,
+  entry: IndexEntry,
+  stat: BigIntStats | undefined,
+  content: () => Buffer,
+): string {
+  if (entry.mode === 0o160000) return `${entry.path}\0submodule\0`; // nix leaves submodules out unless asked
+  if (!isCopied(stat)) return `${entry.path}\0missing\0`;
+  if (unchangedSinceIndexed(entry, stat, source.indexMtimeNs)) {
+    return `${entry.path}\0${entry.mode.toString(8)}\0${entry.oid}\0`;
   }
-  if (!index) return undefined;
-  const hash = createHash('sha256').update(`flakedeck-fingerprint 1\0${relative(root, folder)}\0`);
-  for (const entry of index.entries) {
-    if (entry.mode === 0o160000) {
-      hash.update(`${entry.path}\0submodule\0`); // nix leaves submodules out unless asked
-      continue;
-    }
-    const file = join(root, entry.path);
-    const stat = lstatSync(file, { bigint: true, throwIfNoEntry: false });
-    if (!stat || !(stat.isFile() || stat.isSymbolicLink())) {
-      hash.update(`${entry.path}\0missing\0`);
-      continue;
-    }
-    const { mode, oid } = unchangedSinceIndexed(entry, stat, indexMtimeNs) ? entry : blobId(file, stat);
-    hash.update(`${entry.path}\0${mode.toString(8)}\0${oid}\0`);
-  }
+  const bytes = content();
+  const oid = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  const mode = stat.isSymbolicLink() ? 0o120000 : Number(stat.mode) & 0o100 ? 0o100755 : 0o100644;
+  return `${entry.path}\0${mode.toString(8)}\0${oid}\0`;
+}
+
+/** The fingerprint of the parts of every tracked path, in the index's order. */
+export function fingerprintOf(source: GitSource, parts: Iterable<string>): string {
+  const hash = createHash('sha256').update(`flakedeck-fingerprint 1\0${relative(source.root, source.folder)}\0`);
+  for (const part of parts) hash.update(part);
   return hash.digest('base64url');
+}
+
+/** The fingerprint of the flake at `folder` as it is now, from a stat of every tracked file. */
+export function flakeFingerprint(folder: string): string | undefined {
+  const source = readGitSource(folder);
+  if (!source) return undefined;
+  return fingerprintOf(
+    source,
+    source.entries.map((entry) => {
+      const path = join(source.root, entry.path);
+      const stat = entry.mode === 0o160000 ? undefined : lstatSync(path, { bigint: true, throwIfNoEntry: false });
+      return fingerprintPart(source, entry, stat, () => contentOf(path, stat!));
+    }),
+  );
 }

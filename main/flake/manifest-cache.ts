@@ -1,7 +1,7 @@
 // Host manifests with a cache in the history database: an unchanged flake opens without running nix; a changed one
 // shows its last manifests, marked stale, while it is evaluated again in the background.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ApiError } from '../../common/api/errors.ts';
 import type { HostSummary } from '../../common/model/flake.ts';
 import type { HostInspection, HostManifest, Inspection } from '../../common/model/manifest.ts';
@@ -9,15 +9,15 @@ import { isWithin } from '../../common/model/path-location.ts';
 import type { EventHub } from '../events/event-hub.ts';
 import type { InspectionRow, ManifestStore, StoredHost } from '../history/manifest-store.ts';
 import { sourceRootOf } from './flake-folder.ts';
-import { flakeFingerprint } from './flake-fingerprint.ts';
+import { flakeFingerprint, readGitSource } from './flake-fingerprint.ts';
 import { listHosts } from './hosts.ts';
 import { evaluateHosts, flakeMetadata, inspectSource } from './inspect.ts';
-import type { RawHostResult } from './inspect.ts';
+import type { FlakeMetadata, RawHostResult } from './inspect.ts';
 import { toManifest } from './manifest.ts';
 import { demoLoginKeys } from '../secrets/login-material.ts';
 import type { RawManifest } from './manifest.ts';
 import type { Nix } from './nix.ts';
-import { verifiedSourceMetadata } from './source-hash.ts';
+import { scanGitSource } from './source-hash.ts';
 import { SourceWatch } from './source-watch.ts';
 
 export interface InspectOptions {
@@ -32,14 +32,19 @@ export interface InspectOptions {
   force?: boolean;
 }
 
+interface Watched {
+  watch: SourceWatch;
+  fingerprint?: string;
+}
+
 export class ManifestService {
   readonly #nix: Nix;
   readonly #store: ManifestStore;
   readonly #events: EventHub;
   readonly #now: () => number;
   readonly #watchSources: boolean;
-  /** Per folder, the last fingerprint and the watch that says when it no longer holds. */
-  readonly #watched = new Map<string, { watch: SourceWatch; fingerprint: string | undefined }>();
+  /** Per folder, the watch that says when its fingerprint no longer holds, and that fingerprint once it is known. */
+  readonly #watched = new Map<string, Watched>();
   /** One evaluation per folder at a time; later callers share it. */
   readonly #running = new Map<string, Promise<Inspection>>();
   /** Folders whose background re-evaluation will send a `hosts.manifests` event. */
@@ -62,21 +67,32 @@ export class ManifestService {
     this.#watchSources = options.watchSources ?? false;
   }
 
-  /** The flake's content fingerprint: the watched one while nothing tracked changed, else computed now. */
-  async #fingerprint(folder: string): Promise<string | undefined> {
-    if (!this.#watchSources) return flakeFingerprint(folder);
+  /**
+   * The folder's watch, with the fingerprint known since it was reset (if one is): the one there is while nothing
+   * tracked changed, else a new one. Undefined where the source cannot be watched.
+   */
+  async #watchOf(folder: string): Promise<Watched | undefined> {
     const known = this.#watched.get(folder);
-    if (known && (await known.watch.unchanged())) return known.fingerprint;
+    if (known && (await known.watch.unchanged())) return known;
+    // Another call may have replaced it meanwhile.
+    if (this.#watched.get(folder) !== known) return this.#watchOf(folder);
     known?.watch.close();
     this.#watched.delete(folder);
-    // The watch starts before the files are read: a change while they are read shows at the next check.
     const watch = SourceWatch.start(folder);
-    const fingerprint = flakeFingerprint(folder);
-    if (watch) {
-      watch.reset();
-      this.#watched.set(folder, { watch, fingerprint });
-    }
-    return fingerprint;
+    if (!watch) return undefined;
+    watch.reset();
+    const watched: Watched = { watch };
+    this.#watched.set(folder, watched);
+    return watched;
+  }
+
+  /** The flake's content fingerprint: the watched one while nothing tracked changed, else computed now. */
+  async #fingerprint(folder: string): Promise<string | undefined> {
+    const watched = this.#watchSources ? await this.#watchOf(folder) : undefined;
+    if (!watched) return flakeFingerprint(folder);
+    // The watch started before the files are read: a change while they are read shows at the next check.
+    watched.fingerprint ??= flakeFingerprint(folder);
+    return watched.fingerprint;
   }
 
   close(): void {
@@ -86,15 +102,14 @@ export class ManifestService {
 
   async inspect(folder: string, options: InspectOptions = {}): Promise<Inspection> {
     const { hash } = inspectSource();
-    const fingerprint = await this.#fingerprint(folder);
-    if (!options.force && fingerprint) {
-      const hit = this.#store.findByFingerprint(folder, fingerprint, hash);
+    // A folder never evaluated has nothing to be found by its fingerprint: it is evaluated at once.
+    const last = options.force ? undefined : this.#store.latest(folder, hash);
+    if (last) {
+      const fingerprint = await this.#fingerprint(folder);
+      const hit = fingerprint && this.#store.findByFingerprint(folder, fingerprint, hash);
       const cached = hit && this.#fromStore(folder, hit, false);
       if (cached) return select(cached, options.hosts);
-    }
-    if (!options.force && options.freshness !== 'fresh') {
-      const last = this.#store.latest(folder, hash);
-      const stale = last && this.#fromStore(folder, last, true);
+      const stale = options.freshness !== 'fresh' && this.#fromStore(folder, last, true);
       if (stale) {
         this.#refreshInBackground(folder, stale);
         return select(stale, options.hosts);
@@ -105,8 +120,9 @@ export class ManifestService {
 
   /** The hosts of the flake: from the cache when the flake is unchanged since it was evaluated, else from nix. */
   async hosts(folder: string): Promise<HostSummary[]> {
-    const fingerprint = await this.#fingerprint(folder);
-    const hit = fingerprint && this.#store.findByFingerprint(folder, fingerprint, inspectSource().hash);
+    const { hash } = inspectSource();
+    const fingerprint = this.#store.latest(folder, hash) && (await this.#fingerprint(folder));
+    const hit = fingerprint && this.#store.findByFingerprint(folder, fingerprint, hash);
     if (hit) return hit.hosts.map((name) => ({ name }));
     return listHosts(this.#nix, folder);
   }
@@ -146,38 +162,62 @@ export class ManifestService {
   }
 
   async #evaluateNow(folder: string): Promise<Inspection> {
-    const { hash } = inspectSource();
-    const before = await this.#fingerprint(folder);
-    let metadata;
-    let results: Record<string, RawHostResult>;
-    if (before) {
-      // A git flake whose content changed: one nix process evaluates every host, and the narHash is computed here
-      // (nix metadata only when the computed store path is not the one nix made).
-      results = await evaluateHosts(this.#nix, folder);
-      metadata = verifiedSourceMetadata(folder) ?? (await flakeMetadata(this.#nix, folder));
-    } else {
-      // Without a fingerprint, the narHash is the only way to know whether the content is one already evaluated.
-      metadata = await flakeMetadata(this.#nix, folder);
-      const known = this.#store.findByNarHash(metadata.narHash, hash);
-      const cached = known && this.#fromStore(folder, { ...known, flakePath: folder }, false);
-      if (cached) return cached;
-      results = await evaluateHosts(this.#nix, folder);
+    // The watch starts before the files are read: a change from here on shows when the evaluation ends.
+    const watched = this.#watchSources ? await this.#watchOf(folder) : undefined;
+    const source = watched ? watched.watch.source : readGitSource(folder);
+    if (!source) return this.#evaluateByNarHash(folder);
+    // A git flake: one nix process evaluates every host while its files are read here for the fingerprint and the
+    // narHash (nix metadata only when the computed store path is not one nix made).
+    const evaluation = evaluateHosts(this.#nix, folder);
+    evaluation.catch(() => undefined); // its failure is thrown below, once the files are read
+    const scan = await scanGitSource(source).catch(() => undefined);
+    const results = await evaluation;
+    const unchanged =
+      scan !== undefined &&
+      (watched
+        ? (await watched.watch.unchanged()) && this.#watched.get(folder) === watched
+        : flakeFingerprint(folder) === scan.fingerprint);
+    const metadata =
+      unchanged && existsSync(scan.metadata.storePath) ? scan.metadata : await flakeMetadata(this.#nix, folder);
+    const row = this.#row(folder, scan?.fingerprint ?? `narHash:${metadata.narHash}`, metadata, results);
+    const stored = storedHosts(results);
+    // Cache only what nix read from files that did not change meanwhile.
+    if (unchanged) {
+      if (watched) watched.fingerprint = scan.fingerprint;
+      this.#store.save(row, stored);
     }
-    const row: InspectionRow = {
+    return this.#inspection(folder, row, new Map(stored.map((s) => [s.host, s])), false);
+  }
+
+  /** A flake outside git: its narHash is the only way to know whether its content is one already evaluated. */
+  async #evaluateByNarHash(folder: string): Promise<Inspection> {
+    const { hash } = inspectSource();
+    const metadata = await flakeMetadata(this.#nix, folder);
+    const known = this.#store.findByNarHash(metadata.narHash, hash);
+    const cached = known && this.#fromStore(folder, { ...known, flakePath: folder }, false);
+    if (cached) return cached;
+    const results = await evaluateHosts(this.#nix, folder);
+    const row = this.#row(folder, `narHash:${metadata.narHash}`, metadata, results);
+    const stored = storedHosts(results);
+    this.#store.save(row, stored);
+    return this.#inspection(folder, row, new Map(stored.map((s) => [s.host, s])), false);
+  }
+
+  #row(
+    folder: string,
+    fingerprint: string,
+    metadata: FlakeMetadata,
+    results: Record<string, RawHostResult>,
+  ): InspectionRow {
+    return {
       flakePath: folder,
-      fingerprint: before ?? `narHash:${metadata.narHash}`,
-      inspectHash: hash,
+      fingerprint,
+      inspectHash: inspectSource().hash,
       narHash: metadata.narHash,
       storePath: metadata.storePath,
       hosts: Object.keys(results),
       evaluatedAt: this.#now(),
     };
-    const stored: StoredHost[] = Object.entries(results).map(([host, r]) =>
-      r.ok ? { host, raw: r.raw } : { host, error: r.error },
-    );
-    // Cache only what nix read from files that did not change meanwhile.
-    if ((await this.#fingerprint(folder)) === before) this.#store.save(row, stored);
-    return this.#inspection(folder, row, new Map(stored.map((s) => [s.host, s])), false);
   }
 
   /** The stored inspection, or undefined when a host is missing from the store (then it is evaluated). */
@@ -229,6 +269,10 @@ function readOptional(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function storedHosts(results: Record<string, RawHostResult>): StoredHost[] {
+  return Object.entries(results).map(([host, r]) => (r.ok ? { host, raw: r.raw } : { host, error: r.error }));
 }
 
 function select(inspection: Inspection, hosts: readonly string[] | undefined): Inspection {

@@ -1,13 +1,13 @@
 // Watches the folders holding a git flake's tracked files (inotify and its kin, through fs.watch), so that the app
 // knows its source is unchanged without a stat of every tracked file: what keeps a warm open cheap in a big repository.
 
-import { readFileSync, watch } from 'node:fs';
+import { watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sourceRootOf } from './flake-folder.ts';
-import { gitDirOf } from './flake-fingerprint.ts';
-import { parseGitIndex } from './git-index.ts';
+import { gitDirOf, readGitSource } from './flake-fingerprint.ts';
+import type { GitSource } from './flake-fingerprint.ts';
 
 /** Beyond this many folders the watch is not set up (it would take too much of the system's watch budget). */
 const maxFolders = 20_000;
@@ -15,6 +15,8 @@ const maxFolders = 20_000;
 export class SourceWatch {
   readonly #watchers: FSWatcher[] = [];
   #changed = false;
+  /** The tracked files as the index listed them once it was watched: they hold while nothing changed. */
+  source!: GitSource;
 
   private constructor() {}
 
@@ -27,11 +29,12 @@ export class SourceWatch {
     try {
       // The index first: a change to it while the folders are read is caught, and the next check starts over.
       self.#watch(gitDir, (name) => name === 'index');
-      const index = parseGitIndex(readFileSync(join(gitDir, 'index')));
-      if (!index) throw new Error('unreadable index');
+      const source = readGitSource(folder);
+      if (!source) throw new Error('unreadable index');
+      self.source = source;
       const tracked = new Set<string>();
       const folders = new Set<string>(['.']);
-      for (const { path } of index.entries) {
+      for (const { path } of source.entries) {
         tracked.add(path);
         for (let dir = dirname(path); dir !== '.' && !folders.has(dir); dir = dirname(dir)) folders.add(dir);
       }

@@ -13,6 +13,7 @@ import { ParsePace } from './parse-pace.ts';
 import { sanitizePaste } from './paste.ts';
 import { terminalOptions } from './terminal-options.ts';
 import { terminalTheme } from './terminal-theme.ts';
+import { loadWebglRenderer } from './webgl-renderer.ts';
 
 /** Acknowledge consumed output in steps of this many characters, and whatever is left once xterm has caught up. */
 const ackStep = 32_768;
@@ -99,6 +100,7 @@ export class TerminalTab {
     if (this.element.parentElement !== container) container.append(this.element);
     if (!this.#opened) {
       this.terminal.open(this.element);
+      loadWebglRenderer(this.terminal);
       this.#opened = true;
     }
     this.fit();
