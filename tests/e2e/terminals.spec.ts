@@ -217,8 +217,12 @@ test.describe('terminals', () => {
     await expect.poll(() => lastLine(app)).toMatch(prompt);
     const search = app.getByLabel('Search the terminal');
     await search.fill('137');
-    await search.press('Enter');
-    await expect(app.getByTestId('terminal-pane').locator('.xterm-rows')).toContainText('137');
+    // The one match is scrolled into view; output still arriving on a busy machine may scroll back down, so the
+    // search is asked again until the match stays in view.
+    await expect(async () => {
+      await search.press('Enter');
+      await expect(app.getByTestId('terminal-pane').locator('.xterm-rows')).toContainText('137', { timeout: 2_000 });
+    }).toPass();
     await expect(app.getByTestId('terminal-pane').locator('.xterm-selection div').first()).toBeVisible();
     await search.fill('no such text');
     await search.press('Enter');
