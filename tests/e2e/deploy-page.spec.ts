@@ -3,10 +3,7 @@
 // target that runs another host's system, which approval names and asks to confirm.
 
 import type { Page } from '@playwright/test';
-import { startHarness } from '../harness/harness.ts';
-import { deployFixture, startDeployTarget } from '../support/deploy-target.ts';
-import type { DeployFixture, DeployTarget } from '../support/deploy-target.ts';
-import { test, expect } from './fixtures.ts';
+import { deployTest, test, expect } from './fixtures.ts';
 
 const open = (app: Page, view: string) => app.goto(`${new URL(app.url()).origin}/#${view}`);
 
@@ -54,98 +51,82 @@ test.describe('deploy targets before anything runs', () => {
   });
 });
 
-const withTarget = test.extend<{ target: DeployTarget; fixture: DeployFixture }>({
-  // eslint-disable-next-line no-empty-pattern
-  target: async ({}, use) => {
-    const target = await startDeployTarget();
-    await use(target);
-    await target.stop();
-  },
-  fixture: async ({ target }, use) => {
-    const fixture = deployFixture(target, '{ web = { }; db = { }; }');
-    await use(fixture);
-    fixture.repo.remove();
-  },
-  flakePath: async ({ fixture }, use) => use(fixture.repo.path),
-  harness: async ({ flakePath, keychain, target }, use) => {
-    const harness = await startHarness({ flake: flakePath, keychain, deploy: target.env });
-    await use(harness);
-    await harness.close();
-  },
+deployTest.describe('two hosts on one deploy target', () => {
+  deployTest.use({ deployHosts: '{ web = { }; db = { }; }' });
+
+  deployTest(
+    'runs by batch, newest first; a cancelled run looks cancelled; another host’s system needs a confirmation; finished runs clear',
+    async ({ app, harness, fixture }, testInfo) => {
+      deployTest.setTimeout(600_000);
+      const { deploy } = harness.services;
+      const folder = fixture.repo.path;
+      // Both hosts share the test target: after this deploy it runs db's system. Then a build of web, a batch of its own.
+      const dbFirst = await deploy.deploy(folder, ['db'], 'switch', false);
+      expect((await deploy.finished(dbFirst.runs[0]!.id)).status).toBe('succeeded');
+      const built = await deploy.build(folder, ['web']);
+      expect((await deploy.finished(built.runs[0]!.id)).status).toBe('succeeded');
+
+      await open(app, 'deploy');
+      await app.getByLabel('All hosts').check();
+      await app.getByRole('button', { name: 'Deploy 2 hosts' }).click();
+
+      const batches = app.getByTestId('run-batch');
+      await expect(batches).toHaveCount(3);
+      const newest = batches.first();
+      await expect(newest.getByTestId('batch-host')).toHaveText(['db', 'web']);
+      await expect(batches.nth(1)).toHaveAttribute('aria-label', 'Build of web');
+      await expect(batches.nth(2)).toHaveAttribute('aria-label', 'Deploy (switch) of db');
+      // The older batches are over: folded to one line each, so the new one stays in view.
+      await expect(batches.nth(1).getByTestId('run-card')).toHaveCount(0);
+      await expect(batches.nth(1).getByTestId('batch-outcome')).toHaveText('1 succeeded');
+
+      const web = newest.locator('[data-testid="run-card"][data-host="web"]');
+      const db = newest.locator('[data-testid="run-card"][data-host="db"]');
+      await expect(web.getByTestId('approval')).toBeVisible({ timeout: 180_000 });
+      await expect(db.getByTestId('approval')).toBeVisible({ timeout: 180_000 });
+      // db runs its own system: nothing to confirm. web's target runs db's.
+      await expect(db.getByTestId('other-system')).toHaveCount(0);
+      const warning = web.getByTestId('other-system');
+      await expect(warning).toContainText(
+        "web runs the system of db (nixos-system-db-24.05.fixture): its deploy target may be db's machine",
+      );
+      const approve = web.getByRole('button', { name: 'Deploy (switch) to web' });
+      await expect(approve).toBeDisabled();
+      await expect(db.getByRole('button', { name: 'Deploy (switch) to db' })).toBeEnabled();
+      await app.screenshot({ path: testInfo.outputPath('other-system.png'), fullPage: true });
+
+      await db.getByTestId('approval').getByRole('button', { name: 'Cancel' }).click();
+      await expect(db).toHaveAttribute('data-status', 'cancelled');
+      await expect(db.getByTestId('run-status')).toHaveText('cancelled');
+      // Not the look of a run going on (web still waits): its own badge and bar.
+      const look = (card: typeof web) =>
+        card.evaluate((el) => ({
+          badge: getComputedStyle(el.querySelector('[data-testid="run-status"]')!).backgroundColor,
+          bar: getComputedStyle(el.querySelector('[data-testid="run-progress"] span')!).backgroundImage,
+        }));
+      const [cancelled, running] = [await look(db), await look(web)];
+      expect(cancelled.badge).not.toBe(running.badge);
+      expect(cancelled.bar).toContain('repeating-linear-gradient');
+      await expect(newest.locator('[data-testid="batch-host"][data-host="db"]')).toHaveAttribute(
+        'data-status',
+        'cancelled',
+      );
+      await app.screenshot({ path: testInfo.outputPath('cancelled.png'), fullPage: true });
+
+      await warning.getByRole('checkbox').check();
+      await approve.click();
+      await expect(web).toHaveAttribute('data-status', 'succeeded', { timeout: 180_000 });
+      await expect(newest.getByTestId('batch-outcome')).toHaveText('1 cancelled, 1 succeeded');
+      await app.getByTestId('runs').screenshot({ path: testInfo.outputPath('batches.png') });
+
+      // Clearing takes them off the page, also after a reload; the history keeps every run.
+      await app.getByRole('button', { name: 'Clear finished' }).click();
+      await expect(app.getByTestId('runs')).toHaveCount(0);
+      await app.reload();
+      await expect(app.getByTestId('host-choice')).toHaveCount(2);
+      await expect(app.getByTestId('runs')).toHaveCount(0);
+      await open(app, 'history');
+      await expect(app.getByTestId('history-run')).toHaveCount(4);
+    },
+  );
 });
-
-withTarget(
-  'runs by batch, newest first; a cancelled run looks cancelled; another host’s system needs a confirmation; finished runs clear',
-  async ({ app, harness, fixture }, testInfo) => {
-    withTarget.setTimeout(600_000);
-    const { deploy } = harness.services;
-    const folder = fixture.repo.path;
-    // Both hosts share the test target: after this deploy it runs db's system. Then a build of web, a batch of its own.
-    const dbFirst = await deploy.deploy(folder, ['db'], 'switch', false);
-    expect((await deploy.finished(dbFirst.runs[0]!.id)).status).toBe('succeeded');
-    const built = await deploy.build(folder, ['web']);
-    expect((await deploy.finished(built.runs[0]!.id)).status).toBe('succeeded');
-
-    await open(app, 'deploy');
-    await app.getByLabel('All hosts').check();
-    await app.getByRole('button', { name: 'Deploy 2 hosts' }).click();
-
-    const batches = app.getByTestId('run-batch');
-    await expect(batches).toHaveCount(3);
-    const newest = batches.first();
-    await expect(newest.getByTestId('batch-host')).toHaveText(['db', 'web']);
-    await expect(batches.nth(1)).toHaveAttribute('aria-label', 'Build of web');
-    await expect(batches.nth(2)).toHaveAttribute('aria-label', 'Deploy (switch) of db');
-    // The older batches are over: folded to one line each, so the new one stays in view.
-    await expect(batches.nth(1).getByTestId('run-card')).toHaveCount(0);
-    await expect(batches.nth(1).getByTestId('batch-outcome')).toHaveText('1 succeeded');
-
-    const web = newest.locator('[data-testid="run-card"][data-host="web"]');
-    const db = newest.locator('[data-testid="run-card"][data-host="db"]');
-    await expect(web.getByTestId('approval')).toBeVisible({ timeout: 180_000 });
-    await expect(db.getByTestId('approval')).toBeVisible({ timeout: 180_000 });
-    // db runs its own system: nothing to confirm. web's target runs db's.
-    await expect(db.getByTestId('other-system')).toHaveCount(0);
-    const warning = web.getByTestId('other-system');
-    await expect(warning).toContainText(
-      "web runs the system of db (nixos-system-db-24.05.fixture): its deploy target may be db's machine",
-    );
-    const approve = web.getByRole('button', { name: 'Deploy (switch) to web' });
-    await expect(approve).toBeDisabled();
-    await expect(db.getByRole('button', { name: 'Deploy (switch) to db' })).toBeEnabled();
-    await app.screenshot({ path: testInfo.outputPath('other-system.png'), fullPage: true });
-
-    await db.getByTestId('approval').getByRole('button', { name: 'Cancel' }).click();
-    await expect(db).toHaveAttribute('data-status', 'cancelled');
-    await expect(db.getByTestId('run-status')).toHaveText('cancelled');
-    // Not the look of a run going on (web still waits): its own badge and bar.
-    const look = (card: typeof web) =>
-      card.evaluate((el) => ({
-        badge: getComputedStyle(el.querySelector('[data-testid="run-status"]')!).backgroundColor,
-        bar: getComputedStyle(el.querySelector('[data-testid="run-progress"] span')!).backgroundImage,
-      }));
-    const [cancelled, running] = [await look(db), await look(web)];
-    expect(cancelled.badge).not.toBe(running.badge);
-    expect(cancelled.bar).toContain('repeating-linear-gradient');
-    await expect(newest.locator('[data-testid="batch-host"][data-host="db"]')).toHaveAttribute(
-      'data-status',
-      'cancelled',
-    );
-    await app.screenshot({ path: testInfo.outputPath('cancelled.png'), fullPage: true });
-
-    await warning.getByRole('checkbox').check();
-    await approve.click();
-    await expect(web).toHaveAttribute('data-status', 'succeeded', { timeout: 180_000 });
-    await expect(newest.getByTestId('batch-outcome')).toHaveText('1 cancelled, 1 succeeded');
-    await app.getByTestId('runs').screenshot({ path: testInfo.outputPath('batches.png') });
-
-    // Clearing takes them off the page, also after a reload; the history keeps every run.
-    await app.getByRole('button', { name: 'Clear finished' }).click();
-    await expect(app.getByTestId('runs')).toHaveCount(0);
-    await app.reload();
-    await expect(app.getByTestId('host-choice')).toHaveCount(2);
-    await expect(app.getByTestId('runs')).toHaveCount(0);
-    await open(app, 'history');
-    await expect(app.getByTestId('history-run')).toHaveCount(4);
-  },
-);

@@ -1,36 +1,11 @@
 // The Deploy and History views against the real services, deploying the deploy fixture to a loopback sshd.
 
 import type { LiveRun } from '../../common/model/runs.ts';
-import { startHarness } from '../harness/harness.ts';
-import { deployFixture, startDeployTarget } from '../support/deploy-target.ts';
-import type { DeployFixture, DeployTarget } from '../support/deploy-target.ts';
-import { test as base, expect } from './fixtures.ts';
-
-const test = base.extend<{ target: DeployTarget; fixture: DeployFixture }>({
-  // eslint-disable-next-line no-empty-pattern
-  target: async ({}, use) => {
-    const target = await startDeployTarget();
-    await use(target);
-    await target.stop();
-  },
-  fixture: async ({ target }, use) => {
-    const fixture = deployFixture(target);
-    await use(fixture);
-    fixture.repo.remove();
-  },
-  flakePath: async ({ fixture }, use) => use(fixture.repo.path),
-  harness: async ({ flakePath, keychain, target }, use) => {
-    const harness = await startHarness({ flake: flakePath, keychain, deploy: target.env });
-    await use(harness);
-    await harness.close();
-  },
-});
+import type { Harness } from '../harness/harness.ts';
+import { deployTest as test, expect } from './fixtures.ts';
 
 /** A deploy through the services directly, to have history to look at. */
-async function deployed(
-  services: Awaited<ReturnType<typeof startHarness>>['services'],
-  folder: string,
-): Promise<LiveRun> {
+async function deployed(services: Harness['services'], folder: string): Promise<LiveRun> {
   const { runs } = await services.deploy.deploy(folder, ['web'], 'switch', false);
   return services.deploy.finished(runs[0]!.id);
 }

@@ -1,4 +1,5 @@
-// Playwright fixtures: a harness with real services for a fixture flake, and a page connected to it.
+// Playwright fixtures: a harness with real services for a fixture flake, and a page connected to it; and the same
+// over the deploy fixture flake, deploying to a loopback target.
 
 import { randomBytes } from 'node:crypto';
 import { test as base, expect } from '@playwright/test';
@@ -6,6 +7,8 @@ import type { Page } from '@playwright/test';
 import { KeytarKeychain } from '../../main/keys/keychain.ts';
 import { startHarness } from '../harness/harness.ts';
 import type { Harness } from '../harness/harness.ts';
+import { deployFixture, startDeployTarget } from '../support/deploy-target.ts';
+import type { DeployFixture, DeployTarget } from '../support/deploy-target.ts';
 import { makeFlakeRepo } from '../support/fixture-flake.ts';
 
 export interface AppFixtures {
@@ -49,6 +52,36 @@ export const test = base.extend<AppFixtures>({
     await page.goto(harness.url);
     await use(page);
     expect(errors, 'the page threw no errors').toEqual([]);
+  },
+});
+
+export interface DeployFixtures {
+  /** hosts.nix of the deploy fixture flake (a Nix attribute set of host specs); the fixture's own when undefined. */
+  deployHosts: string | undefined;
+  /** The loopback deploy target every host of the flake deploys to. */
+  target: DeployTarget;
+  fixture: DeployFixture;
+}
+
+/** The app over the deploy fixture flake, with the services deploying to a loopback target. */
+export const deployTest = test.extend<DeployFixtures>({
+  deployHosts: [undefined, { option: true }],
+  // eslint-disable-next-line no-empty-pattern
+  target: async ({}, use) => {
+    const target = await startDeployTarget();
+    await use(target);
+    await target.stop();
+  },
+  fixture: async ({ target, deployHosts }, use) => {
+    const fixture = deployFixture(target, deployHosts);
+    await use(fixture);
+    fixture.repo.remove();
+  },
+  flakePath: async ({ fixture }, use) => use(fixture.repo.path),
+  harness: async ({ flakePath, keychain, target }, use) => {
+    const harness = await startHarness({ flake: flakePath, keychain, deploy: target.env });
+    await use(harness);
+    await harness.close();
   },
 });
 
