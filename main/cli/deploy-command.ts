@@ -4,11 +4,11 @@ import { ApiError } from '../../common/api/errors.ts';
 import { deployModes } from '../../common/model/runs.ts';
 import type { DeployMode } from '../../common/model/runs.ts';
 import type { Command } from './command.ts';
-import { followRuns, reportRuns } from './follow-runs.ts';
+import { approvalOf, approvalOptions, followRuns, reportRuns } from './follow-runs.ts';
 
 export const deployCommand: Command = {
-  usage: `flakedeck deploy HOST... [--flake PATH] [--mode ${deployModes.join('|')}] [--yes]`,
-  options: { flake: { type: 'string' }, mode: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
+  usage: `flakedeck deploy HOST... [--flake PATH] [--mode ${deployModes.join('|')}] [--yes [--allow-other-system]]`,
+  options: { flake: { type: 'string' }, mode: { type: 'string' }, ...approvalOptions },
   async run(ctx, { values, positionals }) {
     if (positionals.length === 0) throw new ApiError({ code: 'INVALID_ARGUMENTS', message: 'Name at least one host.' });
     const mode = (values.mode ?? 'switch') as DeployMode;
@@ -21,7 +21,7 @@ export const deployCommand: Command = {
     const folder = ctx.flakeFolder(values.flake as string | undefined);
     const services = await ctx.services();
     const batch = await services.deploy.deploy(folder, positionals, mode, true);
-    const runs = await followRuns(services, ctx.io, batch, { yes: values.yes === true, action: `Deploy (${mode}) to` });
+    const runs = await followRuns(services, ctx.io, batch, { ...approvalOf(values), action: `Deploy (${mode}) to` });
     return reportRuns(ctx.io, runs);
   },
 };

@@ -1,16 +1,21 @@
 // Follows the runs a CLI command started: their terminals' output on stderr, the approval question, stdin to a
 // step that asks for input (sudo's password), and a line per host at the end.
 
-import type { BatchStarted, LiveRun } from '../../common/model/runs.ts';
+import { otherSystemWarning } from '../../common/model/runs.ts';
+import type { BatchStarted, ClosureDiff, LiveRun } from '../../common/model/runs.ts';
+import { storeName } from '../../common/model/system-name.ts';
 import { describeDiff } from '../deploy/closure-diff.ts';
 import { stripAnsi } from '../flake/nix-errors.ts';
 import type { Services } from '../services.ts';
+import type { ParsedCommandLine } from './command.ts';
 import type { Output } from './context.ts';
 import { Questions } from './questions.ts';
 
 export interface FollowOptions {
   /** Approve every diff without asking (`--yes`). */
   yes: boolean;
+  /** Lets `--yes` approve a run whose target runs another host's system (`--allow-other-system`). */
+  allowOtherSystem?: boolean;
   /** What a yes starts, for the question: "deploy (switch)". */
   action: string;
 }
@@ -53,7 +58,10 @@ export async function followRuns(services: Services, io: Output, batch: BatchSta
     }
     if (!run.awaitingApproval || asked.has(run.id) || !batch.runs.some((r) => r.id === run.id)) return;
     asked.add(run.id);
-    if (options.yes) return services.deploy.approve(run.id);
+    if (options.yes) {
+      const refused = options.allowOtherSystem || !run.diff ? null : otherSystemRefusal(run.host, run.diff);
+      return refused ? services.deploy.cancel(run.id, refused) : services.deploy.approve(run.id);
+    }
     const diff = run.diff
       ? describeDiff(run.diff, run.host)
           .map((l) => `  ${l}\n`)
@@ -81,6 +89,31 @@ export async function followRuns(services: Services, io: Output, batch: BatchSta
       if (rest && run) io.err(`${run.host} | ${rest}\n`);
     }
   }
+}
+
+/** The options of a command whose runs wait for approval: `--yes`, and the consent `--yes` alone does not give. */
+export const approvalOptions = {
+  yes: { type: 'boolean', short: 'y' },
+  'allow-other-system': { type: 'boolean' },
+} as const;
+
+/** What the approval options say, for followRuns. */
+export function approvalOf(values: ParsedCommandLine['values']): Pick<FollowOptions, 'yes' | 'allowOtherSystem'> {
+  return { yes: values.yes === true, allowOtherSystem: values['allow-other-system'] === true };
+}
+
+/**
+ * Why `--yes` alone does not approve a run whose target runs another host's system (the window asks to confirm that
+ * apart), in a sentence; null when the target runs the host's own system or none.
+ */
+function otherSystemRefusal(host: string, diff: ClosureDiff): string | null {
+  if (otherSystemWarning(host, diff) === null) return null;
+  const name = diff.before ? storeName(diff.before) : null;
+  const system = name ? ` (${name})` : '';
+  return (
+    `${host}'s deploy target runs the system of ${diff.runsSystemOf}${system}, and --yes alone does not replace ` +
+    `another host's system: pass --allow-other-system as well to turn that machine into ${host}.`
+  );
 }
 
 /**

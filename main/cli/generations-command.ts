@@ -4,7 +4,7 @@
 import { ApiError } from '../../common/api/errors.ts';
 import type { Command } from './command.ts';
 import { printJson } from './context.ts';
-import { followRuns, reportRuns } from './follow-runs.ts';
+import { approvalOf, approvalOptions, followRuns, reportRuns } from './follow-runs.ts';
 
 function oneHost(positionals: string[], usage: string, max = 1): void {
   if (positionals.length < 1 || positionals.length > max) {
@@ -34,8 +34,8 @@ export const generationsCommand: Command = {
 };
 
 export const rollbackCommand: Command = {
-  usage: 'flakedeck rollback HOST [GENERATION] [--flake PATH] [--yes]',
-  options: { flake: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
+  usage: 'flakedeck rollback HOST [GENERATION] [--flake PATH] [--yes [--allow-other-system]]',
+  options: { flake: { type: 'string' }, ...approvalOptions },
   async run(ctx, { values, positionals }) {
     oneHost(positionals, this.usage, 2);
     const [host, wanted] = positionals as [string, string | undefined];
@@ -55,7 +55,7 @@ export const rollbackCommand: Command = {
     }
     const batch = await services.deploy.rollback(folder, host, generation, true);
     const runs = await followRuns(services, ctx.io, batch, {
-      yes: values.yes === true,
+      ...approvalOf(values),
       action: `Roll back to generation ${generation} on`,
     });
     return reportRuns(ctx.io, runs);

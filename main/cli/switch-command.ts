@@ -5,18 +5,18 @@ import { keepSecondsRange } from '../../common/model/runs.ts';
 import type { DeployMode } from '../../common/model/runs.ts';
 import { checkKeepSeconds } from '../deploy/settings.ts';
 import type { Command } from './command.ts';
-import { followRuns, reportRuns } from './follow-runs.ts';
+import { approvalOf, approvalOptions, followRuns, reportRuns } from './follow-runs.ts';
 
 const modes: readonly DeployMode[] = ['switch', 'boot', 'test'];
 
 export const switchCommand: Command = {
   // --keep-seconds: how long "Keep this configuration?" waits for this switch, instead of the window's setting.
-  usage: `flakedeck switch [--flake PATH] [--mode ${modes.join('|')}] [--yes] [--rename] [--keep-seconds ${keepSecondsRange.min}-${keepSecondsRange.max}]`,
+  usage: `flakedeck switch [--flake PATH] [--mode ${modes.join('|')}] [--yes [--allow-other-system]] [--rename] [--keep-seconds ${keepSecondsRange.min}-${keepSecondsRange.max}]`,
   options: {
     flake: { type: 'string' },
     mode: { type: 'string' },
     'keep-seconds': { type: 'string' },
-    yes: { type: 'boolean', short: 'y' },
+    ...approvalOptions,
     rename: { type: 'boolean' },
   },
   async run(ctx, { values, positionals }) {
@@ -43,7 +43,7 @@ export const switchCommand: Command = {
       allowRename: values.rename === true,
       keepSeconds,
     });
-    const runs = await followRuns(services, ctx.io, batch, { yes: values.yes === true, action: `Switch (${mode})` });
+    const runs = await followRuns(services, ctx.io, batch, { ...approvalOf(values), action: `Switch (${mode})` });
     return reportRuns(ctx.io, runs);
   },
 };

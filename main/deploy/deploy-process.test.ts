@@ -9,7 +9,7 @@ import type { LiveRun, RunSummary } from '../../common/model/runs.ts';
 import { runCli } from '../cli.ts';
 import { awkwardPrefix, repoRoot } from '../../tests/support/fixture-flake.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
-import { openDeployTestbed } from '../../tests/support/deploy-services.ts';
+import { deployHost, openDeployTestbed } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 
 const cleanups = cleanupsAfterEach();
@@ -137,6 +137,28 @@ describe('flakedeck build, deploy, generations, rollback, history', () => {
     expect(result.stderr).toContain('web: cancelled');
     expect(target.profileTarget()).toBeNull();
   });
+
+  it("--yes alone deploys over no other host's system; --allow-other-system does, after the refusal named it", async () => {
+    const { target, fixture, app } = await setup('{ web = { }; db = { }; }');
+    const folder = fixture.repo.path;
+    // Both hosts share the test target: after this deploy it runs db's system.
+    const db = await deployHost(app, folder, 'db');
+    expect(db.status).toBe('succeeded');
+
+    const refused = await cliProcess(app, folder, ['deploy', 'web', '--yes']).done;
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      "web: cancelled — web's deploy target runs the system of db (nixos-system-db-24.05.fixture), and --yes alone " +
+        "does not replace another host's system: pass --allow-other-system as well to turn that machine into web.",
+    );
+    expect(target.running()).toBe(db.outPath);
+    expect(target.activations('web')).toEqual([]);
+
+    const allowed = await cliProcess(app, folder, ['deploy', 'web', '--yes', '--allow-other-system']).done;
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toMatch(/^web: succeeded/);
+    expect(target.running()).toMatch(/-nixos-system-web-24\.05\.fixture$/);
+  }, 400_000);
 });
 
 describe('deploys across processes', () => {

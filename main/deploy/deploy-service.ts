@@ -186,8 +186,9 @@ export class DeployService {
     this.#run(runId).answerKeep(answer);
   }
 
-  cancel(runId: number): void {
-    this.#run(runId).cancel();
+  /** Stops a run; `reason`: why, in the record of a run that waits for approval. */
+  cancel(runId: number, reason?: string): void {
+    this.#run(runId).cancel(reason);
   }
 
   /** Runs going on now, then those that ended since the app started and were not cleared, newest first. */

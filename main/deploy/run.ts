@@ -275,7 +275,7 @@ export class Run {
   }
 
   /** Asks the run to stop: a build or copy is interrupted, a wait ends; once the target switches, it is too late. */
-  cancel(): void {
+  cancel(reason = 'Cancelled before anything was copied.'): void {
     if (this.#pastPointOfNoReturn) {
       throw new ApiError({
         code: 'BUSY',
@@ -286,7 +286,7 @@ export class Run {
     this.#cancelRequested = true;
     this.live.cancelling = true;
     this.#changed();
-    this.#approval?.reject(new RunFailure('cancelled', 'Cancelled before anything was copied.'));
+    this.#approval?.reject(new RunFailure('cancelled', reason));
     // Ctrl-C through the terminal: the program and whatever it started in the foreground get SIGINT, as in a shell.
     if (this.#running?.interruptible) this.#terminals.write(this.#running.terminalId, '\x03');
   }

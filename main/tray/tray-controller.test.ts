@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../common/model/runs.ts';
 import { cleanupsAfterEach } from '../../tests/support/cleanups.ts';
-import { deployTestbed } from '../../tests/support/deploy-services.ts';
+import { deployHost, deployTestbed, runReaches } from '../../tests/support/deploy-services.ts';
 import type { DeployServices } from '../../tests/support/deploy-services.ts';
 import { notifyRunEnds } from '../notify/run-notifier.ts';
 import type { RunNotification } from '../notify/run-notifier.ts';
@@ -104,6 +104,29 @@ describe('tray controller', () => {
     expect((await ended).status).toBe('cancelled');
     expect(target.profileTarget()).toBeNull();
     expect(target.activations('db')).toEqual([]);
+  });
+
+  it("sends a tray deploy over another host's system to the window's Deploy page, where it waits unapproved", async () => {
+    const { target, fixture, app } = await setup('{ web = { }; db = { }; }');
+    // Both hosts share the test target: after this deploy it runs db's system.
+    const db = await deployHost(app, fixture.repo.path, 'db');
+    const ports = new RecordingPorts();
+    const tray = new TrayController(app.services, ports);
+    await tray.start();
+    cleanups.push(() => tray.dispose());
+
+    await tray.dispatch({ kind: 'deploy', host: 'web', mode: 'switch' });
+    const web = app.services.deploy.status().find((r) => r.host === 'web')!;
+    await runReaches(app, web.id, (r) => r.awaitingApproval);
+    // No native question, which could not ask for the confirmation apart: the window's page for web instead.
+    expect(ports.questions).toEqual([]);
+    expect(ports.opened).toEqual(['deploy/web']);
+    expect(app.services.deploy.status().find((r) => r.id === web.id)).toMatchObject({ awaitingApproval: true });
+    expect(target.running()).toBe(db.outPath);
+
+    app.services.deploy.cancel(web.id);
+    expect((await app.services.deploy.finished(web.id)).status).toBe('cancelled');
+    expect(ports.errors).toEqual([]);
   });
 
   it('shows a failed build as failed, notifies it with the failing step, and the click opens its log', async () => {

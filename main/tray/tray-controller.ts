@@ -1,6 +1,7 @@
 // Drives the tray: keeps each host's newest run, re-renders the menu as runs progress, and carries out its actions
 // through the same services the window uses. The Electron glue supplies the ports (no electron import here).
 
+import { otherSystemWarning } from '../../common/model/runs.ts';
 import type { LiveRun, RunDetail } from '../../common/model/runs.ts';
 import { describeDiff } from '../deploy/closure-diff.ts';
 import type { Services } from '../services.ts';
@@ -155,6 +156,11 @@ export class TrayController {
   }
 
   async #confirm(run: LiveRun): Promise<void> {
+    // A target that runs another host's system is confirmed apart, which a native dialog cannot ask: the window's
+    // Deploy page shows the run waiting there, with the warning and its checkbox.
+    if (run.diff && otherSystemWarning(run.host, run.diff)) {
+      return this.#ports.openWindow(`deploy/${encodeURIComponent(run.host)}`);
+    }
     const action = run.kind === 'rollback' ? 'Roll back' : `Deploy (${run.mode})`;
     const diff = run.diff
       ? describeDiff(run.diff, run.host)
