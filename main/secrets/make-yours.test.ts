@@ -6,13 +6,16 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { verify } from 'unixcrypt';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { startWorkerThread } from '../child-module.ts';
 import { KeyService } from '../keys/key-service.ts';
 import { KeytarKeychain } from '../keys/keychain.ts';
 import { sshPrivateKeyToAge } from '../keys/ssh-to-age.ts';
 import { MakeYours, demoKeyLabel } from './make-yours.ts';
 import { decryptFile } from './file-operations.ts';
 import { listSecretFiles } from './recipients-view.ts';
+import type { SopsRequest } from './sops-jobs.ts';
+import { SopsThread } from './sops-thread.ts';
 import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
 import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
 import { repositorySecretsFiles } from '../../tests/support/repository-copy.ts';
@@ -165,6 +168,34 @@ describe.skipIf(noBus)('make this repository yours, on a copy of the repository,
     );
     unchanged();
     expect(readdirSync(join(repo.path, 'secrets')).filter((f) => f.includes('flakedeck'))).toEqual([]);
+  });
+
+  it('opens and rotates every file on the sops worker thread, not on the thread that answers the window', async () => {
+    // The real worker, with what is sent to it written down: each job's name and the file it works on.
+    const jobs: string[] = [];
+    const thread = new SopsThread({
+      launch: (path) => {
+        const worker = startWorkerThread(path);
+        return {
+          ...worker,
+          send(message, transfer) {
+            const { name, args } = message as SopsRequest;
+            const file = name === 'list' ? undefined : name === 'rekey' ? args[3] : (args[2] as { file: string }).file;
+            jobs.push(file === undefined ? name : `${name} ${relative(repo.path, file as string)}`);
+            worker.send(message, transfer);
+          },
+        };
+      },
+    });
+    const plan = await new MakeYours(() => repo.path, keys, thread).plan({
+      identity: 'me',
+      useDemoKey: true,
+      hostKeys: realHostKeys(),
+      ...login,
+    });
+    expect(plan.blockers).toEqual([]);
+    // Each file: the keychain's keys tried first, then the demo key that opens it; then its new keys, read back.
+    expect(jobs).toEqual(['list', ...secretFiles.flatMap((f) => [`open ${f}`, `open ${f}`, `rekey ${f}`])]);
   });
 
   it('rewrites .sops.yaml and rotates every file to the new keys; the demo keys open nothing afterwards', async () => {

@@ -1,7 +1,7 @@
 // "Make this repository yours": the user's key and the hosts' real keys replace the published demo keys in
 // .sops.yaml, and every secret file gets the new recipients and a new data key. Everything is prepared and checked
-// in memory first (each file opened with a key that opens it now, rotated, and opened again with the user's key);
-// a plan shows it, and applying writes it only if nothing changed since and nothing blocks it.
+// in memory first (each file opened with a key that opens it now, rotated, and opened again with the user's key, on
+// the sops worker thread); a plan shows it, and applying writes it only if nothing changed since and nothing blocks it.
 
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ import { readVersioned, writeAtomically } from './atomic-file.ts';
 import type { FileVersion } from './atomic-file.ts';
 import { demoKeys } from './demo-keys.ts';
 import { listedDemoValues, replaceDemoValues } from './demo-values.ts';
-import { ageRecipients, readMetadata } from './metadata.ts';
+import { ageGroups } from './metadata.ts';
 import {
   checkedLoginKeys,
   demoLoginKeys,
@@ -37,13 +37,14 @@ import {
   replaceDemoLines,
   withPasswordHash,
 } from './login-material.ts';
-import { listSecretFiles } from './recipients-view.ts';
-import { openSops, reencrypt, rotate, updateKeys } from './sops-file.ts';
 import type { OpenedFile } from './sops-file.ts';
 import { findSopsConfig, parseSopsConfig, ruleForFile } from './sops-config.ts';
 import type { SopsConfig } from './sops-config.ts';
 import { recipientAnchors, replaceRecipients } from './sops-config-edit.ts';
-import { formatForPath, storeFor } from './stores/index.ts';
+import { openInWorker, secretsOf, sopsThread } from './sops-thread.ts';
+import type { SopsThread } from './sops-thread.ts';
+import { formatForPath } from './stores/index.ts';
+import { encodeTrees, sendOpened } from './tree-transfer.ts';
 
 export const demoKeyLabel = 'demo-admin';
 
@@ -89,10 +90,13 @@ function sha256(bytes: Uint8Array | string): string {
 export class MakeYours {
   readonly #flake: () => string;
   readonly #keys: KeyService;
+  readonly #thread: SopsThread;
 
-  constructor(flake: () => string, keys: KeyService) {
+  /** `thread`: where the files are opened and rotated (the sops worker the app and the command line share). */
+  constructor(flake: () => string, keys: KeyService, thread = sopsThread) {
     this.#flake = flake;
     this.#keys = keys;
+    this.#thread = thread;
   }
 
   async plan(choices: MakeYoursChoices): Promise<MakeYoursPlan> {
@@ -136,7 +140,7 @@ export class MakeYours {
       const bytes = new Uint8Array(readFileSync(path));
       const format = formatForPath(path);
       const opens = (identity: string) =>
-        openSops(bytes, format, { identities: [identity], file: path }).then(
+        openInWorker(bytes, format, { identities: [identity], file: path }, { thread: this.#thread }).then(
           () => true,
           () => false,
         );
@@ -233,7 +237,7 @@ export class MakeYours {
     const files: FileRotation[] = [];
     const fileWrites: PendingWrite[] = [];
     const fingerprintParts: string[] = [sha256(config.bytes)];
-    for (const summary of (await listSecretFiles(flake)).files) {
+    for (const summary of (await this.#thread.run('list', secretsOf(flake), [flake])).files) {
       const path = join(flake, summary.file);
       if (summary.problem) {
         blockers.push(`${summary.file} cannot be read: ${summary.problem}`);
@@ -243,15 +247,16 @@ export class MakeYours {
       const { bytes, version } = readVersioned(path);
       fingerprintParts.push(`${summary.file}:${version.sha256}`);
       const format = formatForPath(path);
-      const metadata = readMetadata(storeFor(format).readEncrypted(bytes).metadata);
-      const groups = targetGroups(newConfig, path, metadata, replacements);
+      const opened = await openWithAny(this.#thread, bytes, format, path, keychain, useDemo ? demo.identity : undefined);
+      // Who reads it now: as the opened file says, else as the list read it (no key at hand opens it).
+      const current = 'file' in opened ? ageGroups(opened.file.metadata) : groupsOf(summary.recipients);
+      const groups = targetGroups(newConfig, path, current, replacements);
       const rotation: FileRotation = {
         file: summary.file,
-        from: named(ageRecipients(metadata), oldNames),
-        to: named(groups.flatMap((g, group) => g.map((recipient) => ({ recipient, group }))), newNames),
+        from: named(numbered(current), oldNames),
+        to: named(numbered(groups), newNames),
       };
       files.push(rotation);
-      const opened = await openWithAny(bytes, format, path, keychain, useDemo ? demo.identity : undefined);
       if ('problem' in opened) {
         const offer = demo.identity && !useDemo ? ' The demo admin key of this repository may open it: allow it.' : '';
         blockers.push(`${summary.file} does not open: ${opened.problem}${offer}`);
@@ -260,7 +265,7 @@ export class MakeYours {
       rotation.opensWith = opened.by;
       // Every value of a file anyone can read (it is encrypted to a published key) is published: a hash gives the
       // password away to a dictionary, and the rest is demo material to replace.
-      const readableByAnyone = ageRecipients(metadata).some((r) => demo.recipients.has(r.recipient));
+      const readableByAnyone = current.flat().some((recipient) => demo.recipients.has(recipient));
       const isDemo = (value: string) => readableByAnyone || listedValues.has(value);
       const hashes = passwordHashes(opened.file.plaintext);
       for (const { key, value } of hashes) {
@@ -276,14 +281,19 @@ export class MakeYours {
       const replaced = replaceDemoValues(hashed, summary.file, isDemo);
       values.push(...replaced.changes);
       try {
-        const plan = { groups, shamirThreshold: metadata.shamirThreshold };
-        const keyed = { identities: [], dataKey: opened.file.dataKey, file: path };
-        const changed = hashed !== opened.file.plaintext || replaced.changes.length > 0;
-        const edited = changed ? reencrypt(opened.file, replaced.branches) : bytes;
-        const rotated = await rotate(await updateKeys(edited, format, plan, keyed), format, keyed);
-        const check = await openSops(rotated, format, { identities: [youIdentity], file: path }).catch(() => null);
-        if (!check) blockers.push(`${summary.file} would not open with your key afterwards: make it a recipient in .sops.yaml.`);
-        fileWrites.push({ path, bytes: rotated, version });
+        const { plaintext: _plaintext, ...sealed } = opened.file;
+        const plan = { groups, shamirThreshold: opened.file.metadata.shamirThreshold };
+        const rekeyed = await this.#thread.run('rekey', path, [
+          sendOpened(sealed),
+          encodeTrees(replaced.branches),
+          plan,
+          path,
+          youIdentity,
+        ]);
+        if (!rekeyed.opens) {
+          blockers.push(`${summary.file} would not open with your key afterwards: make it a recipient in .sops.yaml.`);
+        }
+        fileWrites.push({ path, bytes: rekeyed.bytes, version });
       } catch (error) {
         blockers.push(`${summary.file} cannot be rotated: ${(error as Error).message}`);
       }
@@ -423,18 +433,30 @@ export class MakeYours {
   }
 }
 
-/** The recipients the file gets: its rule in the new .sops.yaml, else its own with the replaced keys swapped. */
+/** The recipients the file gets: its rule in the new .sops.yaml, else its own (`current`) with the replaced keys swapped. */
 function targetGroups(
   config: SopsConfig,
   path: string,
-  metadata: ReturnType<typeof readMetadata>,
+  current: readonly string[][],
   replacements: ReadonlyMap<string, string>,
 ): string[][] {
   try {
     return ruleForFile(config, path).plan.groups;
   } catch {
-    return metadata.keyGroups.map((g) => g.age.map((k) => replacements.get(k.recipient) ?? k.recipient));
+    return current.map((g) => g.map((recipient) => replacements.get(recipient) ?? recipient));
   }
+}
+
+/** Key groups again from recipients numbered by group (as the list of secret files gives them). */
+function groupsOf(recipients: readonly { recipient: string; group: number }[]): string[][] {
+  const groups: string[][] = [];
+  for (const { recipient, group } of recipients) (groups[group] ??= []).push(recipient);
+  return Array.from(groups, (g) => g ?? []);
+}
+
+/** Recipients numbered by their key group. */
+function numbered(groups: readonly string[][]): { recipient: string; group: number }[] {
+  return groups.flatMap((g, group) => g.map((recipient) => ({ recipient, group })));
 }
 
 /** Display names: `host:<name>` for host keys, then the config's anchors. */
@@ -454,6 +476,7 @@ function named(recipients: { recipient: string; group: number }[], names: Map<st
 
 /** Opens with the keychain's keys, else with the demo key when allowed; says which one did, or why none did. */
 async function openWithAny(
+  thread: SopsThread,
   bytes: Uint8Array,
   format: ReturnType<typeof formatForPath>,
   file: string,
@@ -467,7 +490,7 @@ async function openWithAny(
   ] as const) {
     if (identities.length === 0) continue;
     try {
-      return { file: await openSops(bytes, format, { identities, file }), by };
+      return { file: await openInWorker(bytes, format, { identities, file }, { thread }), by };
     } catch (error) {
       problem = (error as Error).message;
       if (!(error instanceof ApiError) || error.code !== 'NO_IDENTITY') break;

@@ -160,6 +160,11 @@ export function ageRecipients(m: SopsMetadata): { recipient: string; group: numb
   return m.keyGroups.flatMap((g, group) => g.age.map((k) => ({ recipient: k.recipient, group })));
 }
 
+/** The age recipients, one list per key group. */
+export function ageGroups(m: SopsMetadata): string[][] {
+  return m.keyGroups.map((g) => g.age.map((k) => k.recipient));
+}
+
 /** Whether two lists of key groups hold the same recipients, group by group, in any order within a group. */
 export function sameGroups(a: readonly (readonly string[])[], b: readonly (readonly string[])[]): boolean {
   const key = (g: readonly string[]) => [...new Set(g)].sort().join(',');

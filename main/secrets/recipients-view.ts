@@ -7,7 +7,7 @@ import type { SecretFileList, SecretFileSummary, SecretFormat, SecretRecipient }
 import { hostRecipients } from '../keys/host-recipients.ts';
 import { formatForPath, storeFor } from './stores/index.ts';
 import { demoKeys } from './demo-keys.ts';
-import { ageRecipients, readMetadata, sameGroups } from './metadata.ts';
+import { ageGroups, ageRecipients, readMetadata, sameGroups } from './metadata.ts';
 import { findSopsConfig, loadSopsConfig, ruleForFile } from './sops-config.ts';
 import type { SopsConfig } from './sops-config.ts';
 
@@ -61,7 +61,7 @@ export async function listSecretFiles(flake: string): Promise<SecretFileList> {
     try {
       const metadata = readMetadata(storeFor(format).readEncrypted(new Uint8Array(readFileSync(path))).metadata);
       recipients = named(ageRecipients(metadata), names, demo);
-      groups = metadata.keyGroups.map((g) => g.age.map((k) => k.recipient));
+      groups = ageGroups(metadata);
     } catch (error) {
       problem = (error as Error).message;
       if (!isSopsFile(problem, format)) continue;

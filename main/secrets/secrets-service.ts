@@ -1,7 +1,7 @@
 // The secrets of the current flake, as the API offers them: listing with recipients, editor sessions, updatekeys
 // and rotate. Paths are relative to the flake and may not leave it. Files are read on the sops worker thread.
 
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 import type { EditorSession, SecretFileList, SecretFileSummary } from '../../common/model/secrets.ts';
 import type { Inspection } from '../../common/model/manifest.ts';
@@ -9,10 +9,7 @@ import type { SecretChecks } from '../../common/model/secret-checks.ts';
 import { EditorSessions } from './editor-sessions.ts';
 import type { IdentitySource } from './editor-sessions.ts';
 import { rotateFile, updateKeysFile } from './file-operations.ts';
-import { sopsThread } from './sops-thread.ts';
-
-/** How messages name the work over a whole flake's secrets. */
-const secretsOf = (flake: string) => `The secret files under ${join(flake, 'secrets')}`;
+import { secretsOf, sopsThread } from './sops-thread.ts';
 
 export class SecretsService {
   readonly #flake: () => string;

@@ -7,7 +7,7 @@ import { storeFor } from './stores/index.ts';
 import { ValueCipher } from './value-cipher.ts';
 import { decryptBranches, encryptBranches } from './tree-crypt.ts';
 import type { DamagedValue } from './tree-crypt.ts';
-import { readMetadata, withNewMac, writeMetadata, writtenVersion } from './metadata.ts';
+import { ageGroups, readMetadata, withNewMac, writeMetadata, writtenVersion } from './metadata.ts';
 import type { SopsMetadata } from './metadata.ts';
 import { newDataKey, recoverDataKey, wrapDataKey } from './data-key.ts';
 import { checkedRules } from './encryption-rules.ts';
@@ -217,7 +217,7 @@ export async function updateKeys(bytes: Uint8Array, format: SecretFormat, plan: 
 /** `sops rotate`: a new data key for the same recipients; every value re-encrypted, MAC checked first. */
 export async function rotate(bytes: Uint8Array, format: SecretFormat, options: OpenOptions, now = new Date()): Promise<Uint8Array> {
   const opened = await openSops(bytes, format, options);
-  const groups = opened.metadata.keyGroups.map((g) => g.age.map((k) => k.recipient));
+  const groups = ageGroups(opened.metadata);
   if (opened.metadata.keyGroups.some((g) => g.others.length > 0)) {
     throw invalidFile(
       `${options.file ?? 'This file'} also has PGP or cloud KMS keys, which Flakedeck cannot re-wrap.`,

@@ -10,10 +10,10 @@ import { hostRecipients } from '../keys/host-recipients.ts';
 import { checkSecrets } from './secret-checks.ts';
 import { listSecretFiles, recipientNames } from './recipients-view.ts';
 import { checkWritten, decryptedBytes, encryptPlain, openSops, reencrypt, rotate, updateKeys } from './sops-file.ts';
-import type { OpenedFile, OpenOptions } from './sops-file.ts';
+import type { KeyPlan, OpenedFile, OpenOptions } from './sops-file.ts';
 import { findSopsConfig, loadSopsConfig, requireSopsConfig, ruleForFile } from './sops-config.ts';
 import type { SopsConfig } from './sops-config.ts';
-import { readMetadata, sameGroups } from './metadata.ts';
+import { ageGroups, readMetadata, sameGroups } from './metadata.ts';
 import { newDataKey } from './data-key.ts';
 import { formatForPath, storeFor } from './stores/index.ts';
 import type { Branch } from './tree.ts';
@@ -78,7 +78,7 @@ export const sopsJobs = {
     const rule = ruleForFile(configFor(path, options.configStart), path);
     const format = options.format ?? formatForPath(path);
     const current = readMetadata(storeFor(format).readEncrypted(bytes).metadata);
-    if (sameGroups(current.keyGroups.map((g) => g.age.map((k) => k.recipient)), rule.plan.groups)) return null;
+    if (sameGroups(ageGroups(current), rule.plan.groups)) return null;
     return updateKeys(bytes, format, rule.plan, { identities: options.identities, file: path });
   },
 
@@ -88,6 +88,24 @@ export const sopsJobs = {
     const rotated = await rotate(bytes, format, { identities: options.identities, file: path });
     await checkWritten(rotated, format, { identities: options.identities, file: path });
     return rotated;
+  },
+
+  /**
+   * An opened file made someone else's (make-yours): its edited plaintext encrypted with its key, its data key wrapped
+   * for `plan`'s recipients (`sops updatekeys`), then a new data key (`sops rotate`); and whether `check`, the key that
+   * must read it afterwards, opens the result. An unedited plaintext is encrypted again too: rotate re-encrypts every
+   * value anyway.
+   */
+  async rekey(sealed: OpenedTransfer<SealedFile>, plaintext: unknown, plan: KeyPlan, file: string, check: string): Promise<{ bytes: Uint8Array; opens: boolean }> {
+    const received = receiveOpened(sealed);
+    const keyed = { identities: [], dataKey: received.dataKey, file };
+    const edited = reencrypt(received, decodeTrees(plaintext) as Branch[]);
+    const bytes = await rotate(await updateKeys(edited, received.format, plan, keyed), received.format, keyed);
+    const opens = await openSops(bytes, received.format, { identities: [check], file }).then(
+      () => true,
+      () => false,
+    );
+    return { bytes, opens };
   },
 
   list: (flake: string) => listSecretFiles(flake),

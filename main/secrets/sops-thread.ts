@@ -1,6 +1,7 @@
 // The sops worker thread as the app and the command line use it: one job at a time, each bounded in time; a worker
 // that overruns is ended, one that dies is reported, and the next job starts a new one.
 
+import { join } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 import type { SecretFormat } from '../../common/model/secrets.ts';
 import { moduleBeside, startWorkerThread } from '../child-module.ts';
@@ -13,6 +14,9 @@ import { handOver, receiveOpened } from './tree-transfer.ts';
 type Args<N extends SopsJobName> = Parameters<SopsJobs[N]>;
 type Result<N extends SopsJobName> = Awaited<ReturnType<SopsJobs[N]>>;
 
+/** How messages name the work over all the secret files of a flake. */
+export const secretsOf = (flake: string) => `The secret files under ${join(flake, 'secrets')}`;
+
 /** Far above what a 64 MB value takes, even on a machine busy with other work: a file that takes longer is suspect. */
 export const defaultJobSeconds = 120;
 
@@ -23,6 +27,7 @@ const work: Record<SopsJobName, { doing: string; many?: true }> = {
   encrypt: { doing: 'to encrypt' },
   updateKeys: { doing: 'to update the keys of' },
   rotate: { doing: 'to rotate' },
+  rekey: { doing: 'to give new keys to' },
   list: { doing: 'to read', many: true },
   names: { doing: 'to read', many: true },
   checks: { doing: 'to check', many: true },
