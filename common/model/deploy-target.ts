@@ -29,6 +29,11 @@ const origins: Record<DeploySettingSource, string> = {
   default: 'the default',
 };
 
+/** What a host that does not evaluate shows for its deploy target: why it is not known. */
+export const unknownTargetReason =
+  "Deploy target not known: it is read from the host's configuration (deck.deploy, colmena's deployment or its " +
+  'host name), which does not evaluate.';
+
 export function describeHostTarget(settings: DeploySettings): TargetDescription {
   const { sources } = settings;
   const undeclared = [

@@ -1,6 +1,7 @@
 // The Deploy page around the runs: each host's deploy target before anything runs (with the Nix to set it where it
-// is only the default), runs grouped by batch and cleared once over, a cancelled run that looks cancelled, and a
-// target that runs another host's system, which approval names and asks to confirm.
+// is only the default, and why it is not known for a host that does not evaluate), runs grouped by batch and cleared
+// once over, a cancelled run that looks cancelled, and a target that runs another host's system, which approval
+// names and asks to confirm.
 
 import type { Page } from '@playwright/test';
 import { deployTest, test, expect } from './fixtures.ts';
@@ -49,6 +50,38 @@ test.describe('deploy targets before anything runs', () => {
       await app.screenshot({ path: testInfo.outputPath('deck-deploy-target.png'), fullPage: true });
     });
   });
+});
+
+deployTest.describe('a host that does not evaluate', () => {
+  // db's configuration fails before anything of it can be read (its host name is a string plus a number).
+  deployTest.use({ deployHosts: '{ web = { }; db = { safeName = 1 + "x"; }; }' });
+
+  deployTest(
+    'says on the Deploy page and its Hosts card why its deploy target is not known',
+    async ({ app }, testInfo) => {
+      const reason =
+        "Deploy target not known: it is read from the host's configuration (deck.deploy, colmena's deployment or its " +
+        'host name), which does not evaluate.';
+      await open(app, 'deploy');
+      await expect(app.locator('[data-testid="deploy-target"][data-host="web"]')).toContainText(
+        /→ root@127\.0\.0\.1:\d+/,
+        {
+          timeout: 120_000,
+        },
+      );
+      await expect(app.locator('[data-testid="deploy-target"][data-host="db"]')).toHaveText(reason);
+      await app.screenshot({ path: testInfo.outputPath('unknown-target-deploy.png'), fullPage: true });
+
+      await open(app, 'hosts');
+      const card = app.locator('[data-testid="host-card"][data-host="db"]');
+      await expect(card.getByTestId('host-state')).toHaveText('does not evaluate', { timeout: 120_000 });
+      await expect(card.getByTestId('host-target')).toHaveText(reason);
+      await expect(app.locator('[data-testid="host-card"][data-host="web"]').getByTestId('host-target')).toContainText(
+        /root@127\.0\.0\.1:\d+ \(from deck\.deploy\)/,
+      );
+      await app.screenshot({ path: testInfo.outputPath('unknown-target-card.png'), fullPage: true });
+    },
+  );
 });
 
 deployTest.describe('two hosts on one deploy target', () => {
