@@ -1,6 +1,6 @@
-// The fleet's live state on 8 loopback hosts (one sshd each): a refresh of all of them against the slowest single
-// host's refresh (parallel, not serial: at most 1.3x, as far as this machine has room for 8 at once), and the Hosts page's first answer, the last known state from
-// the database, against one host's check (a loopback host).
+// The fleet's live state on 8 loopback hosts (one sshd each): a refresh of all of them against one host's refresh
+// (parallel, not serial: at most 1.3x, as far as this machine has room for 8 at once), and the Hosts page's first
+// answer, the last known state from the database, against one host's check.
 
 import { loadavg } from 'node:os';
 import type { Benchmark } from './bench.ts';
