@@ -32,6 +32,15 @@ describe('a changed file is refused', () => {
     });
   });
 
+  it('refuses a value whose base64 has a character added or lost, as sops would', async () => {
+    for (const damaged of ['data:/c*SI,', 'data:/c SI,', 'data:/c=SI,', 'data:/cS,']) {
+      await expect(open(replaceOnce(source, 'data:/cSI,', damaged))).rejects.toMatchObject({
+        code: 'MAC_MISMATCH',
+        location: { file: 'example.yaml', line: 4 },
+      });
+    }
+  });
+
   it('opens the rest of a file with a tampered value read-only, and names the value left out', async () => {
     const tampered = replaceOnce(source, 'data:/cSI,', 'data:/cSJ,');
     const opened = await openSops(new TextEncoder().encode(tampered), 'yaml', {
