@@ -123,6 +123,7 @@ describe('a keychain that cannot be reached', () => {
     ['Cannot autolaunch D-Bus without X11 $DISPLAY', /no D-Bus session/],
     ['The name org.freedesktop.secrets was not provided by any .service files', /No Secret Service/],
     ['Object does not exist at path “/org/freedesktop/secrets/collection/login”', /unlock your keyring/],
+    ['No such secret item at path: /org/freedesktop/secrets/collection/login/23', /changed Flakedeck's keys/],
   ])('says what to do when keytar fails with "%s"', async (error, message) => {
     const status = await new KeyService(failing(error)).status();
     expect(status.reachable).toBe(false);

@@ -43,13 +43,28 @@ async function checkUnlocked(force: boolean): Promise<void> {
   unlockedAt = performance.now();
 }
 
+/** An item deleted by another program between the search and the read of its secret. */
+const vanishedItem = /No such secret item/i;
+
+/** Every item of the service; a listing that meets an item deleted under it is taken again, twice at most. */
+async function listItems(k: Keytar, service: string): Promise<{ account: string; secret: string }[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await k.findCredentials(service)).map((c) => ({ account: c.account, secret: c.password }));
+    } catch (error) {
+      if (attempt === 3 || !vanishedItem.test(String((error as Error).message))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
 async function run(request: KeychainRequest): Promise<unknown> {
   // A retry follows a crash, the usual sign of a keyring locked since the last look.
   await checkUnlocked(request.retry === true);
   const k = await load();
   switch (request.op) {
     case 'list':
-      return (await k.findCredentials(request.service)).map((c) => ({ account: c.account, secret: c.password }));
+      return listItems(k, request.service);
     case 'get':
       return k.getPassword(request.service, request.account);
     case 'set':

@@ -40,6 +40,10 @@ export function keychainUnavailable(error: unknown): ApiError {
   } else if (/org\.freedesktop\.secrets|was not provided by any \.service files/i.test(detail)) {
     message = 'No Secret Service (keyring) is running, so Flakedeck cannot store age keys.';
     hint = 'Install and start a keyring such as gnome-keyring or KWallet, then try again.';
+  } else if (/No such secret item/i.test(detail)) {
+    message = "Another program changed Flakedeck's keys in the keychain while they were being read.";
+    hint =
+      'Try again. If it keeps happening, another Flakedeck (the app or its command line) is changing the same keys.';
   } else if (/locked|prompt|collection\/login|Object does not exist/i.test(detail)) {
     return keychainLocked();
   }

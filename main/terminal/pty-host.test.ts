@@ -79,9 +79,14 @@ describe('PtyHost output batching', () => {
   });
 
   it('sends a trickle promptly, one event per write', async () => {
-    const { host, data } = setup();
-    const { id } = host.spawn(bash('for i in 1 2 3 4; do echo "tick $i"; sleep 0.1; done'));
+    const { host, data, shown } = setup();
+    // Each line waits for the test's Enter: a line is sent on its own, without waiting for more output to batch.
+    const { id } = host.spawn(bash('stty -echo; for i in 1 2 3 4; do echo "tick $i"; read -r _; done'));
     host.attach(id);
+    for (let i = 1; i <= 4; i++) {
+      await until(() => shown(id).includes(`tick ${i}`), `tick ${i}`, 60_000);
+      host.write(id, '\r');
+    }
     await host.exited(id);
     expect(data.map((d) => d.data)).toEqual(['tick 1\r\n', 'tick 2\r\n', 'tick 3\r\n', 'tick 4\r\n']);
   });
