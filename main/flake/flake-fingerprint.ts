@@ -108,7 +108,13 @@ function fingerprintOf(source: GitSource, parts: Iterable<string>): string {
 /** The fingerprint of the flake at `folder` as it is now, from a stat of every tracked file. */
 export function flakeFingerprint(folder: string): string | undefined {
   const source = readGitSource(folder);
-  return source && fingerprintOf(source, source.entries.map((entry) => fingerprintPart(source, entry)));
+  return (
+    source &&
+    fingerprintOf(
+      source,
+      source.entries.map((entry) => fingerprintPart(source, entry)),
+    )
+  );
 }
 
 /** Tracked files stat'ed between two turns of the event loop. */
