@@ -90,7 +90,9 @@ export async function evaluateHosts(nix: Nix, folder: string): Promise<HostsEval
   const sourceOf = (output: InspectFlakeOutput): FlakeMetadata => ({ narHash: output.narHash, storePath: output.path });
   try {
     const all = await evaluate('inspection.configs');
-    const hosts = Object.fromEntries(Object.entries(all.hosts).map(([host, raw]) => [host, { ok: true, raw }]));
+    const hosts = Object.fromEntries(
+      Object.entries(all.hosts).map(([host, raw]): [string, RawHostResult] => [host, { ok: true, raw }]),
+    );
     return { hosts, source: sourceOf(all) };
   } catch (error) {
     if (!(error instanceof ApiError) || error.code !== 'NIX_EVAL_ERROR') throw error;
