@@ -2,7 +2,7 @@
 // what `nix flake metadata` says: a clean tree, a dirty one, and a flake in a subfolder of its repository.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
@@ -61,5 +61,6 @@ describe('the source of an inspection, from its evaluation', () => {
     repos.push(r);
     const { hosts, source } = await evaluateHosts(new Nix(), r.path);
     expect(hosts).toEqual({});
+    expect(source).toEqual(nixMetadata(r.path));
   });
 });
