@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { ApiError } from '../../common/api/errors.ts';
 import type { ApiErrorData } from '../../common/api/errors.ts';
 import { nixString } from '../../common/model/nix-string.ts';
-import { flakeRef, sourceRootOf } from './flake-folder.ts';
+import { flakeRef, installable, sourceRootOf } from './flake-folder.ts';
 import { inspectFlakeRef } from './inspect-flake.ts';
 import { Limiter } from '../deploy/limiter.ts';
 import { listHosts } from './hosts.ts';
@@ -64,7 +64,7 @@ interface InspectFlakeOutput {
 
 export interface HostsEvaluation {
   hosts: Record<string, RawHostResult>;
-  /** The source nix evaluated; undefined only when no host evaluated (nix printed nothing then). */
+  /** The source nix evaluated; undefined when the hosts were evaluated apart (then `nix flake metadata` tells it). */
   source: FlakeMetadata | undefined;
 }
 
@@ -73,7 +73,10 @@ export interface HostsEvaluation {
  * from; throws when the flake itself does not evaluate. The flake is evaluated as the input of nix/inspect-flake.nix,
  * so one nix process gives the manifests of all hosts and the source's hash. When that fails (tryEval cannot catch a
  * type error, so one bad host fails them all), the hosts are split in halves until each failing group is one host:
- * one broken host among N costs about 2·log2(N) more evaluations, and the good hosts still show.
+ * one broken host among N costs about 2·log2(N) more evaluations, and the good hosts still show. The halves evaluate
+ * the flake itself, as `nix eval <flake>#nixosConfigurations` does: a flake that nix cannot take as an input (a
+ * relative path among its inputs' inputs, which some versions of nix cannot follow from another flake) still shows,
+ * and the source's hash is then left to the caller.
  */
 export async function evaluateHosts(nix: Nix, folder: string): Promise<HostsEvaluation> {
   const { text } = inspectSource();
@@ -99,14 +102,18 @@ export async function evaluateHosts(nix: Nix, folder: string): Promise<HostsEval
     const hosts = (await listHosts(nix, folder)).map((h) => h.name);
     const limiter = new Limiter(splitConcurrency);
     const results: Record<string, RawHostResult> = {};
-    let source: FlakeMetadata | undefined;
     const evaluateGroup = async (group: readonly string[]): Promise<void> => {
       const names = `[ ${group.map(nixString).join(' ')} ]`;
-      const configs = `builtins.intersectAttrs (builtins.listToAttrs (map (name: { inherit name; value = null; }) ${names})) inspection.configs`;
+      const apply = `configs: (\n${text}\n) (builtins.intersectAttrs (builtins.listToAttrs (map (name: { inherit name; value = null; }) ${names})) configs)`;
       try {
-        const output = await limiter.run(() => evaluate(configs));
-        source = sourceOf(output);
-        for (const name of group) results[name] = { ok: true, raw: output.hosts[name]! };
+        const raw = await limiter.run(() =>
+          nix.evalJson<Record<string, RawManifest>>(installable(folder, ['nixosConfigurations']), {
+            apply,
+            cwd: folder,
+            sourceRoot,
+          }),
+        );
+        for (const name of group) results[name] = { ok: true, raw: raw[name]! };
       } catch (groupError) {
         if (!(groupError instanceof ApiError) || groupError.code !== 'NIX_EVAL_ERROR') throw groupError;
         if (group.length === 1) results[group[0]!] = { ok: false, error: groupError.toData() };
@@ -117,9 +124,12 @@ export async function evaluateHosts(nix: Nix, folder: string): Promise<HostsEval
       const half = Math.ceil(group.length / 2);
       await Promise.all([evaluateGroup(group.slice(0, half)), evaluateGroup(group.slice(half))]);
     };
-    // The whole evaluation failed already: split at once, and a lone host's error is that one.
-    if (hosts.length === 1) results[hosts[0]!] = { ok: false, error: error.toData() };
+    // The whole evaluation failed already: split at once (a lone host is evaluated by itself, for its own error).
+    if (hosts.length === 1) await evaluateGroup(hosts);
     else await split(hosts);
-    return { hosts: Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b))), source };
+    return {
+      hosts: Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b))),
+      source: undefined,
+    };
   }
 }
