@@ -18,6 +18,7 @@ import { nativeModules } from './vite.main.config.ts';
  */
 const runtimeFiles = [
   'nix/inspect.nix',
+  'nix/inspect-flake.nix',
   'main/targets/activate.sh',
   'assets',
   ...nativeModules.map((name) => join('node_modules', name)),

@@ -9,7 +9,7 @@ const { main: _app, ...childModules } = mainEntries;
 
 export default defineConfig({
   build: {
-    // Two folders below the package root, as main/cli/ is: the bundle finds package.json and nix/inspect.nix there.
+    // Two folders below the package root, as main/cli/ is: the bundle finds package.json and nix/ there.
     outDir: '.vite/cli',
     emptyOutDir: true,
     target: 'node22',

@@ -1,21 +1,18 @@
 // Opening a four-host flake: a warm open (cache hit, nothing evaluated) against a cold evaluation, and the cold
 // evaluation against the same `nix eval` run by hand.
 
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { EventHub } from '../main/events/event-hub.ts';
 import { ManifestService } from '../main/flake/manifest-cache.ts';
 import { Nix } from '../main/flake/nix.ts';
 import { openHistoryDatabase } from '../main/history/database.ts';
 import { ManifestStore } from '../main/history/manifest-store.ts';
 import { makeFlakeRepo } from '../tests/support/fixture-flake.ts';
+import { bareInspectEval } from './bare-inspect-eval.ts';
 import { median, medianMs, timedMs } from './bench.ts';
 import type { Benchmark } from './bench.ts';
-
-const run = promisify(execFile);
 
 export const benchmark: Benchmark = {
   name: 'inspect: opening a four-host flake',
@@ -24,16 +21,10 @@ export const benchmark: Benchmark = {
     const scratch = mkdtempSync(join(tmpdir(), 'flakedeck-bench-inspect-'));
     const databases: { close(): void }[] = [];
     let nixProcesses = 0;
-    let evalArgs: string[] = [];
     const fresh = () => {
       const db = openHistoryDatabase(join(mkdtempSync(join(scratch, 'db-')), 'history.sqlite'));
       databases.push(db);
-      const nix = new Nix({
-        onSpawn: (args) => {
-          nixProcesses++;
-          if (args.includes('eval')) evalArgs = [...args];
-        },
-      });
+      const nix = new Nix({ onSpawn: () => nixProcesses++ });
       return new ManifestService(nix, new ManifestStore(db), new EventHub());
     };
     try {
@@ -47,8 +38,7 @@ export const benchmark: Benchmark = {
       nixProcesses = 0;
       for (const [i, service] of services.entries()) {
         const openCold = async () => coldTimes.push(await timedMs(() => service.inspect(flake.path)));
-        const evalByHand = async () =>
-          byHandTimes.push(await timedMs(() => run('nix', evalArgs, { maxBuffer: 64 * 1024 * 1024 })));
+        const evalByHand = async () => byHandTimes.push(await timedMs(() => bareInspectEval(flake.path)));
         // Alternate which goes first, so neither always runs on a machine the other just warmed.
         for (const step of i % 2 ? [evalByHand, openCold] : [openCold, evalByHand]) await step();
       }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeFlakeRepo } from '../../tests/support/fixture-flake.ts';
 import type { FlakeRepo } from '../../tests/support/fixture-flake.ts';
-import { flakeFingerprint } from './flake-fingerprint.ts';
+import { flakeFingerprint, readGitSource, sourceFingerprint } from './flake-fingerprint.ts';
 import { parseGitIndex } from './git-index.ts';
 
 const repos: FlakeRepo[] = [];
@@ -98,5 +98,20 @@ describe('flake fingerprint', () => {
     symlinkSync('flake.nix', join(r.path, 'link.nix'));
     expect(flakeFingerprint(r.path)).not.toBe(withLink);
     expect(flakeFingerprint(join(r.path, 'hosts'))).not.toBe(flakeFingerprint(r.path));
+  });
+
+  it('is the same when computed in turns of the event loop beside an evaluation, on more files than one turn takes', async () => {
+    const r = repo();
+    for (let i = 0; i < 600; i++) writeFileSync(join(r.path, `many-${i}.txt`), `${i}\n`);
+    git(r.path, 'add', '-A');
+    const inTurns = (folder: string) => sourceFingerprint(readGitSource(folder)!);
+    expect(await inTurns(r.path)).toBe(flakeFingerprint(r.path));
+    writeFileSync(join(r.path, 'many-500.txt'), 'edited\n');
+    chmodSync(join(r.path, 'pkgs.nix'), 0o755);
+    rmSync(join(r.path, 'many-7.txt'));
+    const edited = await inTurns(r.path);
+    expect(edited).toBe(flakeFingerprint(r.path));
+    expect(await inTurns(join(r.path, 'hosts'))).toBe(flakeFingerprint(join(r.path, 'hosts')));
+    expect(flakeFingerprint(join(r.path, 'hosts'))).not.toBe(edited);
   });
 });

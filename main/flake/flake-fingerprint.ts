@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import type { BigIntStats } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sourceRootOf } from './flake-folder.ts';
 import { parseGitIndex } from './git-index.ts';
 import type { IndexEntry } from './git-index.ts';
@@ -69,39 +70,36 @@ function unchangedSinceIndexed(entry: IndexEntry, stat: BigIntStats, indexMtimeN
 }
 
 /** What nix copies of a tracked path: a regular file or a symlink; anything else (or nothing) is left out. */
-export function isCopied(stat: BigIntStats | undefined): stat is BigIntStats {
+function isCopied(stat: BigIntStats | undefined): stat is BigIntStats {
   return !!stat && (stat.isFile() || stat.isSymbolicLink());
 }
 
 /** The content git hashes for a path: a file's bytes, or a symlink's target. */
-export function contentOf(path: string, stat: BigIntStats): Buffer {
+function contentOf(path: string, stat: BigIntStats): Buffer {
   return stat.isSymbolicLink() ? Buffer.from(readlinkSync(path)) : readFileSync(path);
 }
 
 /**
- * One tracked path's part of the fingerprint, from its stat now (undefined: not there). `content` is asked for only
- * when the stat differs from the index's: git's blob id of the content as it is now, so an edit undone later gives
- * back the index's id.
+ * One tracked path's part of the fingerprint, from its stat now: git's blob id of the content as it is now (the
+ * index's when the stat is the one it recorded, else hashed), so an edit undone later gives back the index's id.
+ * Throws when a changed file goes away while it is read.
  */
-export function fingerprintPart(
-  source: GitSource,
-  entry: IndexEntry,
-  stat: BigIntStats | undefined,
-  content: () => Buffer,
-): string {
+function fingerprintPart(source: GitSource, entry: IndexEntry): string {
   if (entry.mode === 0o160000) return `${entry.path}\0submodule\0`; // nix leaves submodules out unless asked
+  const path = join(source.root, entry.path);
+  const stat = lstatSync(path, { bigint: true, throwIfNoEntry: false });
   if (!isCopied(stat)) return `${entry.path}\0missing\0`;
   if (unchangedSinceIndexed(entry, stat, source.indexMtimeNs)) {
     return `${entry.path}\0${entry.mode.toString(8)}\0${entry.oid}\0`;
   }
-  const bytes = content();
+  const bytes = contentOf(path, stat);
   const oid = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
   const mode = stat.isSymbolicLink() ? 0o120000 : Number(stat.mode) & 0o100 ? 0o100755 : 0o100644;
   return `${entry.path}\0${mode.toString(8)}\0${oid}\0`;
 }
 
 /** The fingerprint of the parts of every tracked path, in the index's order. */
-export function fingerprintOf(source: GitSource, parts: Iterable<string>): string {
+function fingerprintOf(source: GitSource, parts: Iterable<string>): string {
   const hash = createHash('sha256').update(`flakedeck-fingerprint 1\0${relative(source.root, source.folder)}\0`);
   for (const part of parts) hash.update(part);
   return hash.digest('base64url');
@@ -110,13 +108,27 @@ export function fingerprintOf(source: GitSource, parts: Iterable<string>): strin
 /** The fingerprint of the flake at `folder` as it is now, from a stat of every tracked file. */
 export function flakeFingerprint(folder: string): string | undefined {
   const source = readGitSource(folder);
-  if (!source) return undefined;
-  return fingerprintOf(
-    source,
-    source.entries.map((entry) => {
-      const path = join(source.root, entry.path);
-      const stat = entry.mode === 0o160000 ? undefined : lstatSync(path, { bigint: true, throwIfNoEntry: false });
-      return fingerprintPart(source, entry, stat, () => contentOf(path, stat!));
-    }),
+  return (
+    source &&
+    fingerprintOf(
+      source,
+      source.entries.map((entry) => fingerprintPart(source, entry)),
+    )
   );
+}
+
+/** Tracked files stat'ed between two turns of the event loop. */
+const filesPerTurn = 256;
+
+/**
+ * The same fingerprint, of the files the given index lists, with a turn of the event loop every `filesPerTurn` files:
+ * it runs beside a nix evaluation without holding up other work.
+ */
+export async function sourceFingerprint(source: GitSource): Promise<string> {
+  const parts: string[] = [];
+  for (const entry of source.entries) {
+    if (parts.length % filesPerTurn === filesPerTurn - 1) await nextTurn();
+    parts.push(fingerprintPart(source, entry));
+  }
+  return fingerprintOf(source, parts);
 }

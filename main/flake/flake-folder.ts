@@ -20,6 +20,9 @@ export function resolveFlakeFolder(path: string, cwd = process.cwd()): string {
 /** What nix's flake reference parser takes in a bare path (RFC 3986 path characters, without %-escapes). */
 const plainPath = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]+$/;
 
+/** Whether nix takes `path` as it is in a flake reference. */
+export const isPlainPath = (path: string): boolean => plainPath.test(path);
+
 /**
  * How nix is pointed at the flake in `folder`; nix must run in `folder` (its cwd) for it. A plain path goes as it
  * is. Nix refuses a path with a space, a bracket, a '#' or '?', and reads an encoded git+file URL as a remote
@@ -27,7 +30,7 @@ const plainPath = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]+$/;
  * (with `?dir=` for a flake below the repository's root) in a git repository, `path:.` elsewhere.
  */
 export function flakeRef(folder: string): string {
-  if (plainPath.test(folder)) return folder;
+  if (isPlainPath(folder)) return folder;
   const root = sourceRootOf(folder);
   if (!existsSync(join(root, '.git'))) return 'path:.';
   const below = relative(root, folder);

@@ -17,6 +17,7 @@ import { ManifestService } from './manifest-cache.ts';
 import { toManifest } from './manifest.ts';
 import type { RawManifest } from './manifest.ts';
 import { Nix } from './nix.ts';
+import { inspectFlakeRef } from './inspect-flake.ts';
 
 const cleanups: (() => void)[] = [];
 afterAll(() => cleanups.forEach((c) => c()));
@@ -316,6 +317,27 @@ describe('inspection of other flakes', () => {
     const again = await manifests.inspect(flake.path);
     expect(spawned).toEqual([]);
     expect(again.hosts.broken).toEqual(broken);
+  });
+
+  it('shows every host from the flake itself when nix cannot take the flake as an input', async () => {
+    const flake = repo('inspect-hosts');
+    // The copy of nix/inspect-flake.nix, failing as nix fails on a flake it cannot follow from another one.
+    const wrapper = join(inspectFlakeRef().slice('path:'.length), 'flake.nix');
+    const text = readFileSync(wrapper, 'utf8');
+    writeFileSync(wrapper, '{ inputs.flake = { }; outputs = { self, flake }: throw "cannot take it as an input"; }\n');
+    try {
+      const { manifests, spawned } = service();
+      const inspection = await manifests.inspect(flake.path);
+      expect(Object.keys(inspection.hosts)).toEqual(['bare', 'desktop', 'laptop', 'server']);
+      expect(manifestOf(inspection, 'laptop').ephemeralRoot).toBe(true);
+      const metadata = JSON.parse(
+        execFileSync('nix', ['flake', 'metadata', '--json', flake.path], { encoding: 'utf8' }),
+      );
+      expect(inspection.narHash).toBe(metadata.locked.narHash);
+      expect(spawned.some((a) => a.includes('metadata'))).toBe(true);
+    } finally {
+      writeFileSync(wrapper, text);
+    }
   });
 
   it('finds one broken host among 32 in O(log N) evaluations, and shows the 31 others', async () => {

@@ -1,5 +1,6 @@
 // Evaluates nix/inspect.nix over the hosts of a flake: all hosts in one nix process, and only when that fails, halves
 // of them until the broken ones are found, so that the hosts that evaluate still show and each broken one its error.
+// Each evaluation also gives the narHash and store path of the source it read.
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { ApiError } from '../../common/api/errors.ts';
 import type { ApiErrorData } from '../../common/api/errors.ts';
 import { nixString } from '../../common/model/nix-string.ts';
 import { flakeRef, installable, sourceRootOf } from './flake-folder.ts';
+import { inspectFlakeRef } from './inspect-flake.ts';
 import { Limiter } from '../deploy/limiter.ts';
 import { listHosts } from './hosts.ts';
 import type { RawManifest } from './manifest.ts';
@@ -50,26 +52,53 @@ export async function flakeMetadata(nix: Nix, folder: string): Promise<FlakeMeta
   return { narHash: data.locked.narHash, storePath: data.path };
 }
 
-const noHosts = /does not provide attribute .*'nixosConfigurations'/s;
 /** nix processes at a time while a failed evaluation is split up. */
 const splitConcurrency = 2;
 
+/** What nix/inspect-flake.nix gives through an `--apply` that maps its NixOS configurations to manifests. */
+interface InspectFlakeOutput {
+  narHash: string;
+  path: string;
+  hosts: Record<string, RawManifest>;
+}
+
+export interface HostsEvaluation {
+  hosts: Record<string, RawHostResult>;
+  /** The source nix evaluated; undefined when the hosts were evaluated apart (then `nix flake metadata` tells it). */
+  source: FlakeMetadata | undefined;
+}
+
 /**
- * Every host's raw manifest, or its evaluation error; throws when the flake itself does not evaluate.
- * All hosts evaluate in one nix process. When that fails (tryEval cannot catch a type error, so one bad host fails
- * them all), the hosts are split in halves until each failing group is one host: one broken host among N costs
- * about 2·log2(N) more evaluations, and the good hosts still show.
+ * Every host's raw manifest, or its evaluation error, with the narHash and store path of the source nix read them
+ * from; throws when the flake itself does not evaluate. The flake is evaluated as the input of nix/inspect-flake.nix,
+ * so one nix process gives the manifests of all hosts and the source's hash. When that fails (tryEval cannot catch a
+ * type error, so one bad host fails them all), the hosts are split in halves until each failing group is one host:
+ * one broken host among N costs about 2·log2(N) more evaluations, and the good hosts still show. The halves evaluate
+ * the flake itself, as `nix eval <flake>#nixosConfigurations` does: a flake that nix cannot take as an input (a
+ * relative path among its inputs' inputs, which some versions of nix cannot follow from another flake) still shows,
+ * and the source's hash is then left to the caller.
  */
-export async function evaluateHosts(nix: Nix, folder: string): Promise<Record<string, RawHostResult>> {
+export async function evaluateHosts(nix: Nix, folder: string): Promise<HostsEvaluation> {
   const { text } = inspectSource();
   const sourceRoot = sourceRootOf(folder);
-  const attr = installable(folder, ['nixosConfigurations']);
+  const attr = `${inspectFlakeRef()}#inspection`;
+  const overrideInputs = { flake: flakeRef(folder) };
+  const evaluate = (configs: string) =>
+    nix.evalJson<InspectFlakeOutput>(attr, {
+      apply: `inspection: { inherit (inspection) narHash path; hosts = (\n${text}\n) (${configs}); }`,
+      overrideInputs,
+      cwd: folder,
+      sourceRoot,
+    });
+  const sourceOf = (output: InspectFlakeOutput): FlakeMetadata => ({ narHash: output.narHash, storePath: output.path });
   try {
-    const all = await nix.evalJson<Record<string, RawManifest>>(attr, { apply: text, cwd: folder, sourceRoot });
-    return Object.fromEntries(Object.entries(all).map(([host, raw]) => [host, { ok: true, raw }]));
+    const all = await evaluate('inspection.configs');
+    const hosts = Object.fromEntries(
+      Object.entries(all.hosts).map(([host, raw]): [string, RawHostResult] => [host, { ok: true, raw }]),
+    );
+    return { hosts, source: sourceOf(all) };
   } catch (error) {
     if (!(error instanceof ApiError) || error.code !== 'NIX_EVAL_ERROR') throw error;
-    if (noHosts.test(error.message)) return {};
     const hosts = (await listHosts(nix, folder)).map((h) => h.name);
     const limiter = new Limiter(splitConcurrency);
     const results: Record<string, RawHostResult> = {};
@@ -78,7 +107,11 @@ export async function evaluateHosts(nix: Nix, folder: string): Promise<Record<st
       const apply = `configs: (\n${text}\n) (builtins.intersectAttrs (builtins.listToAttrs (map (name: { inherit name; value = null; }) ${names})) configs)`;
       try {
         const raw = await limiter.run(() =>
-          nix.evalJson<Record<string, RawManifest>>(attr, { apply, cwd: folder, sourceRoot }),
+          nix.evalJson<Record<string, RawManifest>>(installable(folder, ['nixosConfigurations']), {
+            apply,
+            cwd: folder,
+            sourceRoot,
+          }),
         );
         for (const name of group) results[name] = { ok: true, raw: raw[name]! };
       } catch (groupError) {
@@ -91,9 +124,12 @@ export async function evaluateHosts(nix: Nix, folder: string): Promise<Record<st
       const half = Math.ceil(group.length / 2);
       await Promise.all([evaluateGroup(group.slice(0, half)), evaluateGroup(group.slice(half))]);
     };
-    // The whole evaluation failed already: split at once, and a lone host's error is that one.
-    if (hosts.length === 1) results[hosts[0]!] = { ok: false, error: error.toData() };
+    // The whole evaluation failed already: split at once (a lone host is evaluated by itself, for its own error).
+    if (hosts.length === 1) await evaluateGroup(hosts);
     else await split(hosts);
-    return Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b)));
+    return {
+      hosts: Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b))),
+      source: undefined,
+    };
   }
 }

@@ -1,7 +1,7 @@
 // Host manifests with a cache in the history database: an unchanged flake opens without running nix; a changed one
 // shows its last manifests, marked stale, while it is evaluated again in the background.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { ApiError } from '../../common/api/errors.ts';
 import type { HostSummary } from '../../common/model/flake.ts';
 import type { HostInspection, HostManifest, Inspection } from '../../common/model/manifest.ts';
@@ -9,7 +9,7 @@ import { isWithin } from '../../common/model/path-location.ts';
 import type { EventHub } from '../events/event-hub.ts';
 import type { InspectionRow, ManifestStore, StoredHost } from '../history/manifest-store.ts';
 import { sourceRootOf } from './flake-folder.ts';
-import { flakeFingerprint, readGitSource } from './flake-fingerprint.ts';
+import { flakeFingerprint, readGitSource, sourceFingerprint } from './flake-fingerprint.ts';
 import { listHosts } from './hosts.ts';
 import { evaluateHosts, flakeMetadata, inspectSource } from './inspect.ts';
 import type { FlakeMetadata, RawHostResult } from './inspect.ts';
@@ -17,7 +17,6 @@ import { toManifest } from './manifest.ts';
 import { demoLoginKeys } from '../secrets/login-material.ts';
 import type { RawManifest } from './manifest.ts';
 import type { Nix } from './nix.ts';
-import { scanGitSource } from './source-hash.ts';
 import { SourceWatch } from './source-watch.ts';
 
 export interface InspectOptions {
@@ -166,24 +165,24 @@ export class ManifestService {
     const watched = this.#watchSources ? await this.#watchOf(folder) : undefined;
     const source = watched ? watched.watch.source : readGitSource(folder);
     if (!source) return this.#evaluateByNarHash(folder);
-    // A git flake: one nix process evaluates every host while its files are read here for the fingerprint and the
-    // narHash (nix metadata only when the computed store path is not one nix made).
+    // A git flake: one nix process evaluates every host and gives the source's narHash, while the tracked files are
+    // stat'ed here for the fingerprint.
     const evaluation = evaluateHosts(this.#nix, folder);
-    evaluation.catch(() => undefined); // its failure is thrown below, once the files are read
-    const scan = await scanGitSource(source).catch(() => undefined);
-    const results = await evaluation;
+    evaluation.catch(() => undefined); // its failure is thrown below, once the files are stat'ed
+    const fingerprint = await sourceFingerprint(source).catch(() => undefined);
+    const { hosts: results, source: evaluated } = await evaluation;
     const unchanged =
-      scan !== undefined &&
+      fingerprint !== undefined &&
       (watched
         ? (await watched.watch.unchanged()) && this.#watched.get(folder) === watched
-        : flakeFingerprint(folder) === scan.fingerprint);
-    const metadata =
-      unchanged && existsSync(scan.metadata.storePath) ? scan.metadata : await flakeMetadata(this.#nix, folder);
-    const row = this.#row(folder, scan?.fingerprint ?? `narHash:${metadata.narHash}`, metadata, results);
+        : flakeFingerprint(folder) === fingerprint);
+    // Nix printed no narHash when no host evaluated: then it is asked for it.
+    const metadata = evaluated ?? (await flakeMetadata(this.#nix, folder));
+    const row = this.#row(folder, fingerprint ?? `narHash:${metadata.narHash}`, metadata, results);
     const stored = storedHosts(results);
     // Cache only what nix read from files that did not change meanwhile.
     if (unchanged) {
-      if (watched) watched.fingerprint = scan.fingerprint;
+      if (watched) watched.fingerprint = fingerprint;
       this.#store.save(row, stored);
     }
     return this.#inspection(folder, row, new Map(stored.map((s) => [s.host, s])), false);
@@ -196,7 +195,7 @@ export class ManifestService {
     const known = this.#store.findByNarHash(metadata.narHash, hash);
     const cached = known && this.#fromStore(folder, { ...known, flakePath: folder }, false);
     if (cached) return cached;
-    const results = await evaluateHosts(this.#nix, folder);
+    const { hosts: results } = await evaluateHosts(this.#nix, folder);
     const row = this.#row(folder, `narHash:${metadata.narHash}`, metadata, results);
     const stored = storedHosts(results);
     this.#store.save(row, stored);

@@ -88,9 +88,16 @@ export class Nix {
     return result.stdout;
   }
 
-  /** `nix eval --json` of an installable, optionally through an `--apply` expression. */
-  async evalJson<T>(installable: string, options: RunOptions & { apply?: string } = {}): Promise<T> {
+  /**
+   * `nix eval --json` of an installable, optionally through an `--apply` expression, with inputs of its flake
+   * replaced (`--override-input name flakeref`).
+   */
+  async evalJson<T>(
+    installable: string,
+    options: RunOptions & { apply?: string; overrideInputs?: Record<string, string> } = {},
+  ): Promise<T> {
     const args = ['eval', '--json', '--no-write-lock-file', '--log-format', 'internal-json', '--show-trace'];
+    for (const [name, ref] of Object.entries(options.overrideInputs ?? {})) args.push('--override-input', name, ref);
     if (options.apply !== undefined) args.push('--apply', options.apply);
     args.push(installable);
     return JSON.parse(await this.output(args, options)) as T;

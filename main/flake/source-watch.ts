@@ -32,16 +32,22 @@ export class SourceWatch {
       const source = readGitSource(folder);
       if (!source) throw new Error('unreadable index');
       self.source = source;
-      const tracked = new Set<string>();
       const folders = new Set<string>(['.']);
+      // The index lists a folder's files together: its parent is walked up once, not once per file.
+      let previousParent: string | undefined;
       for (const { path } of source.entries) {
-        tracked.add(path);
-        for (let dir = dirname(path); dir !== '.' && !folders.has(dir); dir = dirname(dir)) folders.add(dir);
+        const parent = dirname(path);
+        if (parent === previousParent) continue;
+        previousParent = parent;
+        for (let dir = parent; dir !== '.' && !folders.has(dir); dir = dirname(dir)) folders.add(dir);
       }
       if (folders.size > maxFolders) throw new Error('too many folders');
+      // Made at the first event, not on the way to an evaluation: a set of every tracked path costs as much as the rest.
+      let tracked: Set<string> | undefined;
+      const isTracked = (path: string) => (tracked ??= new Set(source.entries.map((e) => e.path))).has(path);
       // A tracked file or folder in it changed (written, chmod, touched, removed, renamed): anything else is not nix's.
       for (const dir of folders) {
-        self.#watch(join(root, dir), (name) => tracked.has(join(dir, name)) || folders.has(join(dir, name)));
+        self.#watch(join(root, dir), (name) => folders.has(join(dir, name)) || isTracked(join(dir, name)));
       }
     } catch {
       self.close();

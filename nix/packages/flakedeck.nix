@@ -43,6 +43,7 @@ let
     "bin"
     "assets"
     "nix/inspect.nix"
+    "nix/inspect-flake.nix"
   ];
   src = lib.cleanSourceWith {
     name = "flakedeck-source";
@@ -124,7 +125,7 @@ buildNpmPackage {
     app=$out/share/flakedeck
     mkdir -p $app/nix $out/libexec/flakedeck $out/bin
     cp -r package.json .vite bin assets node_modules $app/
-    cp nix/inspect.nix $app/nix/
+    cp nix/inspect.nix nix/inspect-flake.nix $app/nix/
 
     # The app: nixpkgs' Electron on this folder, run as an installed app (app.isPackaged), on Wayland when asked.
     makeWrapper ${lib.getExe electron} $out/libexec/flakedeck/app \

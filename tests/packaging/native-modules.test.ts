@@ -103,7 +103,8 @@ describe('a build made against another runtime’s headers', () => {
       ],
       { cwd: repoRoot, stdio: 'ignore' },
     );
-    for (const file of ['package.json', join('nix', 'inspect.nix')]) cpSync(join(repoRoot, file), join(app, file));
+    for (const file of ['package.json', join('nix', 'inspect.nix'), join('nix', 'inspect-flake.nix')])
+      cpSync(join(repoRoot, file), join(app, file));
     mkdirSync(join(app, 'node_modules'));
     for (const name of nativeModules)
       cpSync(join(nodeModules, name), join(app, 'node_modules', name), { recursive: true, dereference: true });

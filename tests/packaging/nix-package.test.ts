@@ -96,7 +96,7 @@ describe('packages.x86_64-linux.flakedeck', () => {
     );
     for (const absent of ['hosts', 'secrets', 'tests', 'node_modules', 'flake.nix', '.vite'])
       expect(top, absent).not.toContain(absent);
-    expect(readdirSync(join(evaluation.package.src, 'nix'))).toEqual(['inspect.nix']);
+    expect(readdirSync(join(evaluation.package.src, 'nix')).sort()).toEqual(['inspect-flake.nix', 'inspect.nix']);
     expect(existsSync(join(evaluation.package.src, 'main', 'cli.ts'))).toBe(true);
     expect(existsSync(join(evaluation.package.src, 'main', 'cli', 'secrets-command.test.ts'))).toBe(false);
   });

@@ -57,7 +57,9 @@ afterAll(() => {
 describe('the npm package', () => {
   it('ships the built command line, not the TypeScript sources', () => {
     const files = packed.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['bin/flakedeck.js', '.vite/cli/cli.js', 'nix/inspect.nix']));
+    expect(files).toEqual(
+      expect.arrayContaining(['bin/flakedeck.js', '.vite/cli/cli.js', 'nix/inspect.nix', 'nix/inspect-flake.nix']),
+    );
     expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
     const installed = join(dirname(dirname(flakedeck)), 'lib', 'node_modules', 'flakedeck');
     expect(existsSync(join(installed, '.vite', 'cli', 'cli.js'))).toBe(true);
