@@ -2,6 +2,7 @@
 // A benchmark that throws is reported as failed with its cause, and the others still run.
 
 import { readdirSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { meets } from './bench.ts';
 import type { Benchmark } from './bench.ts';
@@ -17,7 +18,8 @@ const failed: string[] = [];
 for (const file of files) {
   try {
     const { benchmark } = (await import(join(import.meta.dirname, file))) as { benchmark: Benchmark };
-    console.log(`\n${benchmark.name}`);
+    // Absolute figures (milliseconds) depend on what else the machine runs; the ratios are measured side by side.
+    console.log(`\n${benchmark.name} (load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores)`);
     for (const figure of await benchmark.run()) {
       const target = 'atLeast' in figure.target ? `>= ${figure.target.atLeast}` : `<= ${figure.target.atMost}`;
       const ok = meets(figure);
