@@ -201,9 +201,10 @@ export class FleetService {
     const known = this.#deps.systems.known(folder);
     const systems = await this.#deps.systems.systems(folder, hosts).catch(() => null);
     if (!systems || known === systems || this.#closed) return;
-    const states = this.#deps.states.all(folder);
     const inspection = await this.#deps.manifests.inspect(folder, { hosts });
     if (this.#closed) return;
+    // Read after the last wait: a check that ended meanwhile has recorded its answer, which must not be sent back.
+    const states = this.#deps.states.all(folder);
     for (const host of hosts) {
       const result = inspection.hosts[host];
       if (!result || this.#checking.has(key(folder, host))) continue;

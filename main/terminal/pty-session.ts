@@ -106,7 +106,8 @@ export class PtySession {
   }
 
   write(data: string): void {
-    if (this.running) this.#pty.write(data);
+    // Once the pty's stream ended its descriptor is closed (or another file's): input then has nowhere to go.
+    if (this.running && !this.#ptyEnded) this.#pty.write(data);
   }
 
   resize(cols: number, rows: number): void {

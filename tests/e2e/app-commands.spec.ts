@@ -16,6 +16,8 @@ test.describe('menu and shortcut commands', () => {
     expect(harness.services.terminals.list().map((t) => t.id)).toContain(id);
 
     await app.goto(`${harness.url}#persistence/laptop`);
+    // The page has taken the new address in (its hashchange) before the command comes.
+    await expect(app.getByRole('tablist', { name: 'Hosts' }).getByRole('tab', { selected: true })).toHaveText('laptop');
     harness.services.events.emit('app.command', { command: 'deploy-current-host' });
     await expect(app).toHaveURL(/#deploy\/laptop$/);
     // The deploy view opens with that host chosen, for a deploy and for its generations.
@@ -25,6 +27,7 @@ test.describe('menu and shortcut commands', () => {
 
     // Where no host is shown, the first one is the current host.
     await app.goto(`${harness.url}#keys`);
+    await expect(app.getByTestId('nav-keys')).toHaveAttribute('aria-current', 'page');
     harness.services.events.emit('app.command', { command: 'deploy-current-host' });
     await expect(app).toHaveURL(/#deploy\/desktop$/);
   });
